@@ -1,0 +1,166 @@
+/**
+ * The landscape registry. Each landscape is its WGSL `loss`/`grad` (the one source of truth for the
+ * walkers, surfaces and the CLI), a TypeScript twin used only by tests and the CPU reference, and
+ * metadata: dimension, default box, singular points, and the exact (λ, m) where theory knows them.
+ */
+import bowlWgsl from '../../shaders/landscapes/bowl.wgsl';
+import commonWgsl from '../../shaders/landscapes/common.wgsl';
+import crossingWgsl from '../../shaders/landscapes/crossing.wgsl';
+import minCrossingWgsl from '../../shaders/landscapes/min-crossing.wgsl';
+import sumOfPowersWgsl from '../../shaders/landscapes/sum-of-powers.wgsl';
+
+/** A landscape parameter: a uniform value (never a recompile), shown as a slider. */
+export interface LandscapeParam {
+  readonly name: string;
+  readonly label: string;
+  readonly default: number;
+  readonly min: number;
+  readonly max: number;
+  readonly integer: boolean;
+}
+
+export interface SingularPoint {
+  readonly label: string;
+  readonly w: readonly number[];
+}
+
+export interface ExactCoefficients {
+  /** Real log canonical threshold (learning coefficient) λ. */
+  readonly lambda: number;
+  /** Multiplicity m. */
+  readonly m: number;
+}
+
+export interface Landscape {
+  readonly id: string;
+  readonly title: string;
+  /** One line for help texts and the GUI. */
+  readonly description: string;
+  readonly dim: number;
+  /** WGSL defining `fn loss(w: Vec) -> f32` and `fn grad(w: Vec) -> Vec` (may call `lp(i)`). */
+  readonly wgsl: string;
+  readonly params: readonly LandscapeParam[];
+  /** Default half-width R of the box prior and of the view. */
+  readonly defaultBound: number;
+  readonly singularPoints: readonly SingularPoint[];
+  /** Exact (λ, m) at the origin for the given parameter values, or null where theory is silent. */
+  exact(params: readonly number[]): ExactCoefficients | null;
+  /** TypeScript twin of the WGSL loss (f64), for tests and the CPU reference only. */
+  loss(w: readonly number[], params: readonly number[]): number;
+  /** TypeScript twin of the WGSL gradient (f64). */
+  grad(w: readonly number[], params: readonly number[]): number[];
+}
+
+const intParam = (name: string, label: string): LandscapeParam => ({
+  name,
+  label,
+  default: 1,
+  min: 1,
+  max: 6,
+  integer: true,
+});
+
+/** Mirrors lp_int() in common.wgsl. */
+const asInt = (x: number): number => Math.max(1, Math.round(x));
+
+const origin: SingularPoint = { label: 'origin', w: [0, 0] };
+
+const bowl: Landscape = {
+  id: 'bowl',
+  title: 'Regular minimum',
+  description: 'w1² + w2²: a regular minimum, λ = d/2 = 1, m = 1',
+  dim: 2,
+  wgsl: bowlWgsl,
+  params: [],
+  defaultBound: 1,
+  singularPoints: [origin],
+  exact: () => ({ lambda: 1, m: 1 }),
+  loss: (w) => w[0] * w[0] + w[1] * w[1],
+  grad: (w) => [2 * w[0], 2 * w[1]],
+};
+
+const crossing: Landscape = {
+  id: 'crossing',
+  title: 'Analytic normal crossing',
+  description: 'w1^(2a)·w2^(2b): λ = 1/(2·max(a,b)), m = 2 if a = b else 1',
+  dim: 2,
+  wgsl: crossingWgsl,
+  params: [intParam('a', 'a (power of w1: 2a)'), intParam('b', 'b (power of w2: 2b)')],
+  defaultBound: 1,
+  singularPoints: [origin],
+  exact: ([a, b]) => {
+    const [ia, ib] = [asInt(a), asInt(b)];
+    return { lambda: 1 / (2 * Math.max(ia, ib)), m: ia === ib ? 2 : 1 };
+  },
+  loss: (w, [a, b]) => w[0] ** (2 * asInt(a)) * w[1] ** (2 * asInt(b)),
+  grad: (w, [a, b]) => {
+    const [ia, ib] = [asInt(a), asInt(b)];
+    return [
+      2 * ia * w[0] ** (2 * ia - 1) * w[1] ** (2 * ib),
+      2 * ib * w[0] ** (2 * ia) * w[1] ** (2 * ib - 1),
+    ];
+  },
+};
+
+const minCrossing: Landscape = {
+  id: 'min-crossing',
+  title: 'Non-analytic crossing',
+  description: 'min(w1², w2²): valleys cross at a non-analytic point; volume scaling gives λ = 1/2, m = 1',
+  dim: 2,
+  wgsl: minCrossingWgsl,
+  params: [],
+  defaultBound: 1,
+  singularPoints: [origin],
+  exact: () => ({ lambda: 0.5, m: 1 }),
+  loss: (w) => Math.min(w[0] * w[0], w[1] * w[1]),
+  grad: (w) => {
+    const [x2, y2] = [w[0] * w[0], w[1] * w[1]];
+    if (x2 < y2) return [2 * w[0], 0];
+    if (y2 < x2) return [0, 2 * w[1]];
+    return [w[0], w[1]];
+  },
+};
+
+const sumOfPowers: Landscape = {
+  id: 'sum-of-powers',
+  title: 'Sum of powers',
+  description: 'w1^(2a) + w2^(2b): λ = 1/(2a) + 1/(2b), m = 1; nβ·E[L] = λ exactly under a flat prior',
+  dim: 2,
+  wgsl: sumOfPowersWgsl,
+  params: [intParam('a', 'a (power of w1: 2a)'), intParam('b', 'b (power of w2: 2b)')],
+  defaultBound: 1,
+  singularPoints: [origin],
+  exact: ([a, b]) => ({ lambda: 1 / (2 * asInt(a)) + 1 / (2 * asInt(b)), m: 1 }),
+  loss: (w, [a, b]) => w[0] ** (2 * asInt(a)) + w[1] ** (2 * asInt(b)),
+  grad: (w, [a, b]) => {
+    const [ia, ib] = [asInt(a), asInt(b)];
+    return [2 * ia * w[0] ** (2 * ia - 1), 2 * ib * w[1] ** (2 * ib - 1)];
+  },
+};
+
+/** Helpers every built-in landscape may call; prepended to its WGSL by the assembler. */
+export const landscapeCommonWgsl = commonWgsl;
+
+export const landscapes: readonly Landscape[] = [bowl, crossing, minCrossing, sumOfPowers];
+
+export function findLandscape(id: string): Landscape | undefined {
+  return landscapes.find((l) => l.id === id);
+}
+
+/** Parameter values in registry order, from a partial name → value map, validated. */
+export function resolveParams(landscape: Landscape, values: Readonly<Record<string, number>> = {}): number[] {
+  for (const name of Object.keys(values)) {
+    if (!landscape.params.some((p) => p.name === name)) {
+      const known = landscape.params.map((p) => p.name).join(', ') || 'none';
+      throw new RangeError(`landscape '${landscape.id}' has no parameter '${name}' (parameters: ${known})`);
+    }
+  }
+  return landscape.params.map((p) => {
+    const v = values[p.name] ?? p.default;
+    if (!Number.isFinite(v) || v < p.min || v > p.max || (p.integer && !Number.isInteger(v))) {
+      const kind = p.integer ? 'an integer' : 'a number';
+      throw new RangeError(`parameter '${p.name}' must be ${kind} in [${p.min}, ${p.max}], got ${v}`);
+    }
+    return v;
+  });
+}

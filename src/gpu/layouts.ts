@@ -1,0 +1,45 @@
+/** Bind group and pipeline layouts, created once per device and shared by every engine on it. */
+
+export interface EngineLayouts {
+  readonly walkerGroup: GPUBindGroupLayout;
+  readonly walkerPipeline: GPUPipelineLayout;
+  readonly reduceGroup: GPUBindGroupLayout;
+  readonly reducePipeline: GPUPipelineLayout;
+  readonly evalGroup: GPUBindGroupLayout;
+  readonly evalPipeline: GPUPipelineLayout;
+}
+
+const cache = new WeakMap<GPUDevice, EngineLayouts>();
+
+const entry = (binding: number, type: GPUBufferBindingType): GPUBindGroupLayoutEntry => ({
+  binding,
+  visibility: GPUShaderStage.COMPUTE,
+  buffer: { type },
+});
+
+export function engineLayouts(device: GPUDevice): EngineLayouts {
+  let layouts = cache.get(device);
+  if (layouts) return layouts;
+  const walkerGroup = device.createBindGroupLayout({
+    label: 'walkers',
+    entries: [entry(0, 'uniform'), ...[1, 2, 3, 4, 5].map((b) => entry(b, 'storage'))],
+  });
+  const reduceGroup = device.createBindGroupLayout({
+    label: 'reduce',
+    entries: [entry(0, 'uniform'), ...[1, 2, 3, 4, 5].map((b) => entry(b, 'read-only-storage')), entry(6, 'storage')],
+  });
+  const evalGroup = device.createBindGroupLayout({
+    label: 'eval',
+    entries: [entry(0, 'uniform'), entry(1, 'read-only-storage'), entry(2, 'storage')],
+  });
+  layouts = {
+    walkerGroup,
+    walkerPipeline: device.createPipelineLayout({ label: 'walkers', bindGroupLayouts: [walkerGroup] }),
+    reduceGroup,
+    reducePipeline: device.createPipelineLayout({ label: 'reduce', bindGroupLayouts: [reduceGroup] }),
+    evalGroup,
+    evalPipeline: device.createPipelineLayout({ label: 'eval', bindGroupLayouts: [evalGroup] }),
+  };
+  cache.set(device, layouts);
+  return layouts;
+}

@@ -1,0 +1,28 @@
+import type { Plugin } from 'vite';
+import { defineConfig } from 'vitest/config';
+
+/** Imports `shaders/*.wgsl` as strings, so the browser, the tests and the CLI bundle share one source. */
+function wgslText(): Plugin {
+  return {
+    name: 'occam-lens:wgsl-text',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!id.endsWith('.wgsl')) return null;
+      return { code: `export default ${JSON.stringify(code)};`, map: null };
+    },
+  };
+}
+
+export default defineConfig({
+  plugins: [wgslText()],
+  build: { target: 'es2022', outDir: 'dist' },
+  server: { host: 'localhost' },
+  preview: { host: 'localhost' },
+  test: {
+    include: ['tests/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    // GPU work on a software adapter is CPU-bound: one file at a time keeps timings sane on 2 cores.
+    fileParallelism: false,
+  },
+});
