@@ -34,8 +34,10 @@ fn reduce_stats(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup
   var acc: array<f32, 8>;
   let stride = rp.groups * WG;
   for (var i = wid.x * WG + lid.x; i < rp.walkers; i += stride) {
-    let l = current_loss[i] - rp.loss_shift;
-    let m = loss_sum[i] * rp.inv_samples - rp.shift;
+    // Clamped to ±1e15 so that squares summed over 2^20 walkers stay below f32's 3.4e38: a run with
+    // exploding walkers reports huge but finite statistics (and its divergence count), never Inf/NaN.
+    let l = clamp(current_loss[i] - rp.loss_shift, -1e15, 1e15);
+    let m = clamp(loss_sum[i] * rp.inv_samples - rp.shift, -1e15, 1e15);
     var r2 = 0.0;
     for (var j = 0u; j < D; j++) {
       let d = positions[i * D + j] - rp.center[j / 4u][j % 4u];

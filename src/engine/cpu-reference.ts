@@ -21,11 +21,13 @@ export type CpuConfig = PosteriorSettings & SamplerSettings;
 
 function prior(c: CpuConfig, key: [number, number], walker: number, step: number, stream: number): number[] {
   const d = c.landscape.dim;
-  if (c.prior.kind === 'gauss') return drawNormals(key, walker, step, stream, d).map((z) => c.prior.scale * z);
+  if (c.prior.kind === 'gauss')
+    return drawNormals(key, walker, step, stream, d).map((z) => c.prior.scale * z);
   const w = new Array<number>(d);
   for (let b = 0; b < Math.ceil(d / 4); b++) {
     const r = philox4x32_10([walker, step, b, stream], key);
-    for (let k = 0; k < 4 && 4 * b + k < d; k++) w[4 * b + k] = c.prior.scale * (2 * uniformOpen01(r[k]) - 1);
+    for (let k = 0; k < 4 && 4 * b + k < d; k++)
+      w[4 * b + k] = Math.fround(c.prior.scale * Math.fround(2 * uniformOpen01(r[k]) - 1));
   }
   return w;
 }

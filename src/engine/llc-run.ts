@@ -8,9 +8,9 @@
  * assumption about autocorrelation within a chain. With fewer than MIN_WALKERS_FOR_SE walkers, batch
  * means over time (of the walker-averaged loss) are used instead.
  */
-import type { EngineConfig, WalkerStats } from './walker-engine';
-import { WalkerEngine } from './walker-engine';
+
 import type { InitKind } from './posterior';
+import type { EngineConfig, WalkerEngine, WalkerStats } from './walker-engine';
 
 export interface LlcOptions extends EngineConfig {
   readonly steps: number;

@@ -44,7 +44,13 @@ export function validatePosterior(p: PosteriorSettings): void {
   check(Number.isFinite(p.n) && p.n > 1, `n must be a number > 1, got ${p.n}`);
   check(Number.isFinite(p.beta) && p.beta > 0, `beta must be a positive number, got ${p.beta}`);
   check(Number.isFinite(p.gamma) && p.gamma >= 0, `gamma must be a number ≥ 0, got ${p.gamma}`);
-  check(Number.isFinite(p.prior.scale) && p.prior.scale > 0, `prior scale must be positive, got ${p.prior.scale}`);
-  check(p.wstar.length === p.landscape.dim, `w* must have ${p.landscape.dim} coordinates, got ${p.wstar.length}`);
+  check(
+    Number.isFinite(p.prior.scale) && p.prior.scale > 0,
+    `prior scale must be positive, got ${p.prior.scale}`,
+  );
+  check(
+    p.wstar.length === p.landscape.dim,
+    `w* must have ${p.landscape.dim} coordinates, got ${p.wstar.length}`,
+  );
   check(p.wstar.every(Number.isFinite), 'w* coordinates must be finite numbers');
 }

@@ -45,9 +45,9 @@ export function philox4x32_10(
   return [c0, c1, c2, c3];
 }
 
-/** Uniform on (0, 1) from the top 24 bits, exactly representable in f32 as on the GPU. */
+/** Uniform on (0, 1) from the top 24 bits, rounded through f32 exactly as the shader computes it. */
 export function uniformOpen01(x: number): number {
-  return ((x >>> 8) + 0.5) / 16777216;
+  return Math.fround(Math.fround((x >>> 8) + 0.5) / 16777216);
 }
 
 /** Box–Muller in f32 semantics (to rounding of the transcendental functions). */
@@ -63,8 +63,9 @@ export const Stream = { noise: 0, accept: 1, init: 2, redraw: 3 } as const;
 
 /** A 64-bit seed as the (lo, hi) Philox key. Seeds are non-negative integers below 2^53. */
 export function seedKey(seed: number): [number, number] {
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`seed must be a non-negative integer, got ${seed}`);
-  return [seed % 2 ** 32 >>> 0, Math.floor(seed / 2 ** 32) >>> 0];
+  if (!Number.isSafeInteger(seed) || seed < 0)
+    throw new RangeError(`seed must be a non-negative integer, got ${seed}`);
+  return [(seed % 2 ** 32) >>> 0, Math.floor(seed / 2 ** 32) >>> 0];
 }
 
 /** D standard normals for (walker, step, stream), laid out exactly as draw_normals() in WGSL. */

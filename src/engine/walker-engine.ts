@@ -15,7 +15,7 @@ import rngWgsl from '../../shaders/rng.wgsl';
 import { engineLayouts } from '../gpu/layouts';
 import { assemble, computePipeline } from '../gpu/shader-assembly';
 import { landscapeCommonWgsl } from './landscapes';
-import type { InitKind, PosteriorSettings, SamplerKind, SamplerSettings } from './posterior';
+import type { InitKind, PosteriorSettings, SamplerSettings } from './posterior';
 import { validatePosterior } from './posterior';
 import { seedKey } from './rng';
 
@@ -68,7 +68,8 @@ const floatsOf = (values: readonly number[], length: number): Float32Array => {
 };
 
 function checkWalkers(device: GPUDevice, walkers: number, dim: number): void {
-  if (!Number.isInteger(walkers) || walkers < 1) throw new RangeError(`walkers must be a positive integer, got ${walkers}`);
+  if (!Number.isInteger(walkers) || walkers < 1)
+    throw new RangeError(`walkers must be a positive integer, got ${walkers}`);
   const maxByBinding = Math.floor(device.limits.maxStorageBufferBindingSize / (4 * dim));
   const maxByDispatch = device.limits.maxComputeWorkgroupsPerDimension * WALKER_WG;
   const max = Math.min(maxByBinding, maxByDispatch);
@@ -108,7 +109,12 @@ export class WalkerEngine {
   private readonly reduceParams: StructuredView;
   private readonly reduceGroups: number;
   private config: EngineConfig;
-  private pipelines: { init: GPUComputePipeline; ula: GPUComputePipeline; mala: GPUComputePipeline; reduce: GPUComputePipeline };
+  private pipelines: {
+    init: GPUComputePipeline;
+    ula: GPUComputePipeline;
+    mala: GPUComputePipeline;
+    reduce: GPUComputePipeline;
+  };
   private readonly evalModuleCode: string;
   private stepIndex = 0;
   private samples = 0;
@@ -117,7 +123,13 @@ export class WalkerEngine {
   private destroyed = false;
   private readonly owned: GPUBuffer[] = [];
 
-  private constructor(device: GPUDevice, config: EngineConfig, walkerCode: string, reduceCode: string, pipelines: WalkerEngine['pipelines']) {
+  private constructor(
+    device: GPUDevice,
+    config: EngineConfig,
+    walkerCode: string,
+    reduceCode: string,
+    pipelines: WalkerEngine['pipelines'],
+  ) {
     this.device = device;
     this.config = config;
     this.walkers = config.walkers;
@@ -133,7 +145,9 @@ export class WalkerEngine {
     };
     const external = config.externalPositions;
     if (external && external.size < 4 * n * this.dim) {
-      throw new RangeError(`external positions buffer holds ${external.size} bytes, needs ${4 * n * this.dim}`);
+      throw new RangeError(
+        `external positions buffer holds ${external.size} bytes, needs ${4 * n * this.dim}`,
+      );
     }
     this.positions = external ?? make('positions', 4 * n * this.dim, storage | GPUBufferUsage.VERTEX);
     this.currentLoss = make('current-loss', 4 * n, storage | GPUBufferUsage.VERTEX);
@@ -143,16 +157,35 @@ export class WalkerEngine {
 
     const simDefs = makeShaderDataDefinitions(walkerCode);
     this.sim = makeStructuredView(simDefs.uniforms.sim);
-    this.simUniform = make('sim-uniform', this.sim.arrayBuffer.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    this.simUniform = make(
+      'sim-uniform',
+      this.sim.arrayBuffer.byteLength,
+      GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    );
     const reduceDefs = makeShaderDataDefinitions(reduceCode);
     this.reduceParams = makeStructuredView(reduceDefs.uniforms.rp);
-    this.reduceUniform = make('reduce-uniform', this.reduceParams.arrayBuffer.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    this.reduceUniform = make(
+      'reduce-uniform',
+      this.reduceParams.arrayBuffer.byteLength,
+      GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    );
     this.reduceGroups = Math.max(1, Math.min(256, Math.ceil(n / REDUCE_WG)));
-    this.partials = make('partials', 4 * ROW * this.reduceGroups, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
-    this.partialsReadback = make('partials-readback', 4 * ROW * this.reduceGroups, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+    this.partials = make(
+      'partials',
+      4 * ROW * this.reduceGroups,
+      GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
+    );
+    this.partialsReadback = make(
+      'partials-readback',
+      4 * ROW * this.reduceGroups,
+      GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    );
 
     const layouts = engineLayouts(device);
-    const buf = (binding: number, buffer: GPUBuffer): GPUBindGroupEntry => ({ binding, resource: { buffer } });
+    const buf = (binding: number, buffer: GPUBuffer): GPUBindGroupEntry => ({
+      binding,
+      resource: { buffer },
+    });
     this.walkerBindGroup = device.createBindGroup({
       label: 'walkers',
       layout: layouts.walkerGroup,
@@ -186,7 +219,15 @@ export class WalkerEngine {
     WalkerEngine.checkSampler(config);
     checkWalkers(device, config.walkers, config.landscape.dim);
     const dim = config.landscape.dim;
-    const walkerCode = assemble(dim, rngWgsl, posteriorWgsl, landscapeCommonWgsl, config.landscape.wgsl, langevinWgsl, malaWgsl);
+    const walkerCode = assemble(
+      dim,
+      rngWgsl,
+      posteriorWgsl,
+      landscapeCommonWgsl,
+      config.landscape.wgsl,
+      langevinWgsl,
+      malaWgsl,
+    );
     const reduceCode = assemble(dim, reduceWgsl);
     const layouts = engineLayouts(device);
     const label = `${config.landscape.id}/d${dim}`;
@@ -200,8 +241,10 @@ export class WalkerEngine {
   }
 
   private static checkSampler(c: SamplerSettings): void {
-    if (c.sampler !== 'ula' && c.sampler !== 'mala') throw new RangeError(`sampler must be 'ula' or 'mala', got ${c.sampler}`);
-    if (!Number.isFinite(c.eps) || c.eps <= 0) throw new RangeError(`step size must be a positive number, got ${c.eps}`);
+    if (c.sampler !== 'ula' && c.sampler !== 'mala')
+      throw new RangeError(`sampler must be 'ula' or 'mala', got ${c.sampler}`);
+    if (!Number.isFinite(c.eps) || c.eps <= 0)
+      throw new RangeError(`step size must be a positive number, got ${c.eps}`);
     seedKey(c.seed);
   }
 
@@ -291,7 +334,8 @@ export class WalkerEngine {
   /** Advances every walker `count` steps with the current sampler. */
   advance(count: number): void {
     this.assertAlive();
-    if (!Number.isInteger(count) || count < 0) throw new RangeError(`step count must be a non-negative integer, got ${count}`);
+    if (!Number.isInteger(count) || count < 0)
+      throw new RangeError(`step count must be a non-negative integer, got ${count}`);
     const perDispatch = this.config.stepsPerDispatch ?? 32;
     const pipeline = this.config.sampler === 'mala' ? this.pipelines.mala : this.pipelines.ula;
     for (let done = 0; done < count; ) {
@@ -307,7 +351,10 @@ export class WalkerEngine {
   }
 
   /** One GPU reduction, a few hundred bytes read back. */
-  async readStats(query: StatsQuery = {}, shifts: { loss?: number; chainMean?: number } = {}): Promise<WalkerStats> {
+  async readStats(
+    query: StatsQuery = {},
+    shifts: { loss?: number; chainMean?: number } = {},
+  ): Promise<WalkerStats> {
     this.assertAlive();
     const center = query.center ?? this.config.wstar;
     const radius = query.radius ?? 0;
@@ -399,7 +446,9 @@ export class WalkerEngine {
   }
 
   /** The landscape's own WGSL loss and gradient at the given points (stride d). */
-  async evaluate(points: Float32Array<ArrayBuffer> | readonly number[]): Promise<{ loss: Float32Array; grad: Float32Array }> {
+  async evaluate(
+    points: Float32Array<ArrayBuffer> | readonly number[],
+  ): Promise<{ loss: Float32Array; grad: Float32Array }> {
     return evaluateLandscape(this.device, this.config, points, this.evalModuleCode);
   }
 
@@ -420,17 +469,40 @@ export async function evaluateLandscape(
 ): Promise<{ loss: Float32Array; grad: Float32Array }> {
   const d = settings.landscape.dim;
   const count = Math.floor(points.length / d);
-  if (count * d !== points.length) throw new RangeError(`point array length ${points.length} is not a multiple of ${d}`);
+  if (count * d !== points.length)
+    throw new RangeError(`point array length ${points.length} is not a multiple of ${d}`);
   const layouts = engineLayouts(device);
-  const pipeline = await computePipeline(device, code, 'eval_points', layouts.evalPipeline, `${settings.landscape.id}/eval`);
+  const pipeline = await computePipeline(
+    device,
+    code,
+    'eval_points',
+    layouts.evalPipeline,
+    `${settings.landscape.id}/eval`,
+  );
   const defs = makeShaderDataDefinitions(code);
   const params = makeStructuredView(defs.uniforms.ep);
   params.set({ count, landscape: floatsOf(settings.params as number[], 16) });
-  const uniform = device.createBuffer({ label: 'eval/uniform', size: params.arrayBuffer.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-  const input = device.createBuffer({ label: 'eval/points', size: Math.max(16, 4 * count * d), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+  const uniform = device.createBuffer({
+    label: 'eval/uniform',
+    size: params.arrayBuffer.byteLength,
+    usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+  });
+  const input = device.createBuffer({
+    label: 'eval/points',
+    size: Math.max(16, 4 * count * d),
+    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+  });
   const outBytes = Math.max(16, 4 * count * (d + 1));
-  const output = device.createBuffer({ label: 'eval/values', size: outBytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
-  const staging = device.createBuffer({ label: 'eval/readback', size: outBytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const output = device.createBuffer({
+    label: 'eval/values',
+    size: outBytes,
+    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
+  });
+  const staging = device.createBuffer({
+    label: 'eval/readback',
+    size: outBytes,
+    usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+  });
   try {
     device.queue.writeBuffer(uniform, 0, params.arrayBuffer);
     device.queue.writeBuffer(input, 0, points instanceof Float32Array ? points : new Float32Array(points));

@@ -9,7 +9,11 @@ export class NoWebGPUError extends Error {
 }
 
 /** Limits raised to the adapter's maximum: walker buffers can be hundreds of MiB. */
-const RAISED_LIMITS = ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupsPerDimension'] as const;
+const RAISED_LIMITS = [
+  'maxStorageBufferBindingSize',
+  'maxBufferSize',
+  'maxComputeWorkgroupsPerDimension',
+] as const;
 
 export async function requestDeviceFrom(adapter: GPUAdapter, label = 'occam-lens'): Promise<GPUDevice> {
   const requiredLimits: Record<string, number> = {};

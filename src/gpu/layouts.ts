@@ -26,7 +26,11 @@ export function engineLayouts(device: GPUDevice): EngineLayouts {
   });
   const reduceGroup = device.createBindGroupLayout({
     label: 'reduce',
-    entries: [entry(0, 'uniform'), ...[1, 2, 3, 4, 5].map((b) => entry(b, 'read-only-storage')), entry(6, 'storage')],
+    entries: [
+      entry(0, 'uniform'),
+      ...[1, 2, 3, 4, 5].map((b) => entry(b, 'read-only-storage')),
+      entry(6, 'storage'),
+    ],
   });
   const evalGroup = device.createBindGroupLayout({
     label: 'eval',

@@ -3,7 +3,8 @@
  * falls back to the SwiftShader Vulkan driver that Debian's `chromium` package ships, unless the
  * user chose a driver with VK_ICD_FILENAMES.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { create, globals } from 'webgpu';
 import { NoWebGPUError, requestDeviceFrom } from './device';
 
@@ -29,6 +30,16 @@ export interface NodeGpu {
   readonly adapterDescription: string;
 }
 
+/** True when the machine exposes a GPU device node (DRM render node or NVIDIA's). */
+function hasGpuDeviceNode(): boolean {
+  try {
+    if (readdirSync('/dev/dri').some((f) => f.startsWith('renderD'))) return true;
+  } catch {
+    // no /dev/dri
+  }
+  return existsSync('/dev/nvidia0');
+}
+
 /** The adapter, or throw NoWebGPUError with a message that says what to install. */
 export async function acquireNodeAdapter(): Promise<{ adapter: GPUAdapter; description: string }> {
   if (!globalsInstalled) {
@@ -36,9 +47,20 @@ export async function acquireNodeAdapter(): Promise<{ adapter: GPUAdapter; descr
     Object.assign(globalThis, globals);
     globalsInstalled = true;
   }
+  const linux = process.platform === 'linux';
+  // The Vulkan loader's windowing probes complain on stderr without a runtime dir (headless boxes).
+  if (linux && !process.env.XDG_RUNTIME_DIR) process.env.XDG_RUNTIME_DIR = tmpdir();
+  const canUseSwiftShader = linux && !process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD);
+  let via = process.env.VK_ICD_FILENAMES
+    ? `VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES}`
+    : 'default Vulkan/Metal/D3D driver';
+  if (canUseSwiftShader && !hasGpuDeviceNode()) {
+    // No GPU device node at all: go straight to SwiftShader rather than probing drivers that cannot work.
+    process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+    via = 'SwiftShader (software Vulkan from Debian chromium)';
+  }
   let adapter = await tryAdapter();
-  let via = 'default Vulkan/Metal/D3D driver';
-  if (!adapter && process.platform === 'linux' && !process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) {
+  if (!adapter && canUseSwiftShader && !process.env.VK_ICD_FILENAMES) {
     process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
     adapter = await tryAdapter();
     via = 'SwiftShader (software Vulkan from Debian chromium)';

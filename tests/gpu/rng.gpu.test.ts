@@ -1,5 +1,5 @@
-import { makeShaderDataDefinitions, makeStructuredView } from 'webgpu-utils';
 import { describe, expect, it } from 'vitest';
+import { makeShaderDataDefinitions, makeStructuredView } from 'webgpu-utils';
 import rngWgsl from '../../shaders/rng.wgsl';
 import streamWgsl from '../../shaders/testing/philox-stream.wgsl';
 import { boxMuller, philox4x32_10 } from '../../src/engine/rng';
@@ -10,16 +10,31 @@ describe.skipIf(noGpu)('Philox on the GPU', () => {
     const gpu = device!;
     const code = `${rngWgsl}\n${streamWgsl}`;
     const module = gpu.createShaderModule({ code });
-    const pipeline = gpu.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'philox_stream' } });
+    const pipeline = gpu.createComputePipeline({
+      layout: 'auto',
+      compute: { module, entryPoint: 'philox_stream' },
+    });
     const count = 4096;
     const key: [number, number] = [0xdeadbeef, 0x01234567];
     const params = makeStructuredView(makeShaderDataDefinitions(code).uniforms.sp);
     params.set({ count, step: 123456789, block: 2, stream: 3, key });
-    const uniform = gpu.createBuffer({ size: params.arrayBuffer.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    const uniform = gpu.createBuffer({
+      size: params.arrayBuffer.byteLength,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
     gpu.queue.writeBuffer(uniform, 0, params.arrayBuffer);
-    const words = gpu.createBuffer({ size: 16 * count, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
-    const normals = gpu.createBuffer({ size: 16 * count, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
-    const read = gpu.createBuffer({ size: 32 * count, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const words = gpu.createBuffer({
+      size: 16 * count,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
+    });
+    const normals = gpu.createBuffer({
+      size: 16 * count,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
+    });
+    const read = gpu.createBuffer({
+      size: 32 * count,
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
     const enc = gpu.createCommandEncoder();
     const pass = enc.beginComputePass();
     pass.setPipeline(pipeline);
@@ -46,7 +61,8 @@ describe.skipIf(noGpu)('Philox on the GPU', () => {
       const want = philox4x32_10([i, 123456789, 2, 3], key);
       for (let k = 0; k < 4; k++) if (got[4 * i + k] !== want[k]) mismatches++;
       const z = [...boxMuller(want[0], want[1]), ...boxMuller(want[2], want[3])];
-      for (let k = 0; k < 4; k++) maxNormalError = Math.max(maxNormalError, Math.abs(gotNormals[4 * i + k] - z[k]));
+      for (let k = 0; k < 4; k++)
+        maxNormalError = Math.max(maxNormalError, Math.abs(gotNormals[4 * i + k] - z[k]));
     }
     expect(mismatches).toBe(0);
     // The GPU evaluates log/sqrt/cos/sin in f32 with its own approximations (SwiftShader: ~1e-4 absolute

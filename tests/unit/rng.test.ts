@@ -5,7 +5,12 @@ const hex = (xs: number[]) => xs.map((x) => x.toString(16).padStart(8, '0'));
 
 describe('Philox4x32-10 (TypeScript twin)', () => {
   it('matches the Random123 known-answer vectors', () => {
-    expect(hex(philox4x32_10([0, 0, 0, 0], [0, 0]))).toEqual(['6627e8d5', 'e169c58d', 'bc57ac4c', '9b00dbd8']);
+    expect(hex(philox4x32_10([0, 0, 0, 0], [0, 0]))).toEqual([
+      '6627e8d5',
+      'e169c58d',
+      'bc57ac4c',
+      '9b00dbd8',
+    ]);
     const ones = 0xffffffff;
     expect(hex(philox4x32_10([ones, ones, ones, ones], [ones, ones]))).toEqual([
       '408f276d',
