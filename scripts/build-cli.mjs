@@ -1,0 +1,19 @@
+// Bundles the CLI (and the benchmark) for Node: shaders inlined as strings, `webgpu` left external,
+// so `node dist-cli/occam-lens.js` needs nothing but the installed `webgpu` package.
+import { readFileSync } from 'node:fs';
+import { build } from 'esbuild';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+
+await build({
+  entryPoints: { 'occam-lens': 'src/cli/entry.ts', bench: 'bench/main.ts' },
+  outdir: 'dist-cli',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  loader: { '.wgsl': 'text' },
+  external: ['webgpu'],
+  define: { __OCCAM_VERSION__: JSON.stringify(version) },
+  logLevel: 'warning',
+});

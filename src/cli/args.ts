@@ -1,0 +1,221 @@
+/**
+ * Flag parsing and validation for the `occam-lens` CLI. Every bad flag or value becomes a UsageError
+ * whose message names it; main() turns that into exit status 2.
+ */
+import { parseArgs } from 'node:util';
+import { findLandscape, type Landscape, landscapes, resolveParams } from '../engine/landscapes';
+import type { InitKind, Prior, SamplerKind } from '../engine/posterior';
+import { wbicBeta } from '../engine/posterior';
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export const COMMANDS = ['llc', 'sample'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+export interface RunArgs {
+  readonly command: Command;
+  readonly landscape: Landscape;
+  readonly params: number[];
+  readonly n: number;
+  readonly beta: number;
+  readonly gamma: number;
+  readonly prior: Prior;
+  readonly sampler: SamplerKind;
+  /** Fixed step size, or undefined to tune it during burn-in (MALA). */
+  readonly step: number | undefined;
+  readonly walkers: number;
+  readonly steps: number;
+  readonly burnin: number;
+  readonly seed: number;
+  readonly init: InitKind;
+  readonly wstar: number[];
+  readonly json: boolean;
+  readonly out: string | undefined;
+  readonly quiet: boolean;
+}
+
+const options = {
+  landscape: { type: 'string' },
+  a: { type: 'string' },
+  b: { type: 'string' },
+  n: { type: 'string' },
+  beta: { type: 'string' },
+  gamma: { type: 'string' },
+  prior: { type: 'string' },
+  sampler: { type: 'string' },
+  step: { type: 'string' },
+  walkers: { type: 'string' },
+  steps: { type: 'string' },
+  burnin: { type: 'string' },
+  seed: { type: 'string' },
+  init: { type: 'string' },
+  wstar: { type: 'string' },
+  out: { type: 'string' },
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+export const HELP = `occam-lens: Langevin walkers on tempered posteriors, from the command line (WebGPU via Dawn).
+
+Usage:
+  occam-lens llc    --landscape NAME [options]   estimate the local learning coefficient λ̂
+  occam-lens sample --landscape NAME --out FILE.csv [options]   write final walker positions
+  occam-lens --help | --version
+
+Landscapes (2-D; w* = the singular point at the origin, L_n(w*) = 0):
+${landscapes.map((l) => `  ${l.id.padEnd(14)} ${l.description}`).join('\n')}
+
+Options:
+  --landscape NAME   one of: ${landscapes.map((l) => l.id).join(', ')} (required)
+  --a INT, --b INT   exponents of crossing and sum-of-powers (integers 1..6, default 1)
+  --n N              nominal sample size n > 1 (default 1000)
+  --beta B           inverse temperature β > 0 (default 1/log n, the WBIC temperature)
+  --gamma G          localisation strength γ ≥ 0 toward w* (default 0)
+  --prior KIND:S     box:R (uniform on [−R,R]^d) or gauss:σ (N(0,σ²I)) (default box:1)
+  --sampler S        mala (exact, Metropolis-adjusted) or ula (unadjusted Langevin) (default mala)
+  --step E           step size ε > 0; without it MALA tunes ε during burn-in toward acceptance 0.8
+                     (ULA then starts from min(0.1·R², 0.5/(nβ)))
+  --walkers N        parallel walkers (default 1024; capped by the device's buffer limits)
+  --steps S          sampling steps per walker (default 2000)
+  --burnin B         burn-in steps per walker, not counted in λ̂ (default 1000)
+  --seed K           integer seed, 0 ≤ K < 2^53 (default 1); the same seed reproduces a run exactly
+  --init I           wstar (every walker starts at w*, as devinterp's chains do) or prior (default wstar)
+  --wstar X,Y        the point w* (default: the origin)
+  --out FILE         (sample) CSV file for the final positions: columns w1..wd, loss
+  --json             print one JSON object on stdout (progress stays on stderr)
+  --quiet            no progress line on stderr
+
+Output of llc --json:
+  {landscape, params, n, beta, sampler, walkers, steps, burnin, seed, step, lambda_hat, lambda_hat_se,
+   lambda_hat_se_batch, mean_loss, loss_at_wstar, acceptance, diverged, exact_lambda, exact_m, seconds, device}
+λ̂ = nβ·(E[L_n] − L_n(w*)); its standard error treats walkers as independent chains (each walker's
+time average is one draw); lambda_hat_se_batch is the batch-means error over time, as a cross-check.
+Exit status: 0 success, 1 runtime failure (no GPU, device error), 2 bad flag or value.`;
+
+function num(
+  name: string,
+  text: string | undefined,
+  fallback: number,
+  check: (x: number) => boolean,
+  what: string,
+): number {
+  if (text === undefined) return fallback;
+  const x = Number(text.trim());
+  if (text.trim() === '' || !Number.isFinite(x) || !check(x)) {
+    throw new UsageError(`--${name}: expected ${what}, got '${text}'`);
+  }
+  return x;
+}
+
+const positiveInt = (x: number) => Number.isInteger(x) && x > 0;
+
+function parsePrior(text: string | undefined): Prior {
+  if (text === undefined) return { kind: 'box', scale: 1 };
+  const m = /^(box|gauss):([^:]+)$/.exec(text.trim());
+  const scale = m ? Number(m[2]) : Number.NaN;
+  if (!m || !Number.isFinite(scale) || scale <= 0) {
+    throw new UsageError(`--prior: expected box:R or gauss:SIGMA with a positive number, got '${text}'`);
+  }
+  return { kind: m[1] as Prior['kind'], scale };
+}
+
+export type Parsed = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; args: RunArgs };
+
+export function parseCli(argv: readonly string[]): Parsed {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true; strict: true }>>;
+  try {
+    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+  } catch (err) {
+    // node:util's messages name the flag ("Unknown option '--foo'", "Option '--n <value>' argument missing").
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  const v = parsed.values;
+  if (v.help) return { kind: 'help' };
+  if (v.version) return { kind: 'version' };
+  const [command, ...extra] = parsed.positionals;
+  if (command === undefined)
+    throw new UsageError(`missing command: one of ${COMMANDS.join(', ')} (see --help)`);
+  if (!(COMMANDS as readonly string[]).includes(command)) {
+    throw new UsageError(`unknown command '${command}': expected one of ${COMMANDS.join(', ')}`);
+  }
+  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
+
+  if (v.landscape === undefined) throw new UsageError('--landscape is required');
+  const landscape = findLandscape(v.landscape);
+  if (!landscape) {
+    throw new UsageError(
+      `--landscape: unknown landscape '${v.landscape}'; known: ${landscapes.map((l) => l.id).join(', ')}`,
+    );
+  }
+  const paramValues: Record<string, number> = {};
+  for (const name of ['a', 'b'] as const) {
+    const text = v[name];
+    if (text === undefined) continue;
+    if (!landscape.params.some((p) => p.name === name)) {
+      throw new UsageError(`--${name}: landscape '${landscape.id}' has no parameter '${name}'`);
+    }
+    paramValues[name] = num(name, text, 1, Number.isFinite, 'a number');
+  }
+  let params: number[];
+  try {
+    params = resolveParams(landscape, paramValues);
+  } catch (err) {
+    const name =
+      Object.keys(paramValues).find((k) => String((err as Error).message).includes(`'${k}'`)) ?? 'a';
+    throw new UsageError(`--${name}: ${(err as Error).message}`);
+  }
+
+  const n = num('n', v.n, 1000, (x) => x > 1, 'a number > 1');
+  const beta = num('beta', v.beta, wbicBeta(n), (x) => x > 0, 'a positive number');
+  const gamma = num('gamma', v.gamma, 0, (x) => x >= 0, 'a number ≥ 0');
+  const prior = parsePrior(v.prior);
+  const sampler = v.sampler ?? 'mala';
+  if (sampler !== 'mala' && sampler !== 'ula')
+    throw new UsageError(`--sampler: expected mala or ula, got '${sampler}'`);
+  const step = v.step === undefined ? undefined : num('step', v.step, 0, (x) => x > 0, 'a positive number');
+  const walkers = num('walkers', v.walkers, 1024, positiveInt, 'a positive integer');
+  const steps = num('steps', v.steps, 2000, positiveInt, 'a positive integer');
+  const burnin = num('burnin', v.burnin, 1000, (x) => Number.isInteger(x) && x >= 0, 'an integer ≥ 0');
+  const seed = num('seed', v.seed, 1, (x) => Number.isSafeInteger(x) && x >= 0, 'an integer in [0, 2^53)');
+  const init = v.init ?? 'wstar';
+  if (init !== 'wstar' && init !== 'prior')
+    throw new UsageError(`--init: expected wstar or prior, got '${init}'`);
+  let wstar = new Array<number>(landscape.dim).fill(0);
+  if (v.wstar !== undefined) {
+    const parts = v.wstar.split(',').map((s) => Number(s.trim()));
+    if (parts.length !== landscape.dim || parts.some((x) => !Number.isFinite(x))) {
+      throw new UsageError(`--wstar: expected ${landscape.dim} comma-separated numbers, got '${v.wstar}'`);
+    }
+    wstar = parts;
+  }
+  if (command === 'sample' && v.out === undefined)
+    throw new UsageError('--out FILE.csv is required for sample');
+  if (command === 'llc' && v.out !== undefined) throw new UsageError('--out is only for the sample command');
+  return {
+    kind: 'run',
+    args: {
+      command: command as Command,
+      landscape,
+      params,
+      n,
+      beta,
+      gamma,
+      prior,
+      sampler,
+      step,
+      walkers,
+      steps,
+      burnin,
+      seed,
+      init,
+      wstar,
+      json: v.json ?? false,
+      out: v.out,
+      quiet: v.quiet ?? false,
+    },
+  };
+}

@@ -1,0 +1,168 @@
+/**
+ * The `occam-lens` command: the same engine and WGSL as the app, driven from Node through Dawn.
+ * `runCli` is the whole program with injectable streams, so tests run it in-process.
+ */
+import { writeFile } from 'node:fs/promises';
+import { initialStep, type LlcResult, runLlc } from '../engine/llc-run';
+import { WalkerEngine } from '../engine/walker-engine';
+import { NoWebGPUError } from '../gpu/device';
+import { acquireNodeDevice } from '../gpu/node-device';
+import { HELP, parseCli, type RunArgs, UsageError } from './args';
+import { Progress } from './progress';
+
+declare const __OCCAM_VERSION__: string | undefined;
+const VERSION = typeof __OCCAM_VERSION__ === 'string' ? __OCCAM_VERSION__ : 'dev';
+
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: NodeJS.WriteStream | { write(text: string): boolean; isTTY?: boolean };
+  /** An existing device (tests); otherwise one is acquired through Dawn. */
+  readonly device?: GPUDevice;
+}
+
+const defaultIo: CliIo = { stdout: (t) => process.stdout.write(t), stderr: process.stderr };
+
+function round(x: number, digits = 6): number {
+  return Number.isFinite(x) ? Number(x.toPrecision(digits)) : x;
+}
+
+function report(args: RunArgs, r: LlcResult, device: string) {
+  const exact = args.landscape.exact(args.params);
+  return {
+    landscape: args.landscape.id,
+    params: Object.fromEntries(args.landscape.params.map((p, i) => [p.name, args.params[i]])),
+    n: args.n,
+    beta: round(args.beta),
+    gamma: args.gamma,
+    prior: `${args.prior.kind}:${args.prior.scale}`,
+    sampler: args.sampler,
+    walkers: args.walkers,
+    steps: args.steps,
+    burnin: args.burnin,
+    seed: args.seed,
+    init: args.init,
+    step: round(r.eps),
+    lambda_hat: round(r.lambdaHat),
+    lambda_hat_se: round(r.lambdaHatSe, 3),
+    lambda_hat_se_batch: round(r.lambdaHatSeBatch, 3),
+    mean_loss: round(r.meanLoss),
+    loss_at_wstar: round(r.lossAtWstar),
+    acceptance: round(r.acceptance, 4),
+    diverged: r.diverged,
+    exact_lambda: exact?.lambda ?? null,
+    exact_m: exact?.m ?? null,
+    seconds: round(r.seconds, 3),
+    device,
+  };
+}
+
+function humanReport(o: ReturnType<typeof report>): string {
+  const exact = o.exact_lambda === null ? 'unknown' : `λ = ${o.exact_lambda}, m = ${o.exact_m}`;
+  return [
+    `landscape     ${o.landscape} ${JSON.stringify(o.params)}   n = ${o.n}, β = ${o.beta}, prior ${o.prior}`,
+    `sampler       ${o.sampler}, ε = ${o.step}, ${o.walkers} walkers × ${o.steps} steps (burn-in ${o.burnin}), seed ${o.seed}`,
+    `λ̂             ${o.lambda_hat} ± ${o.lambda_hat_se} (batch means ± ${o.lambda_hat_se_batch})`,
+    `theory        ${exact}  (at finite n with m > 1, nβ·E[K] ≈ λ − (m−1)/log(nβ))`,
+    `mean L_n      ${o.mean_loss}   acceptance ${o.acceptance}   diverged ${o.diverged}`,
+    `time          ${o.seconds} s on ${o.device}`,
+  ].join('\n');
+}
+
+async function execute(args: RunArgs, io: CliIo): Promise<number> {
+  let device = io.device;
+  let description = 'provided device';
+  if (!device) {
+    const gpu = await acquireNodeDevice();
+    device = gpu.device;
+    description = gpu.adapterDescription;
+  }
+  const posterior = {
+    landscape: args.landscape,
+    params: args.params,
+    n: args.n,
+    beta: args.beta,
+    gamma: args.gamma,
+    prior: args.prior,
+    wstar: args.wstar,
+  };
+  let engine: WalkerEngine;
+  try {
+    engine = await WalkerEngine.create(device, {
+      ...posterior,
+      walkers: args.walkers,
+      sampler: args.sampler,
+      eps: args.step ?? initialStep(posterior),
+      seed: args.seed,
+    });
+  } catch (err) {
+    if (err instanceof RangeError)
+      throw new UsageError(err.message.startsWith('walkers') ? `--${err.message}` : err.message);
+    throw err;
+  }
+  try {
+    const progress = new Progress(`occam-lens ${args.command}`, io.stderr as NodeJS.WriteStream, !args.quiet);
+    const result = await runLlc(engine, {
+      ...engine.settings,
+      steps: args.steps,
+      burnin: args.burnin,
+      init: args.init,
+      tuneStep: args.step === undefined,
+      onProgress: (done, total) => progress.update(done * args.walkers, total * args.walkers, 'walker-steps'),
+    });
+    progress.done();
+    const out = report(args, result, description);
+    if (args.command === 'sample') {
+      const xs = await engine.readPositions();
+      const losses = await engine.readLosses();
+      const d = engine.dim;
+      const header = [...Array.from({ length: d }, (_, j) => `w${j + 1}`), 'loss'].join(',');
+      const rows = [header];
+      for (let i = 0; i < engine.walkers; i++) {
+        rows.push([...Array.from(xs.subarray(i * d, (i + 1) * d)), losses[i]].join(','));
+      }
+      await writeFile(args.out!, `${rows.join('\n')}\n`);
+    }
+    if (args.json)
+      io.stdout(`${JSON.stringify(args.command === 'sample' ? { ...out, out: args.out } : out)}\n`);
+    else
+      io.stdout(
+        `${humanReport(out)}${args.command === 'sample' ? `\nwrote ${engine.walkers} walkers to ${args.out}` : ''}\n`,
+      );
+    if (result.diverged > 0) {
+      io.stderr.write(
+        `warning: ${result.diverged} walker divergences (non-finite loss or position), each re-drawn from the prior; ` +
+          `the step size ε = ${round(result.eps)} is too large for this posterior: lower --step.\n`,
+      );
+    }
+    return 0;
+  } finally {
+    engine.destroy();
+  }
+}
+
+/** The program: returns the exit status (0 ok, 1 runtime failure, 2 usage error). */
+export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
+  try {
+    const parsed = parseCli(argv);
+    if (parsed.kind === 'help') {
+      io.stdout(`${HELP}\n`);
+      return 0;
+    }
+    if (parsed.kind === 'version') {
+      io.stdout(`${VERSION}\n`);
+      return 0;
+    }
+    return await execute(parsed.args, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`occam-lens: ${err.message}\nRun 'occam-lens --help' for usage.\n`);
+      return 2;
+    }
+    if (err instanceof NoWebGPUError) {
+      io.stderr.write(`occam-lens: ${err.message}\n`);
+      return 1;
+    }
+    io.stderr.write(`occam-lens: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,245 @@
+/** The `occam-lens` CLI: in-process for speed, plus the built bundle through `bin/` as a user runs it. */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HELP } from '../../src/cli/args';
+import { runCli } from '../../src/cli/main';
+import { device, noGpu } from '../helpers/gpu';
+
+async function cli(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: {
+      write: (t: string) => {
+        stderr += t;
+        return true;
+      },
+    },
+    device: device ?? undefined,
+  });
+  return { code, stdout, stderr };
+}
+
+describe('occam-lens arguments', () => {
+  it('documents every flag in --help', async () => {
+    const r = await cli('--help');
+    expect(r.code).toBe(0);
+    for (const flag of [
+      'landscape',
+      'a',
+      'b',
+      'n',
+      'beta',
+      'gamma',
+      'prior',
+      'sampler',
+      'step',
+      'walkers',
+      'steps',
+      'burnin',
+      'seed',
+      'init',
+      'wstar',
+      'out',
+      'json',
+      'quiet',
+    ]) {
+      expect(HELP).toContain(`--${flag} `);
+    }
+  });
+
+  it.each([
+    [['llc', '--landscape', 'crossing', '--bogus'], /--bogus/],
+    [['llc', '--landscape', 'nope'], /--landscape: unknown landscape 'nope'/],
+    [['llc', '--landscape', 'crossing', '--n', 'ten'], /--n: expected a number > 1, got 'ten'/],
+    [['llc', '--landscape', 'crossing', '--prior', 'cauchy:1'], /--prior/],
+    [['llc', '--landscape', 'crossing', '--a', '1.5'], /--a: .*integer/],
+    [['llc', '--landscape', 'bowl', '--a', '2'], /--a: landscape 'bowl' has no parameter 'a'/],
+    [['llc', '--landscape', 'crossing', '--sampler', 'hmc'], /--sampler/],
+    [['llc', '--landscape', 'crossing', '--walkers', '0'], /--walkers/],
+    [['llc', '--landscape', 'crossing', '--seed', '-3'], /--seed/],
+    [['sample', '--landscape', 'crossing'], /--out/],
+    [['fit', '--landscape', 'crossing'], /unknown command 'fit'/],
+    [['llc'], /--landscape is required/],
+  ])('exits 2 naming the problem for %j', async (argv, message) => {
+    const r = await cli(...argv);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
+  });
+});
+
+describe.skipIf(noGpu)('occam-lens runs on the GPU', () => {
+  it('prints one JSON object for llc, with the exact λ and m beside λ̂', async () => {
+    const r = await cli(
+      'llc',
+      '--landscape',
+      'crossing',
+      '--n',
+      '10000',
+      '--walkers',
+      '512',
+      '--steps',
+      '600',
+      '--burnin',
+      '300',
+      '--json',
+    );
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    for (const key of [
+      'landscape',
+      'n',
+      'beta',
+      'sampler',
+      'walkers',
+      'steps',
+      'lambda_hat',
+      'lambda_hat_se',
+      'mean_loss',
+      'acceptance',
+      'diverged',
+      'exact_lambda',
+      'exact_m',
+      'seconds',
+    ]) {
+      expect(out).toHaveProperty(key);
+    }
+    expect(out).toMatchObject({
+      landscape: 'crossing',
+      n: 10000,
+      sampler: 'mala',
+      walkers: 512,
+      exact_lambda: 0.5,
+      exact_m: 2,
+      diverged: 0,
+    });
+    expect(out.beta).toBeCloseTo(1 / Math.log(10000), 5);
+    // Finite-n value is ≈ 0.388 (quadrature); a loose window here, the tight check is in engine.gpu.test.ts.
+    expect(out.lambda_hat).toBeGreaterThan(0.3);
+    expect(out.lambda_hat).toBeLessThan(0.5);
+    expect(out.acceptance).toBeGreaterThan(0.7);
+  });
+
+  it('reproduces a run exactly from its seed', async () => {
+    const args = [
+      'llc',
+      '--landscape',
+      'min-crossing',
+      '--walkers',
+      '256',
+      '--steps',
+      '200',
+      '--burnin',
+      '100',
+      '--json',
+      '--seed',
+      '9',
+    ];
+    const [a, b] = [JSON.parse((await cli(...args)).stdout), JSON.parse((await cli(...args)).stdout)];
+    expect(a.lambda_hat).toBe(b.lambda_hat);
+    expect(a.step).toBe(b.step);
+  });
+
+  it('writes the final walkers to CSV with sample --out', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'occam-')), 'walkers.csv');
+    const r = await cli(
+      'sample',
+      '--landscape',
+      'bowl',
+      '--walkers',
+      '300',
+      '--steps',
+      '50',
+      '--burnin',
+      '10',
+      '--out',
+      out,
+      '--quiet',
+    );
+    expect(r.code).toBe(0);
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('w1,w2,loss');
+    expect(lines).toHaveLength(301);
+    const [w1, w2, loss] = lines[1].split(',').map(Number);
+    expect(loss).toBeCloseTo(w1 * w1 + w2 * w2, 4);
+  });
+
+  it('says how many walkers diverged when the step is too large', async () => {
+    const r = await cli(
+      'llc',
+      '--landscape',
+      'bowl',
+      '--n',
+      '1000',
+      '--sampler',
+      'ula',
+      '--step',
+      '1',
+      '--prior',
+      'gauss:1',
+      '--walkers',
+      '256',
+      '--steps',
+      '50',
+      '--burnin',
+      '0',
+      '--json',
+    );
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.diverged).toBeGreaterThan(0);
+    expect(Number.isFinite(out.lambda_hat) && Number.isFinite(out.lambda_hat_se)).toBe(true);
+    expect(r.stderr).toMatch(new RegExp(`warning: ${out.diverged} walker divergences.*lower --step`));
+  });
+
+  it('rejects a walker count beyond the device limit with exit 2', async () => {
+    const r = await cli('llc', '--landscape', 'bowl', '--walkers', String(2 ** 31), '--json');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--walkers = \d+ exceeds this device's limit/);
+  });
+});
+
+describe.skipIf(noGpu)('the built occam-lens command', () => {
+  beforeAll(() => {
+    execFileSync('node', ['scripts/build-cli.mjs'], { stdio: 'inherit' });
+  });
+
+  it('runs from bin/ with JSON on stdout only and progress on stderr', () => {
+    const r = spawnSync(
+      'node',
+      [
+        'bin/occam-lens.js',
+        'llc',
+        '--landscape',
+        'sum-of-powers',
+        '--walkers',
+        '2048',
+        '--steps',
+        '1500',
+        '--json',
+      ],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout); // throws if anything but the JSON reached stdout
+    expect(out.exact_lambda).toBe(1);
+    expect(r.stderr).toMatch(/occam-lens llc: +\d+% \d+\/\d+ walker-steps/);
+  });
+
+  it('exits 2 on a bad flag', () => {
+    const r = spawnSync('node', ['bin/occam-lens.js', 'llc', '--landscape', 'bowl', '--steps=-1'], {
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--steps: expected a positive integer, got '-1'/);
+  });
+});
