@@ -1,23 +1,15 @@
 // Evaluate a landscape's own loss and gradient at given points (L_n(w*), checks, surface meshes).
-// Needs a landscape and the assembler's header (const D: u32).
+// Needs landscape-params.wgsl, a landscape and the assembler's header (const D: u32).
 
 alias Vec = array<f32, D>;
 
 struct EvalParams {
   count: u32,
-  _pad0: u32,
-  _pad1: u32,
-  _pad2: u32,
-  landscape: array<vec4<f32>, 4>,
 }
 
 @group(0) @binding(0) var<uniform> ep: EvalParams;
 @group(0) @binding(1) var<storage, read> points: array<f32>;       // stride D
 @group(0) @binding(2) var<storage, read_write> values: array<f32>; // stride D + 1: loss, grad
-
-fn lp(i: u32) -> f32 {
-  return ep.landscape[i / 4u][i % 4u];
-}
 
 @compute @workgroup_size(64)
 fn eval_points(@builtin(global_invocation_id) gid: vec3<u32>) {

@@ -1,8 +1,8 @@
 // The tempered, localised posterior that every sampler kernel targets:
 //   p(w) ∝ φ(w) · exp(−nβ·L_n(w) − γ/2·|w − w*|²)
 // as a potential U(w) = nβ·L_n(w) − log φ(w) + γ/2·|w − w*|² and its gradient.
-// Needs: rng.wgsl, a landscape (fn loss(w: Vec) -> f32, fn grad(w: Vec) -> Vec), and the
-// assembler's header (const D: u32). Bindings are shared by init, ULA and MALA kernels so one bind
+// Needs: rng.wgsl, landscape-params.wgsl, a landscape (fn loss(w: Vec) -> f32, fn grad(w: Vec) -> Vec),
+// and the assembler's header (const D: u32). Bindings are shared by init, ULA and MALA kernels so one bind
 // group serves all three.
 
 alias Vec = array<f32, D>;
@@ -30,7 +30,6 @@ struct Sim {
   gamma: f32,          // localisation strength γ
   prior_scale: f32,    // R (box half-width) or σ (Gaussian)
   wstar: array<vec4<f32>, 8>,     // w*, up to 32 coordinates
-  landscape: array<vec4<f32>, 4>, // landscape parameters (uniforms, never recompiles)
 }
 
 @group(0) @binding(0) var<uniform> sim: Sim;
@@ -39,10 +38,6 @@ struct Sim {
 @group(0) @binding(3) var<storage, read_write> loss_sum: array<f32>;
 @group(0) @binding(4) var<storage, read_write> accepts: array<u32>;
 @group(0) @binding(5) var<storage, read_write> diverged: array<u32>;
-
-fn lp(i: u32) -> f32 {
-  return sim.landscape[i / 4u][i % 4u];
-}
 
 fn wstar_at(j: u32) -> f32 {
   return sim.wstar[j / 4u][j % 4u];

@@ -40,6 +40,11 @@ export interface Landscape {
   /** WGSL defining `fn loss(w: Vec) -> f32` and `fn grad(w: Vec) -> Vec` (may call `lp(i)`). */
   readonly wgsl: string;
   readonly params: readonly LandscapeParam[];
+  /**
+   * The values `lp(0)`, `lp(1)`, … the WGSL reads, from the slider values (parameters, then any data
+   * the landscape carries). Default: the parameters themselves.
+   */
+  uniforms?(params: readonly number[]): readonly number[];
   /** Default half-width R of the box prior and of the view. */
   readonly defaultBound: number;
   readonly singularPoints: readonly SingularPoint[];

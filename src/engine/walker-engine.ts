@@ -14,6 +14,8 @@ import reduceWgsl from '../../shaders/reduce.wgsl';
 import rngWgsl from '../../shaders/rng.wgsl';
 import { engineLayouts } from '../gpu/layouts';
 import { assemble, computePipeline } from '../gpu/shader-assembly';
+import { LandscapeBinding, landscapeParamsSource } from './landscape-uniforms';
+import type { Landscape } from './landscapes';
 import { landscapeCommonWgsl } from './landscapes';
 import type { InitKind, PosteriorSettings, SamplerSettings } from './posterior';
 import { validatePosterior } from './posterior';
@@ -104,6 +106,7 @@ export class WalkerEngine {
   private readonly partials: GPUBuffer;
   private readonly partialsReadback: GPUBuffer;
   private readonly walkerBindGroup: GPUBindGroup;
+  private readonly landscapeBinding: LandscapeBinding;
   private readonly reduceBindGroup: GPUBindGroup;
   private readonly sim: StructuredView;
   private readonly reduceParams: StructuredView;
@@ -135,7 +138,8 @@ export class WalkerEngine {
     this.walkers = config.walkers;
     this.dim = config.landscape.dim;
     this.pipelines = pipelines;
-    this.evalModuleCode = assemble(this.dim, landscapeCommonWgsl, config.landscape.wgsl, evalWgsl);
+    this.evalModuleCode = landscapeModule(config.landscape, evalWgsl);
+    this.landscapeBinding = new LandscapeBinding(device, config.landscape, config.params);
     const n = this.walkers;
     const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
     const make = (label: string, size: number, usage: number) => {
@@ -219,15 +223,7 @@ export class WalkerEngine {
     WalkerEngine.checkSampler(config);
     checkWalkers(device, config.walkers, config.landscape.dim);
     const dim = config.landscape.dim;
-    const walkerCode = assemble(
-      dim,
-      rngWgsl,
-      posteriorWgsl,
-      landscapeCommonWgsl,
-      config.landscape.wgsl,
-      langevinWgsl,
-      malaWgsl,
-    );
+    const walkerCode = landscapeModule(config.landscape, rngWgsl, posteriorWgsl, langevinWgsl, malaWgsl);
     const reduceCode = assemble(dim, reduceWgsl);
     const layouts = engineLayouts(device);
     const label = `${config.landscape.id}/d${dim}`;
@@ -266,6 +262,7 @@ export class WalkerEngine {
     const next = { ...this.config, ...changes };
     validatePosterior(next);
     WalkerEngine.checkSampler(next);
+    if (changes.params && changes.params !== this.config.params) this.landscapeBinding.update(next.params);
     this.config = next;
   }
 
@@ -286,7 +283,6 @@ export class WalkerEngine {
       gamma: c.gamma,
       prior_scale: c.prior.scale,
       wstar: floatsOf(c.wstar, 32),
-      landscape: floatsOf(c.params, 16),
     });
     this.device.queue.writeBuffer(this.simUniform, 0, this.sim.arrayBuffer);
   }
@@ -296,6 +292,7 @@ export class WalkerEngine {
     const pass = encoder.beginComputePass({ label });
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, this.walkerBindGroup);
+    pass.setBindGroup(1, this.landscapeBinding.bindGroup);
     pass.dispatchWorkgroups(Math.ceil(this.walkers / WALKER_WG));
     pass.end();
     this.device.queue.submit([encoder.finish()]);
@@ -449,7 +446,7 @@ export class WalkerEngine {
   async evaluate(
     points: Float32Array<ArrayBuffer> | readonly number[],
   ): Promise<{ loss: Float32Array; grad: Float32Array }> {
-    return evaluateLandscape(this.device, this.config, points, this.evalModuleCode);
+    return evaluateLandscape(this.device, this.config, points, this.evalModuleCode, this.landscapeBinding);
   }
 
   /** Frees every GPU buffer this engine owns. Safe to call twice. */
@@ -457,7 +454,13 @@ export class WalkerEngine {
     if (this.destroyed) return;
     this.destroyed = true;
     for (const b of this.owned) b.destroy();
+    this.landscapeBinding.destroy();
   }
+}
+
+/** A shader module for a landscape: header, its uniforms, shared helpers, its WGSL, then `parts`. */
+export function landscapeModule(landscape: Landscape, ...parts: string[]): string {
+  return assemble(landscape.dim, landscapeParamsSource, landscapeCommonWgsl, landscape.wgsl, ...parts);
 }
 
 /** Evaluates a landscape's WGSL loss/grad at points (stride d) on the GPU. */
@@ -465,7 +468,8 @@ export async function evaluateLandscape(
   device: GPUDevice,
   settings: Pick<EngineConfig, 'landscape' | 'params'>,
   points: Float32Array<ArrayBuffer> | readonly number[],
-  code = assemble(settings.landscape.dim, landscapeCommonWgsl, settings.landscape.wgsl, evalWgsl),
+  code = landscapeModule(settings.landscape, evalWgsl),
+  binding?: LandscapeBinding,
 ): Promise<{ loss: Float32Array; grad: Float32Array }> {
   const d = settings.landscape.dim;
   const count = Math.floor(points.length / d);
@@ -481,10 +485,11 @@ export async function evaluateLandscape(
   );
   const defs = makeShaderDataDefinitions(code);
   const params = makeStructuredView(defs.uniforms.ep);
-  params.set({ count, landscape: floatsOf(settings.params as number[], 16) });
+  params.set({ count });
+  const landscape = binding ?? new LandscapeBinding(device, settings.landscape, settings.params);
   const uniform = device.createBuffer({
     label: 'eval/uniform',
-    size: params.arrayBuffer.byteLength,
+    size: Math.max(16, params.arrayBuffer.byteLength),
     usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
   });
   const input = device.createBuffer({
@@ -519,6 +524,7 @@ export async function evaluateLandscape(
     const pass = encoder.beginComputePass({ label: 'eval' });
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
+    pass.setBindGroup(1, landscape.bindGroup);
     pass.dispatchWorkgroups(Math.max(1, Math.ceil(count / 64)));
     pass.end();
     encoder.copyBufferToBuffer(output, 0, staging, 0, outBytes);
@@ -535,5 +541,6 @@ export async function evaluateLandscape(
     return { loss, grad };
   } finally {
     for (const b of [uniform, input, output, staging]) b.destroy();
+    if (!binding) landscape.destroy();
   }
 }

@@ -1,6 +1,8 @@
 /** Bind group and pipeline layouts, created once per device and shared by every engine on it. */
 
 export interface EngineLayouts {
+  /** Group 1 of every landscape-evaluating pipeline: the landscape's uniforms (landscape-params.wgsl). */
+  readonly landscapeGroup: GPUBindGroupLayout;
   readonly walkerGroup: GPUBindGroupLayout;
   readonly walkerPipeline: GPUPipelineLayout;
   readonly reduceGroup: GPUBindGroupLayout;
@@ -20,6 +22,7 @@ const entry = (binding: number, type: GPUBufferBindingType): GPUBindGroupLayoutE
 export function engineLayouts(device: GPUDevice): EngineLayouts {
   let layouts = cache.get(device);
   if (layouts) return layouts;
+  const landscapeGroup = device.createBindGroupLayout({ label: 'landscape', entries: [entry(0, 'uniform')] });
   const walkerGroup = device.createBindGroupLayout({
     label: 'walkers',
     entries: [entry(0, 'uniform'), ...[1, 2, 3, 4, 5].map((b) => entry(b, 'storage'))],
@@ -37,12 +40,19 @@ export function engineLayouts(device: GPUDevice): EngineLayouts {
     entries: [entry(0, 'uniform'), entry(1, 'read-only-storage'), entry(2, 'storage')],
   });
   layouts = {
+    landscapeGroup,
     walkerGroup,
-    walkerPipeline: device.createPipelineLayout({ label: 'walkers', bindGroupLayouts: [walkerGroup] }),
+    walkerPipeline: device.createPipelineLayout({
+      label: 'walkers',
+      bindGroupLayouts: [walkerGroup, landscapeGroup],
+    }),
     reduceGroup,
     reducePipeline: device.createPipelineLayout({ label: 'reduce', bindGroupLayouts: [reduceGroup] }),
     evalGroup,
-    evalPipeline: device.createPipelineLayout({ label: 'eval', bindGroupLayouts: [evalGroup] }),
+    evalPipeline: device.createPipelineLayout({
+      label: 'eval',
+      bindGroupLayouts: [evalGroup, landscapeGroup],
+    }),
   };
   cache.set(device, layouts);
   return layouts;
