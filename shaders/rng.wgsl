@@ -36,9 +36,10 @@ fn philox4x32_10(counter: vec4<u32>, key: vec2<u32>) -> vec4<u32> {
   return c;
 }
 
-// Uniform on the open interval (0, 1): the top 24 bits, centred in their cell, so log() is finite.
+// Uniform on the open interval (0, 1): the top 23 bits, centred in their cell. 23, not 24: k + 0.5
+// must be exact in f32 (24-bit significand), else 2^24 − 0.5 rounds up and u = 1 exactly.
 fn uniform_open01(x: u32) -> f32 {
-  return (f32(x >> 8u) + 0.5) * (1.0 / 16777216.0);
+  return (f32(x >> 9u) + 0.5) * (1.0 / 8388608.0);
 }
 
 // Two independent standard normals from two uniform words (Box–Muller).

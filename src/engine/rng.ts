@@ -45,9 +45,9 @@ export function philox4x32_10(
   return [c0, c1, c2, c3];
 }
 
-/** Uniform on (0, 1) from the top 24 bits, rounded through f32 exactly as the shader computes it. */
+/** Uniform on (0, 1) from the top 23 bits; every step is exact in f32, as in the shader. */
 export function uniformOpen01(x: number): number {
-  return Math.fround(Math.fround((x >>> 8) + 0.5) / 16777216);
+  return ((x >>> 9) + 0.5) / 8388608;
 }
 
 /** Box–Muller in f32 semantics (to rounding of the transcendental functions). */
