@@ -3,9 +3,10 @@
  * whose message names it; main() turns that into exit status 2.
  */
 import { parseArgs } from 'node:util';
-import { findLandscape, type Landscape, landscapes, resolveParams } from '../engine/landscapes';
+import { defaultWstar, type Landscape, landscapes } from '../engine/landscapes';
 import type { InitKind, Prior, SamplerKind } from '../engine/posterior';
 import { wbicBeta } from '../engine/posterior';
+import { FlagError, resolveLandscape } from './landscape-flags';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -18,6 +19,9 @@ export interface RunArgs {
   readonly command: Command;
   readonly landscape: Landscape;
   readonly params: number[];
+  /** The formula or model text, when the landscape came from one. */
+  readonly formula?: string;
+  readonly model?: string;
   readonly n: number;
   readonly beta: number;
   readonly gamma: number;
@@ -40,6 +44,13 @@ const options = {
   landscape: { type: 'string' },
   a: { type: 'string' },
   b: { type: 'string' },
+  formula: { type: 'string' },
+  const: { type: 'string', multiple: true },
+  dim: { type: 'string' },
+  model: { type: 'string' },
+  data: { type: 'string' },
+  sigma: { type: 'string' },
+  sharpness: { type: 'string' },
   n: { type: 'string' },
   beta: { type: 'string' },
   gamma: { type: 'string' },
@@ -62,20 +73,38 @@ const options = {
 export const HELP = `occam-lens: Langevin walkers on tempered posteriors, from the command line (WebGPU via Dawn).
 
 Usage:
-  occam-lens llc    --landscape NAME [options]   estimate the local learning coefficient λ̂
-  occam-lens sample --landscape NAME --out FILE.csv [options]   write final walker positions
+  occam-lens llc    (--landscape NAME | --formula TEXT | --model SPEC) [options]   estimate λ̂
+  occam-lens sample (--landscape NAME | --formula TEXT | --model SPEC) --out FILE.csv [options]
+  occam-lens randnet [options]   count the Boolean functions of random networks (see randnet --help)
   occam-lens --help | --version
 
 Landscapes (2-D; w* = the singular point at the origin, L_n(w*) = 0):
 ${landscapes.map((l) => `  ${l.id.padEnd(14)} ${l.description}`).join('\n')}
 
-Options:
-  --landscape NAME   one of: ${landscapes.map((l) => l.id).join(', ')} (required)
+Choosing the loss (exactly one of):
+  --landscape NAME   a built-in: ${landscapes.map((l) => l.id).join(', ')}
   --a INT, --b INT   exponents of crossing and sum-of-powers (integers 1..6, default 1)
+  --formula TEXT     any loss over w1 … w32: numbers, + - * / ^, parentheses, abs min max exp log sqrt
+                     sin cos tanh sigmoid softplus relu, pi, and named constants (e.g. a) that
+                     --const sets; the gradient is exact (reverse mode on the parsed formula)
+  --const NAME=X     value of a named constant in --formula (repeatable; default 1)
+  --dim D            dimension for --formula (default: the highest wi used; extra wi are free)
+  --model SPEC       poly:m0,m1,m2,m3,m4   the post's polynomial Σ c_k x^k, c_k a product of m_k
+                                         parameters (e.g. poly:1,2,3,4,5: 15 parameters)
+                     mlp:in=1,width=4,teacher=3,act=tanh,points=32,seed=7
+                                         one-hidden-layer student fitted to a teacher's data
+                                         (act: tanh, relu, softplus; in: 1 or 2; widths 1..8)
+  --data X:Y,...     data points for poly (default 1:1)
+  --sigma S          likelihood noise σ of poly and mlp (default 1)
+  --sharpness S      softplus sharpness of mlp with act=softplus (default 1)
+  w* defaults to the origin; for poly the constant fit c_0 = 1, for mlp the teacher's weights.
+
+Options:
   --n N              nominal sample size n > 1 (default 1000)
   --beta B           inverse temperature β > 0 (default 1/log n, the WBIC temperature)
   --gamma G          localisation strength γ ≥ 0 toward w* (default 0)
-  --prior KIND:S     box:R (uniform on [−R,R]^d) or gauss:σ (N(0,σ²I)) (default box:1)
+  --prior KIND:S     box:R (uniform on [−R,R]^d) or gauss:σ (N(0,σ²I)) (default box:1; poly box:2,
+                     mlp box:3)
   --sampler S        mala (exact, Metropolis-adjusted) or ula (unadjusted Langevin) (default mala)
   --step E           step size ε > 0; without it MALA tunes ε during burn-in toward acceptance 0.8
                      (ULA then starts from min(0.1·R², 0.5/(nβ)))
@@ -84,7 +113,7 @@ Options:
   --burnin B         burn-in steps per walker, not counted in λ̂ (default 1000)
   --seed K           integer seed, 0 ≤ K < 2^53 (default 1); the same seed reproduces a run exactly
   --init I           wstar (every walker starts at w*, as devinterp's chains do) or prior (default wstar)
-  --wstar X,Y        the point w* (default: the origin)
+  --wstar X,Y,...    the point w*, d comma-separated numbers (default: see above)
   --out FILE         (sample) CSV file for the final positions: columns w1..wd, loss
   --json             print one JSON object on stdout (progress stays on stderr)
   --quiet            no progress line on stderr
@@ -113,8 +142,8 @@ function num(
 
 const positiveInt = (x: number) => Number.isInteger(x) && x > 0;
 
-function parsePrior(text: string | undefined): Prior {
-  if (text === undefined) return { kind: 'box', scale: 1 };
+function parsePrior(text: string | undefined, defaultBound: number): Prior {
+  if (text === undefined) return { kind: 'box', scale: defaultBound };
   const m = /^(box|gauss):([^:]+)$/.exec(text.trim());
   const scale = m ? Number(m[2]) : Number.NaN;
   if (!m || !Number.isFinite(scale) || scale <= 0) {
@@ -123,9 +152,15 @@ function parsePrior(text: string | undefined): Prior {
   return { kind: m[1] as Prior['kind'], scale };
 }
 
-export type Parsed = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; args: RunArgs };
+export type Parsed =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'run'; args: RunArgs }
+  /** `randnet` has its own flags (src/cli/randnet.ts): the words after it, unparsed. */
+  | { kind: 'randnet'; argv: string[] };
 
 export function parseCli(argv: readonly string[]): Parsed {
+  if (argv[0] === 'randnet') return { kind: 'randnet', argv: argv.slice(1) };
   let parsed: ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true; strict: true }>>;
   try {
     parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
@@ -144,35 +179,19 @@ export function parseCli(argv: readonly string[]): Parsed {
   }
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
 
-  if (v.landscape === undefined) throw new UsageError('--landscape is required');
-  const landscape = findLandscape(v.landscape);
-  if (!landscape) {
-    throw new UsageError(
-      `--landscape: unknown landscape '${v.landscape}'; known: ${landscapes.map((l) => l.id).join(', ')}`,
-    );
-  }
-  const paramValues: Record<string, number> = {};
-  for (const name of ['a', 'b'] as const) {
-    const text = v[name];
-    if (text === undefined) continue;
-    if (!landscape.params.some((p) => p.name === name)) {
-      throw new UsageError(`--${name}: landscape '${landscape.id}' has no parameter '${name}'`);
-    }
-    paramValues[name] = num(name, text, 1, Number.isFinite, 'a number');
-  }
+  let landscape: Landscape;
   let params: number[];
   try {
-    params = resolveParams(landscape, paramValues);
+    ({ landscape, params } = resolveLandscape(v));
   } catch (err) {
-    const name =
-      Object.keys(paramValues).find((k) => String((err as Error).message).includes(`'${k}'`)) ?? 'a';
-    throw new UsageError(`--${name}: ${(err as Error).message}`);
+    if (err instanceof FlagError) throw new UsageError(err.message);
+    throw err;
   }
 
   const n = num('n', v.n, 1000, (x) => x > 1, 'a number > 1');
   const beta = num('beta', v.beta, wbicBeta(n), (x) => x > 0, 'a positive number');
   const gamma = num('gamma', v.gamma, 0, (x) => x >= 0, 'a number ≥ 0');
-  const prior = parsePrior(v.prior);
+  const prior = parsePrior(v.prior, landscape.defaultBound);
   const sampler = v.sampler ?? 'mala';
   if (sampler !== 'mala' && sampler !== 'ula')
     throw new UsageError(`--sampler: expected mala or ula, got '${sampler}'`);
@@ -184,7 +203,7 @@ export function parseCli(argv: readonly string[]): Parsed {
   const init = v.init ?? 'wstar';
   if (init !== 'wstar' && init !== 'prior')
     throw new UsageError(`--init: expected wstar or prior, got '${init}'`);
-  let wstar = new Array<number>(landscape.dim).fill(0);
+  let wstar = defaultWstar(landscape);
   if (v.wstar !== undefined) {
     const parts = v.wstar.split(',').map((s) => Number(s.trim()));
     if (parts.length !== landscape.dim || parts.some((x) => !Number.isFinite(x))) {
@@ -201,6 +220,8 @@ export function parseCli(argv: readonly string[]): Parsed {
       command: command as Command,
       landscape,
       params,
+      formula: v.formula,
+      model: v.model,
       n,
       beta,
       gamma,

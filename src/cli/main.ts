@@ -9,6 +9,7 @@ import { NoWebGPUError } from '../gpu/device';
 import { acquireNodeDevice } from '../gpu/node-device';
 import { HELP, parseCli, type RunArgs, UsageError } from './args';
 import { Progress } from './progress';
+import { randnetMain } from './randnet';
 
 declare const __OCCAM_VERSION__: string | undefined;
 const VERSION = typeof __OCCAM_VERSION__ === 'string' ? __OCCAM_VERSION__ : 'dev';
@@ -30,6 +31,9 @@ function report(args: RunArgs, r: LlcResult, device: string) {
   const exact = args.landscape.exact(args.params);
   return {
     landscape: args.landscape.id,
+    ...(args.formula !== undefined ? { formula: args.formula } : {}),
+    ...(args.model !== undefined ? { model: args.model } : {}),
+    dim: args.landscape.dim,
     params: Object.fromEntries(args.landscape.params.map((p, i) => [p.name, args.params[i]])),
     n: args.n,
     beta: round(args.beta),
@@ -152,6 +156,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       io.stdout(`${VERSION}\n`);
       return 0;
     }
+    if (parsed.kind === 'randnet') return await randnetMain(parsed.argv, io);
     return await execute(parsed.args, io);
   } catch (err) {
     if (err instanceof UsageError) {

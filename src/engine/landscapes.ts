@@ -48,6 +48,8 @@ export interface Landscape {
   /** Default half-width R of the box prior and of the view. */
   readonly defaultBound: number;
   readonly singularPoints: readonly SingularPoint[];
+  /** The default w* (LLC point and localisation centre); the origin when absent. */
+  readonly defaultWstar?: readonly number[];
   /** Exact (λ, m) at the origin for the given parameter values, or null where theory is silent. */
   exact(params: readonly number[]): ExactCoefficients | null;
   /** TypeScript twin of the WGSL loss (f64), for tests and the CPU reference only. */
@@ -147,6 +149,11 @@ const sumOfPowers: Landscape = {
 export const landscapeCommonWgsl = commonWgsl;
 
 export const landscapes: readonly Landscape[] = [bowl, crossing, minCrossing, sumOfPowers];
+
+/** The default w*: the landscape's own, else the origin. */
+export function defaultWstar(landscape: Landscape): number[] {
+  return landscape.defaultWstar ? [...landscape.defaultWstar] : new Array<number>(landscape.dim).fill(0);
+}
 
 export function findLandscape(id: string): Landscape | undefined {
   return landscapes.find((l) => l.id === id);

@@ -46,6 +46,13 @@ describe('occam-lens arguments', () => {
       'seed',
       'init',
       'wstar',
+      'formula',
+      'const',
+      'dim',
+      'model',
+      'data',
+      'sigma',
+      'sharpness',
       'out',
       'json',
       'quiet',
@@ -66,7 +73,7 @@ describe('occam-lens arguments', () => {
     [['llc', '--landscape', 'crossing', '--seed', '-3'], /--seed/],
     [['sample', '--landscape', 'crossing'], /--out/],
     [['fit', '--landscape', 'crossing'], /unknown command 'fit'/],
-    [['llc'], /--landscape is required/],
+    [['llc'], /one of --landscape, --formula or --model is required/],
   ])('exits 2 naming the problem for %j', async (argv, message) => {
     const r = await cli(...argv);
     expect(r.code).toBe(2);

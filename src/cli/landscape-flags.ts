@@ -1,0 +1,152 @@
+/**
+ * Which landscape a run uses: a built-in (--landscape), a formula (--formula, --const, --dim) or a
+ * model (--model poly:… | mlp:…, --data, --sigma, --sharpness). Exactly one of the three.
+ */
+
+import { formulaLandscape } from '../engine/formula/landscape';
+import { FormulaError } from '../engine/formula/parse';
+import { findLandscape, type Landscape, landscapes, resolveParams } from '../engine/landscapes';
+import { ACTIVATIONS, type Activation, mlpDefaults, mlpLandscape } from '../engine/models/mlp';
+import { parseData, polynomialLandscape } from '../engine/models/polynomial';
+
+export interface LandscapeFlags {
+  readonly landscape?: string;
+  readonly a?: string;
+  readonly b?: string;
+  readonly formula?: string;
+  readonly const?: string[];
+  readonly dim?: string;
+  readonly model?: string;
+  readonly data?: string;
+  readonly sigma?: string;
+  readonly sharpness?: string;
+}
+
+export class FlagError extends Error {
+  override readonly name = 'FlagError';
+}
+
+const fail = (flag: string, message: string): never => {
+  throw new FlagError(`--${flag}: ${message}`);
+};
+
+function number(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const x = Number(text.trim());
+  if (text.trim() === '' || !Number.isFinite(x)) fail(flag, `expected a number, got '${text}'`);
+  return x;
+}
+
+function parseModel(spec: string, flags: LandscapeFlags): Landscape {
+  const [kind, rest = ''] = spec.split(/:(.*)/s);
+  if (kind === 'poly') {
+    const m = rest.split(',').map((s) => Number(s.trim()));
+    if (m.length !== 5 || m.some((k) => !Number.isInteger(k)))
+      fail('model', `expected poly:m0,m1,m2,m3,m4 (five integers), got '${spec}'`);
+    let data: { x: number; y: number }[] | undefined;
+    if (flags.data !== undefined) {
+      try {
+        data = parseData(flags.data);
+      } catch (err) {
+        fail('data', (err as Error).message);
+      }
+    }
+    try {
+      return polynomialLandscape(m, data);
+    } catch (err) {
+      return fail('model', (err as Error).message);
+    }
+  }
+  if (kind === 'mlp') {
+    if (flags.data !== undefined)
+      fail('data', 'mlp draws its data from the teacher: use points=N and seed=K in --model');
+    const o: Record<string, number | string> = {};
+    for (const part of rest ? rest.split(',') : []) {
+      const [k, v] = part.split('=').map((s) => s.trim());
+      if (!k || v === undefined) fail('model', `expected mlp:key=value,… got '${part}'`);
+      if (k === 'act') {
+        if (!ACTIVATIONS.includes(v as Activation))
+          fail('model', `act must be one of ${ACTIVATIONS.join(', ')}, got '${v}'`);
+        o.activation = v;
+      } else if (['in', 'width', 'teacher', 'points', 'seed'].includes(k)) {
+        const x = Number(v);
+        if (!Number.isInteger(x)) fail('model', `${k} must be an integer, got '${v}'`);
+        o[
+          { in: 'inputs', width: 'width', teacher: 'teacherWidth', points: 'points', seed: 'dataSeed' }[
+            k
+          ] as string
+        ] = x;
+      } else {
+        fail('model', `unknown mlp option '${k}' (options: in, width, teacher, act, points, seed)`);
+      }
+    }
+    try {
+      return mlpLandscape({ ...mlpDefaults, ...o });
+    } catch (err) {
+      return fail('model', (err as Error).message);
+    }
+  }
+  return fail('model', `expected poly:m0,…,m4 or mlp:key=value,…, got '${spec}'`);
+}
+
+/** The landscape and its parameter values from the flags; throws FlagError naming the flag. */
+export function resolveLandscape(flags: LandscapeFlags): { landscape: Landscape; params: number[] } {
+  const chosen = (['landscape', 'formula', 'model'] as const).filter((k) => flags[k] !== undefined);
+  if (chosen.length === 0) throw new FlagError('one of --landscape, --formula or --model is required');
+  if (chosen.length > 1)
+    throw new FlagError(`--${chosen[0]} and --${chosen[1]} cannot be combined: choose one`);
+  const values: Record<string, number> = {};
+  let landscape: Landscape;
+  if (flags.formula !== undefined) {
+    const constants: Record<string, number> = {};
+    for (const entry of flags.const ?? []) {
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/.exec(entry.trim());
+      const v = m ? Number(m[2]) : Number.NaN;
+      if (!m || !Number.isFinite(v)) fail('const', `expected NAME=NUMBER, got '${entry}'`);
+      constants[m![1]] = v;
+    }
+    const dim = number('dim', flags.dim);
+    try {
+      landscape = formulaLandscape(flags.formula, { dim, constants });
+    } catch (err) {
+      if (err instanceof FormulaError) {
+        const flag = /dimension/.test(err.reason)
+          ? 'dim'
+          : /constant/.test(err.reason) && flags.const
+            ? 'const'
+            : 'formula';
+        return fail(flag, `${err.message}\n${err.pointer}`);
+      }
+      throw err;
+    }
+    for (const p of landscape.params) values[p.name] = constants[p.name] ?? p.default;
+  } else {
+    if (flags.const !== undefined) fail('const', 'only with --formula');
+    if (flags.dim !== undefined) fail('dim', 'only with --formula');
+    if (flags.model !== undefined) {
+      landscape = parseModel(flags.model, flags);
+    } else {
+      if (flags.data !== undefined) fail('data', 'only with --model poly:…');
+      const found = findLandscape(flags.landscape!);
+      if (!found)
+        fail(
+          'landscape',
+          `unknown landscape '${flags.landscape}'; known: ${landscapes.map((l) => l.id).join(', ')}`,
+        );
+      landscape = found!;
+    }
+  }
+  for (const name of ['a', 'b', 'sigma', 'sharpness'] as const) {
+    const x = number(name, flags[name]);
+    if (x === undefined) continue;
+    if (!landscape.params.some((p) => p.name === name))
+      fail(name, `landscape '${landscape.id}' has no parameter '${name}'`);
+    values[name] = x;
+  }
+  try {
+    return { landscape, params: resolveParams(landscape, values) };
+  } catch (err) {
+    const name = Object.keys(values).find((k) => String((err as Error).message).includes(`'${k}'`)) ?? 'a';
+    return fail(name, (err as Error).message);
+  }
+}
