@@ -5,8 +5,10 @@
  * on 4096 walkers and the ratio uses it for every row.
  */
 import { cpuAdvance, cpuInit } from '../src/engine/cpu-reference';
-import { findLandscape } from '../src/engine/landscapes';
+import { defaultWstar, findLandscape, type Landscape } from '../src/engine/landscapes';
 import { initialStep } from '../src/engine/llc-run';
+import { mlpLandscape } from '../src/engine/models/mlp';
+import { polynomialLandscape } from '../src/engine/models/polynomial';
 import type { PosteriorSettings, SamplerKind } from '../src/engine/posterior';
 import { wbicBeta } from '../src/engine/posterior';
 import { bytesPerWalker, maxWalkers, WalkerEngine } from '../src/engine/walker-engine';
@@ -26,9 +28,50 @@ function crossing(n = 1000): PosteriorSettings {
   };
 }
 
+function modelPosterior(landscape: Landscape, params: number[]): PosteriorSettings {
+  const n = 1000;
+  return {
+    landscape,
+    params,
+    n,
+    beta: wbicBeta(n),
+    gamma: 0,
+    prior: { kind: 'box', scale: landscape.defaultBound },
+    wstar: defaultWstar(landscape),
+  };
+}
+
+/** Issue 4's rows: the 15-parameter polynomial model and a width-4 tanh network (MALA). */
+export async function modelBench(device: GPUDevice, walkers = 2 ** 14): Promise<Table> {
+  const models = [
+    { name: 'poly m = (1,2,3,4,5), 1 point', p: modelPosterior(polynomialLandscape([1, 2, 3, 4, 5]), [1]) },
+    {
+      name: 'mlp tanh 1→4→1, 32 points',
+      p: modelPosterior(mlpLandscape({ width: 4, teacherWidth: 3 }), [1, 1]),
+    },
+  ];
+  const rows: string[][] = [];
+  for (const { name, p } of models) {
+    const gpu = await gpuRate(device, 'mala', walkers, p);
+    const cpu = cpuRate('mala', 256, p);
+    rows.push([
+      name,
+      String(p.landscape.dim),
+      formatRate(gpu),
+      formatRate(cpu),
+      `${(gpu / cpu).toFixed(1)}×`,
+    ]);
+    process.stderr.write(`  model ${name} done\n`);
+  }
+  return {
+    title: `Models, MALA walker-steps/s (GPU: 2^${Math.log2(walkers)} walkers; CPU reference: 256 walkers)`,
+    header: ['model', 'd', 'GPU', 'CPU reference', 'GPU/CPU'],
+    rows,
+  };
+}
+
 /** Walker-steps/s of the CPU reference. */
-export function cpuRate(sampler: SamplerKind, walkers = 4096): number {
-  const p = crossing();
+export function cpuRate(sampler: SamplerKind, walkers = 4096, p: PosteriorSettings = crossing()): number {
   const cfg = { ...p, sampler, eps: initialStep(p), seed: 1 };
   const state = cpuInit(cfg, walkers, 'prior');
   cpuAdvance(cfg, state, 2); // warm-up (JIT)
@@ -43,8 +86,12 @@ export function cpuRate(sampler: SamplerKind, walkers = 4096): number {
 }
 
 /** Walker-steps/s of the GPU engine for one population size. */
-export async function gpuRate(device: GPUDevice, sampler: SamplerKind, walkers: number): Promise<number> {
-  const p = crossing();
+export async function gpuRate(
+  device: GPUDevice,
+  sampler: SamplerKind,
+  walkers: number,
+  p: PosteriorSettings = crossing(),
+): Promise<number> {
   const engine = await WalkerEngine.create(device, {
     ...p,
     walkers,

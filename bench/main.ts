@@ -3,7 +3,7 @@
  * process. Nothing here asserts a timing. Options: --max-log2 K (largest population 2^K, default 20).
  */
 import { acquireNodeDevice } from '../src/gpu/node-device';
-import { engineBench } from './engine';
+import { engineBench, modelBench } from './engine';
 import { renderTable } from './table';
 
 async function main(): Promise<void> {
@@ -15,6 +15,8 @@ async function main(): Promise<void> {
   const { device, adapterDescription } = await acquireNodeDevice();
   console.log(`Occam Lens benchmarks on ${adapterDescription}, Node ${process.version}\n`);
   console.log(renderTable(await engineBench(device, maxLog2)));
+  console.log();
+  console.log(renderTable(await modelBench(device)));
   device.destroy();
 }
 
