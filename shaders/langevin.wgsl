@@ -23,12 +23,13 @@ fn init_walkers(@builtin(global_invocation_id) gid: vec3<u32>) {
 fn ula_steps(@builtin(global_invocation_id) gid: vec3<u32>) {
   let i = gid.x;
   if (i >= sim.walkers) { return; }
+  use_walker_group(i);
   var w = load_walker(i);
   var l = current_loss[i];
   var lsum = 0.0;
   var div = 0u;
-  let half_eps = 0.5 * sim.eps;
-  let sqrt_eps = sqrt(sim.eps);
+  let half_eps = 0.5 * eps;
+  let sqrt_eps = sqrt(eps);
   for (var k = 0u; k < sim.steps; k++) {
     let step = sim.step_base + k;
     let g = potential_grad(w);

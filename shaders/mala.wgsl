@@ -6,16 +6,17 @@
 fn log_proposal(dst: Vec, src: Vec, grad_src: Vec) -> f32 {
   var s = 0.0;
   for (var j = 0u; j < D; j++) {
-    let d = dst[j] - src[j] + 0.5 * sim.eps * grad_src[j];
+    let d = dst[j] - src[j] + 0.5 * eps * grad_src[j];
     s += d * d;
   }
-  return -s / (2.0 * sim.eps);
+  return -s / (2.0 * eps);
 }
 
 @compute @workgroup_size(64)
 fn mala_steps(@builtin(global_invocation_id) gid: vec3<u32>) {
   let i = gid.x;
   if (i >= sim.walkers) { return; }
+  use_walker_group(i);
   var w = load_walker(i);
   var l = current_loss[i];
   var u = potential(w, l);
@@ -23,13 +24,13 @@ fn mala_steps(@builtin(global_invocation_id) gid: vec3<u32>) {
   var lsum = 0.0;
   var acc = 0u;
   var div = 0u;
-  let sqrt_eps = sqrt(sim.eps);
+  let sqrt_eps = sqrt(eps);
   for (var k = 0u; k < sim.steps; k++) {
     let step = sim.step_base + k;
     let z = draw_normals(i, step, STREAM_NOISE);
     var prop: Vec;
     for (var j = 0u; j < D; j++) {
-      prop[j] = w[j] - 0.5 * sim.eps * g[j] + sqrt_eps * z[j];
+      prop[j] = w[j] - 0.5 * eps * g[j] + sqrt_eps * z[j];
     }
     let lp_ = loss(prop);
     if (is_diverged(prop, lp_)) {

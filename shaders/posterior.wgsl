@@ -25,11 +25,14 @@ struct Sim {
   prior_kind: u32,     // PRIOR_BOX: uniform on [−R, R]^D; PRIOR_GAUSS: N(0, R² I)
   accumulate: u32,     // 1: add each step's loss to loss_sum (sampling phase)
   init_kind: u32,      // 0: start at w*; 1: draw from the prior
-  eps: f32,            // step size ε
-  nbeta: f32,          // n·β
+  eps_unused: f32,     // (step sizes are per group: group_eps)
   gamma: f32,          // localisation strength γ
   prior_scale: f32,    // R (box half-width) or σ (Gaussian)
-  wstar: array<vec4<f32>, 8>,     // w*, up to 32 coordinates
+  groups: u32,         // walker groups, each at its own n·β (temperature ladders, sweeps over n)
+  group_size: u32,     // walkers per group (contiguous blocks; the last group takes the rest)
+  wstar: array<vec4<f32>, 8>,        // w*, up to 32 coordinates
+  group_nbeta: array<vec4<f32>, 16>, // n·β of each group, up to 64 groups
+  group_eps: array<vec4<f32>, 16>,   // step size ε of each group (colder groups need smaller steps)
 }
 
 @group(0) @binding(0) var<uniform> sim: Sim;
@@ -41,6 +44,16 @@ struct Sim {
 
 fn wstar_at(j: u32) -> f32 {
   return sim.wstar[j / 4u][j % 4u];
+}
+
+// n·β and step size ε of the walker this invocation advances (set once per kernel).
+var<private> nbeta: f32;
+var<private> eps: f32;
+
+fn use_walker_group(i: u32) {
+  let g = min(i / max(sim.group_size, 1u), sim.groups - 1u);
+  nbeta = sim.group_nbeta[g / 4u][g % 4u];
+  eps = sim.group_eps[g / 4u][g % 4u];
 }
 
 fn seed_key() -> vec2<u32> {
@@ -115,14 +128,14 @@ fn potential(w: Vec, l: f32) -> f32 {
     let dw = w[j] - wstar_at(j);
     loc += dw * dw;
   }
-  return sim.nbeta * l + prior_potential(w) + 0.5 * sim.gamma * loc;
+  return nbeta * l + prior_potential(w) + 0.5 * sim.gamma * loc;
 }
 
 fn potential_grad(w: Vec) -> Vec {
   var g = grad(w);
   let prior_precision = select(0.0, 1.0 / (sim.prior_scale * sim.prior_scale), sim.prior_kind == PRIOR_GAUSS);
   for (var j = 0u; j < D; j++) {
-    g[j] = sim.nbeta * g[j] + prior_precision * w[j] + sim.gamma * (w[j] - wstar_at(j));
+    g[j] = nbeta * g[j] + prior_precision * w[j] + sim.gamma * (w[j] - wstar_at(j));
   }
   return g;
 }

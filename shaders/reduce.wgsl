@@ -3,13 +3,13 @@
 // back, never the walker array.
 
 struct ReduceParams {
-  walkers: u32,
+  walkers: u32,         // walkers in the range reduced
   groups: u32,          // number of workgroups dispatched
   inv_samples: f32,     // 1 / (samples accumulated in loss_sum), 0 when none
   shift: f32,           // subtracted from chain means before squaring (keeps f32 sums well-conditioned)
   radius2: f32,         // squared radius of the "mass near a point" ball
   loss_shift: f32,      // subtracted from current losses before squaring
-  _pad0: f32,
+  first: u32,           // first walker of the range (a walker group)
   _pad1: f32,
   center: array<vec4<f32>, 8>,
 }
@@ -33,7 +33,7 @@ var<workgroup> scratch: array<array<f32, 256>, 8>;
 fn reduce_stats(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
   var acc: array<f32, 8>;
   let stride = rp.groups * WG;
-  for (var i = wid.x * WG + lid.x; i < rp.walkers; i += stride) {
+  for (var i = rp.first + wid.x * WG + lid.x; i < rp.first + rp.walkers; i += stride) {
     // Clamped to ±1e15 so that squares summed over 2^20 walkers stay below f32's 3.4e38: a run with
     // exploding walkers reports huge but finite statistics (and its divergence count), never Inf/NaN.
     let l = clamp(current_loss[i] - rp.loss_shift, -1e15, 1e15);

@@ -31,6 +31,13 @@ export interface EngineConfig extends PosteriorSettings, SamplerSettings {
   readonly externalPositions?: GPUBuffer;
   /** Steps per dispatch, kept in registers (default 32). */
   readonly stepsPerDispatch?: number;
+  /**
+   * Walker groups, each at its own n·β (a temperature ladder, or a sweep over n): contiguous blocks
+   * of ⌈walkers/G⌉ walkers. Default: one group at n·β. At most MAX_GROUPS.
+   */
+  readonly groupNbeta?: readonly number[];
+  /** Step size of each group (default: `eps` for every group); same length as groupNbeta. */
+  readonly groupEps?: readonly number[];
 }
 
 /** What one reduction reads back: a few hundred bytes whatever the walker count. */
@@ -60,6 +67,7 @@ export interface StatsQuery {
 }
 
 const ROW = 8;
+export const MAX_GROUPS = 64;
 const REDUCE_WG = 256;
 const WALKER_WG = 64;
 
@@ -120,6 +128,7 @@ export class WalkerEngine {
   };
   private readonly evalModuleCode: string;
   private stepIndex = 0;
+  private statsQueue: Promise<unknown> = Promise.resolve();
   private samples = 0;
   private stepsSinceAcceptClear = 0;
   private accumulate = false;
@@ -221,6 +230,7 @@ export class WalkerEngine {
   static async create(device: GPUDevice, config: EngineConfig): Promise<WalkerEngine> {
     validatePosterior(config);
     WalkerEngine.checkSampler(config);
+    WalkerEngine.checkGroups(config);
     checkWalkers(device, config.walkers, config.landscape.dim);
     const dim = config.landscape.dim;
     const walkerCode = landscapeModule(config.landscape, rngWgsl, posteriorWgsl, langevinWgsl, malaWgsl);
@@ -234,6 +244,40 @@ export class WalkerEngine {
       computePipeline(device, reduceCode, 'reduce_stats', layouts.reducePipeline, `${label}/reduce`),
     ]);
     return new WalkerEngine(device, config, walkerCode, reduceCode, { init, ula, mala, reduce });
+  }
+
+  private static checkGroups(c: EngineConfig): void {
+    const g = c.groupNbeta;
+    if (g === undefined) return;
+    if (g.length < 1 || g.length > MAX_GROUPS || g.length > c.walkers) {
+      throw new RangeError(
+        `walker groups must number 1..${Math.min(MAX_GROUPS, c.walkers)}, got ${g.length}`,
+      );
+    }
+    if (!g.every((x) => Number.isFinite(x) && x > 0))
+      throw new RangeError('every group n·β must be a positive number');
+    const e = c.groupEps;
+    if (e !== undefined && (e.length !== g.length || !e.every((x) => Number.isFinite(x) && x > 0))) {
+      throw new RangeError(`groupEps must hold ${g.length} positive step sizes`);
+    }
+  }
+
+  /** The step size of group g. */
+  groupStep(g: number): number {
+    return this.config.groupEps?.[g] ?? this.config.eps;
+  }
+
+  /** Number of walker groups (1 unless groupNbeta is set). */
+  get groups(): number {
+    return this.config.groupNbeta?.length ?? 1;
+  }
+
+  /** Walker index range of group g. */
+  groupRange(g: number): { first: number; count: number } {
+    const size = Math.ceil(this.walkers / this.groups);
+    const first = Math.min(g * size, this.walkers);
+    const count = g === this.groups - 1 ? this.walkers - first : Math.min(size, this.walkers - first);
+    return { first, count };
   }
 
   private static checkSampler(c: SamplerSettings): void {
@@ -262,6 +306,7 @@ export class WalkerEngine {
     const next = { ...this.config, ...changes };
     validatePosterior(next);
     WalkerEngine.checkSampler(next);
+    WalkerEngine.checkGroups(next);
     if (changes.params && changes.params !== this.config.params) this.landscapeBinding.update(next.params);
     this.config = next;
   }
@@ -278,11 +323,13 @@ export class WalkerEngine {
       prior_kind: c.prior.kind === 'gauss' ? 1 : 0,
       accumulate: this.accumulate ? 1 : 0,
       init_kind: initKind === 'prior' ? 1 : 0,
-      eps: c.eps,
-      nbeta: c.n * c.beta,
       gamma: c.gamma,
       prior_scale: c.prior.scale,
+      groups: this.groups,
+      group_size: Math.ceil(this.walkers / this.groups),
       wstar: floatsOf(c.wstar, 32),
+      group_nbeta: floatsOf(c.groupNbeta ?? [c.n * c.beta], 4 * 16),
+      group_eps: floatsOf(c.groupEps ?? new Array<number>(this.groups).fill(c.eps), 4 * 16),
     });
     this.device.queue.writeBuffer(this.simUniform, 0, this.sim.arrayBuffer);
   }
@@ -348,15 +395,32 @@ export class WalkerEngine {
   }
 
   /** One GPU reduction, a few hundred bytes read back. */
-  async readStats(
+  readStats(
     query: StatsQuery = {},
     shifts: { loss?: number; chainMean?: number } = {},
+    group?: number,
+  ): Promise<WalkerStats> {
+    // One readback buffer: calls are queued so that a caller never finds it mapped or pending.
+    const next = this.statsQueue.then(() => this.reduceOnce(query, shifts, group));
+    this.statsQueue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async reduceOnce(
+    query: StatsQuery,
+    shifts: { loss?: number; chainMean?: number },
+    group?: number,
   ): Promise<WalkerStats> {
     this.assertAlive();
+    if (group !== undefined && (!Number.isInteger(group) || group < 0 || group >= this.groups)) {
+      throw new RangeError(`group must be an integer in [0, ${this.groups}), got ${group}`);
+    }
+    const range = group === undefined ? { first: 0, count: this.walkers } : this.groupRange(group);
     const center = query.center ?? this.config.wstar;
     const radius = query.radius ?? 0;
     this.reduceParams.set({
-      walkers: this.walkers,
+      walkers: range.count,
+      first: range.first,
       groups: this.reduceGroups,
       inv_samples: this.samples > 0 ? 1 / this.samples : 0,
       shift: shifts.chainMean ?? 0,
@@ -378,7 +442,7 @@ export class WalkerEngine {
     this.partialsReadback.unmap();
     const sum = new Float64Array(ROW);
     for (let g = 0; g < this.reduceGroups; g++) for (let k = 0; k < ROW; k++) sum[k] += rows[g * ROW + k];
-    const n = this.walkers;
+    const n = range.count;
     const lossShift = shifts.loss ?? 0;
     const chainShift = shifts.chainMean ?? 0;
     const meanLossShifted = sum[0] / n;
