@@ -6,13 +6,14 @@ import { parseArgs } from 'node:util';
 import { defaultWstar, type Landscape, landscapes } from '../engine/landscapes';
 import type { InitKind, Prior, SamplerKind } from '../engine/posterior';
 import { wbicBeta } from '../engine/posterior';
+import { MAX_GROUPS } from '../engine/walker-engine';
 import { FlagError, resolveLandscape } from './landscape-flags';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export const COMMANDS = ['llc', 'sample'] as const;
+export const COMMANDS = ['llc', 'sample', 'sweep'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface RunArgs {
@@ -38,6 +39,16 @@ export interface RunArgs {
   readonly json: boolean;
   readonly out: string | undefined;
   readonly quiet: boolean;
+  /** sweep: the values of n (β = 1/log n each unless --beta is given). */
+  readonly ns: number[];
+  /** llc --ladder K: temperatures in the ladder (0: none), spanning [β0/span, span·β0]. */
+  readonly ladder: number;
+  readonly ladderSpan: number;
+  /** Radius of the ball around w* for "mass near w*". */
+  readonly radius: number;
+  readonly csv: boolean;
+  /** True when --beta was given (sweeps then use it for every n instead of 1/log n). */
+  readonly betaGiven: boolean;
 }
 
 const options = {
@@ -65,6 +76,10 @@ const options = {
   wstar: { type: 'string' },
   out: { type: 'string' },
   json: { type: 'boolean' },
+  csv: { type: 'boolean' },
+  ladder: { type: 'string' },
+  'ladder-span': { type: 'string' },
+  radius: { type: 'string' },
   quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
@@ -75,6 +90,8 @@ export const HELP = `occam-lens: Langevin walkers on tempered posteriors, from t
 Usage:
   occam-lens llc    (--landscape NAME | --formula TEXT | --model SPEC) [options]   estimate λ̂
   occam-lens sample (--landscape NAME | --formula TEXT | --model SPEC) --out FILE.csv [options]
+  occam-lens sweep  (--landscape NAME | --formula TEXT | --model SPEC) --n 100,1000,... [options]
+                    λ̂, its SE, mass near w*, WBIC and acceptance for each n, all in one population
   occam-lens randnet [options]   count the Boolean functions of random networks (see randnet --help)
   occam-lens --help | --version
 
@@ -115,7 +132,14 @@ Options:
   --init I           wstar (every walker starts at w*, as devinterp's chains do) or prior (default wstar)
   --wstar X,Y,...    the point w*, d comma-separated numbers (default: see above)
   --out FILE         (sample) CSV file for the final positions: columns w1..wd, loss
-  --json             print one JSON object on stdout (progress stays on stderr)
+  --json             print one JSON object on stdout (sweep: one JSON line per n); progress stays on stderr
+  --csv              (sweep) print CSV with a header line instead
+  --ladder K         (llc) also run K temperatures β0/S … S·β0 around β0 = 1/log n as walker groups in
+                     the same population (--walkers each) and fit nβ·E[L] = λ − (m−1)/log(nβ) + c/log²(nβ):
+                     adds lambda_fit, m_fit, c_fit and their standard errors (K in 3..63)
+  --ladder-span S    the ladder's span S > 1 (default 4); a wider span (e.g. 16) separates the
+                     1/log and 1/log² terms and shrinks the SE of m several-fold
+  --radius R         radius of the ball around w* for mass_near (default 0.1)
   --quiet            no progress line on stderr
 
 Output of llc --json:
@@ -188,7 +212,26 @@ export function parseCli(argv: readonly string[]): Parsed {
     throw err;
   }
 
-  const n = num('n', v.n, 1000, (x) => x > 1, 'a number > 1');
+  let ns: number[] = [];
+  if (command === 'sweep') {
+    if (v.n === undefined)
+      throw new UsageError('--n is required for sweep: a comma-separated list such as 100,1000,10000');
+    ns = v.n.split(',').map((t) => num('n', t, 0, (x) => x > 1, 'comma-separated numbers > 1'));
+    if (ns.length > MAX_GROUPS) throw new UsageError(`--n: at most ${MAX_GROUPS} values, got ${ns.length}`);
+  }
+  const n = command === 'sweep' ? ns[0] : num('n', v.n, 1000, (x) => x > 1, 'a number > 1');
+  const ladder = num(
+    'ladder',
+    v.ladder,
+    0,
+    (x) => Number.isInteger(x) && x >= 3 && x < MAX_GROUPS,
+    `an integer in [3, ${MAX_GROUPS - 1}]`,
+  );
+  if (v.ladder !== undefined && command !== 'llc') throw new UsageError('--ladder is only for llc');
+  const ladderSpan = num('ladder-span', v['ladder-span'], 4, (x) => x > 1, 'a number > 1');
+  const radius = num('radius', v.radius, 0.1, (x) => x > 0, 'a positive number');
+  if (v.csv && command !== 'sweep') throw new UsageError('--csv is only for sweep');
+  if (v.csv && v.json) throw new UsageError('--csv and --json cannot be combined');
   const beta = num('beta', v.beta, wbicBeta(n), (x) => x > 0, 'a positive number');
   const gamma = num('gamma', v.gamma, 0, (x) => x >= 0, 'a number ≥ 0');
   const prior = parsePrior(v.prior, landscape.defaultBound);
@@ -213,7 +256,8 @@ export function parseCli(argv: readonly string[]): Parsed {
   }
   if (command === 'sample' && v.out === undefined)
     throw new UsageError('--out FILE.csv is required for sample');
-  if (command === 'llc' && v.out !== undefined) throw new UsageError('--out is only for the sample command');
+  if (command !== 'sample' && v.out !== undefined)
+    throw new UsageError('--out is only for the sample command');
   return {
     kind: 'run',
     args: {
@@ -237,6 +281,12 @@ export function parseCli(argv: readonly string[]): Parsed {
       json: v.json ?? false,
       out: v.out,
       quiet: v.quiet ?? false,
+      ns,
+      ladder,
+      ladderSpan,
+      radius,
+      csv: v.csv ?? false,
+      betaGiven: v.beta !== undefined,
     },
   };
 }

@@ -8,6 +8,7 @@ import { WalkerEngine } from '../engine/walker-engine';
 import { NoWebGPUError } from '../gpu/device';
 import { acquireNodeDevice } from '../gpu/node-device';
 import { HELP, parseCli, type RunArgs, UsageError } from './args';
+import { runLadder, runSweep } from './groups';
 import { Progress } from './progress';
 import { randnetMain } from './randnet';
 
@@ -79,6 +80,42 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
     const gpu = await acquireNodeDevice();
     device = gpu.device;
     description = gpu.adapterDescription;
+  }
+  if (args.command === 'sweep') return runSweep(device, args, io, args.betaGiven);
+  if (args.ladder > 0) {
+    return runLadder(device, args, io, (fields) => {
+      const exact = args.landscape.exact(args.params);
+      const out = {
+        landscape: args.landscape.id,
+        ...(args.formula !== undefined ? { formula: args.formula } : {}),
+        ...(args.model !== undefined ? { model: args.model } : {}),
+        n: args.n,
+        beta: round(args.beta),
+        sampler: args.sampler,
+        walkers: args.walkers,
+        groups: args.ladder + 1,
+        steps: args.steps,
+        burnin: args.burnin,
+        seed: args.seed,
+        ...fields,
+        exact_lambda: exact?.lambda ?? null,
+        exact_m: exact?.m ?? null,
+        device: description,
+      };
+      if (args.json) io.stdout(`${JSON.stringify(out)}\n`);
+      else {
+        const f = fields as Record<string, number>;
+        io.stdout(
+          [
+            `landscape     ${args.landscape.title}   n = ${args.n}, β0 = ${round(args.beta)}, ${args.ladder + 1} groups × ${args.walkers} walkers`,
+            `λ̂ at β0       ${f.lambda_hat} ± ${f.lambda_hat_se}`,
+            `ladder fit    λ = ${f.lambda_fit} ± ${f.lambda_fit_se}, m = ${f.m_fit} ± ${f.m_fit_se}, c = ${f.c_fit} ± ${f.c_fit_se} (χ²/dof ${f.fit_chi2_per_dof})`,
+            `theory        ${exact ? `λ = ${exact.lambda}, m = ${exact.m}` : 'unknown'}`,
+            `time          ${f.seconds} s on ${description}`,
+          ].join('\n') + '\n',
+        );
+      }
+    });
   }
   const posterior = {
     landscape: args.landscape,

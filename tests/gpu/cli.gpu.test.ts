@@ -53,6 +53,10 @@ describe('occam-lens arguments', () => {
       'data',
       'sigma',
       'sharpness',
+      'ladder',
+      'ladder-span',
+      'radius',
+      'csv',
       'out',
       'json',
       'quiet',
@@ -74,6 +78,10 @@ describe('occam-lens arguments', () => {
     [['sample', '--landscape', 'crossing'], /--out/],
     [['fit', '--landscape', 'crossing'], /unknown command 'fit'/],
     [['llc'], /one of --landscape, --formula or --model is required/],
+    [['sweep', '--landscape', 'bowl'], /--n is required for sweep/],
+    [['sweep', '--landscape', 'bowl', '--n', '100,x'], /--n: expected comma-separated numbers > 1, got 'x'/],
+    [['llc', '--landscape', 'bowl', '--ladder', '2'], /--ladder: expected an integer in \[3, 63\]/],
+    [['sample', '--landscape', 'bowl', '--out', 'x.csv', '--ladder', '4'], /--ladder is only for llc/],
   ])('exits 2 naming the problem for %j', async (argv, message) => {
     const r = await cli(...argv);
     expect(r.code).toBe(2);
@@ -204,6 +212,90 @@ describe.skipIf(noGpu)('occam-lens runs on the GPU', () => {
     expect(out.diverged).toBeGreaterThan(0);
     expect(Number.isFinite(out.lambda_hat) && Number.isFinite(out.lambda_hat_se)).toBe(true);
     expect(r.stderr).toMatch(new RegExp(`warning: ${out.diverged} walker divergences.*lower --step`));
+  });
+
+  it('sweeps n with one JSON line per n, exact quadrature values beside the measured ones', async () => {
+    const r = await cli(
+      'sweep',
+      '--landscape',
+      'min-crossing',
+      '--n',
+      '100,10000',
+      '--walkers',
+      '256',
+      '--steps',
+      '200',
+      '--burnin',
+      '300',
+      '--json',
+      '--quiet',
+    );
+    expect(r.code).toBe(0);
+    const rows = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(rows.map((x) => x.n)).toEqual([100, 10000]);
+    for (const row of rows) {
+      for (const key of [
+        'lambda_hat',
+        'lambda_hat_se',
+        'mass_near',
+        'wbic',
+        'acceptance',
+        'exact_mass_near',
+        'exact_lambda_hat',
+      ])
+        expect(row).toHaveProperty(key);
+      expect(row.beta).toBeCloseTo(1 / Math.log(row.n), 5);
+      expect(Math.abs(row.lambda_hat - row.exact_lambda_hat)).toBeLessThan(0.1);
+    }
+    const csv = await cli(
+      'sweep',
+      '--landscape',
+      'bowl',
+      '--n',
+      '100,1000',
+      '--walkers',
+      '64',
+      '--steps',
+      '20',
+      '--burnin',
+      '20',
+      '--csv',
+      '--quiet',
+    );
+    const lines = csv.stdout.trim().split('\n');
+    expect(lines[0].split(',')).toContain('mass_near');
+    expect(lines).toHaveLength(3);
+  });
+
+  it('adds the ladder fit of λ and m to llc --json with --ladder', async () => {
+    const r = await cli(
+      'llc',
+      '--landscape',
+      'bowl',
+      '--n',
+      '1000',
+      '--ladder',
+      '4',
+      '--ladder-span',
+      '8',
+      '--walkers',
+      '256',
+      '--steps',
+      '300',
+      '--burnin',
+      '300',
+      '--json',
+      '--quiet',
+    );
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    for (const key of ['lambda_fit', 'lambda_fit_se', 'm_fit', 'm_fit_se', 'c_fit'])
+      expect(Number.isFinite(out[key])).toBe(true);
+    expect(out.ladder).toHaveLength(5); // four rungs plus β0 itself
+    expect(Math.abs(out.lambda_hat - 1)).toBeLessThan(0.1);
   });
 
   it('rejects a walker count beyond the device limit with exit 2', async () => {
