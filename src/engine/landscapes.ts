@@ -7,6 +7,7 @@ import bowlWgsl from '../../shaders/landscapes/bowl.wgsl';
 import commonWgsl from '../../shaders/landscapes/common.wgsl';
 import crossingWgsl from '../../shaders/landscapes/crossing.wgsl';
 import minCrossingWgsl from '../../shaders/landscapes/min-crossing.wgsl';
+import phaseTransitionWgsl from '../../shaders/landscapes/phase-transition.wgsl';
 import sumOfPowersWgsl from '../../shaders/landscapes/sum-of-powers.wgsl';
 
 /** A landscape parameter: a uniform value (never a recompile), shown as a slider. */
@@ -145,10 +146,39 @@ const sumOfPowers: Landscape = {
   },
 };
 
+/**
+ * n at which the Bayes posterior (β = 1) of the phase-transition landscape moves from the singular
+ * valley to the regular point, by the free-energy balance n·ΔL = Δλ·log n with Δλ = 1/2 (the larger
+ * root; fixed-point iteration).
+ */
+export function predictedCrossover(deltaLoss: number, deltaLambda = 0.5): number {
+  let n = Math.max(3, (deltaLambda / deltaLoss) * 5);
+  for (let i = 0; i < 200; i++) n = (deltaLambda * Math.log(n)) / deltaLoss;
+  return n;
+}
+
+const phaseTransition: Landscape = {
+  id: 'phase-transition',
+  title: 'Phase transition in n',
+  description:
+    'min(ΔL + w2², w1² + w2²): a singular valley (λ = 1/2) at loss ΔL around a regular minimum (λ = 1) at 0',
+  dim: 2,
+  wgsl: phaseTransitionWgsl,
+  params: [{ name: 'dl', label: 'ΔL (valley loss)', default: 0.01, min: 0.001, max: 0.1, integer: false }],
+  defaultBound: 1,
+  singularPoints: [origin, { label: 'valley', w: [0.5, 0] }],
+  exact: () => ({ lambda: 1, m: 1 }),
+  loss: (w, [dl]) => Math.min(dl, w[0] * w[0]) + w[1] * w[1],
+  grad: (w, [dl]) => {
+    const x2 = w[0] * w[0];
+    return [x2 < dl ? 2 * w[0] : x2 === dl ? w[0] : 0, 2 * w[1]];
+  },
+};
+
 /** Helpers every built-in landscape may call; prepended to its WGSL by the assembler. */
 export const landscapeCommonWgsl = commonWgsl;
 
-export const landscapes: readonly Landscape[] = [bowl, crossing, minCrossing, sumOfPowers];
+export const landscapes: readonly Landscape[] = [bowl, crossing, minCrossing, sumOfPowers, phaseTransition];
 
 /** The default w*: the landscape's own, else the origin. */
 export function defaultWstar(landscape: Landscape): number[] {

@@ -11,7 +11,7 @@ import {
   sweepNbeta,
   temperatureLadder,
 } from '../../src/engine/ladder';
-import { findLandscape, type Landscape } from '../../src/engine/landscapes';
+import { findLandscape, type Landscape, predictedCrossover } from '../../src/engine/landscapes';
 import { wbicBeta } from '../../src/engine/posterior';
 import { exactExpectations2D } from '../../src/engine/quadrature';
 import { WalkerEngine } from '../../src/engine/walker-engine';
@@ -121,4 +121,31 @@ describe.skipIf(noGpu)('walker groups on the GPU', () => {
       if (id === 'crossing') expect(groups[3].massNear).toBeGreaterThan(groups[0].massNear);
     });
   }
+
+  it('puts the phase transition of the phase-transition landscape within a factor 3 of n·ΔL = Δλ·log n', async () => {
+    const landscape = findLandscape('phase-transition')!;
+    const ns = [30, 60, 120, 250, 500, 1000];
+    // β = 1 (the Bayes posterior): n·β = n for each group.
+    const e = await groupEngine(landscape, [0.01], ns, 512, 21);
+    const { groups } = await runGroups(e, {
+      steps: 200,
+      burnin: 2000,
+      init: 'prior',
+      tuneStep: true,
+      radius: 0.1,
+    });
+    const fractions = groups.map((g) => g.massNear);
+    const k = fractions.findIndex((f) => f >= 0.5);
+    expect(k).toBeGreaterThan(0);
+    // Crossover: where the mass in the regular basin (|w| < √ΔL) passes 1/2, interpolated in log n.
+    const t = (0.5 - fractions[k - 1]) / (fractions[k] - fractions[k - 1]);
+    const measured = Math.exp(Math.log(ns[k - 1]) + t * (Math.log(ns[k]) - Math.log(ns[k - 1])));
+    const predicted = predictedCrossover(0.01);
+    expect(measured / predicted).toBeGreaterThan(1 / 3);
+    expect(measured / predicted).toBeLessThan(3);
+    expect(fractions[0]).toBeLessThan(0.2); // small n: the valley holds the mass
+    // Large n: the regular point holds the mass (exactly 0.999 at n = 1000). Walkers that start far
+    // along the valley need ~(1/√ε)² steps to diffuse into the dip, so the measured share lags.
+    expect(fractions.at(-1)).toBeGreaterThan(0.7);
+  });
 });
