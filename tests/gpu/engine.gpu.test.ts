@@ -40,12 +40,16 @@ describe.skipIf(noGpu)('WalkerEngine on the GPU', () => {
     for (let i = 0; i < 64; i++) points.push(Math.sin(1.3 * i + 0.2) * 1.2, Math.cos(2.1 * i) * 0.9);
     points.push(0.5, 0.5, -0.3, 0.3); // ties of min(w1², w2²): the documented subgradient
     for (const l of landscapes) {
-      for (const params of l.params.length
-        ? [
-            [1, 1],
-            [2, 3],
-          ]
-        : [[]]) {
+      const sets =
+        l.params.length === 2
+          ? [
+              [1, 1],
+              [2, 3],
+            ]
+          : l.params.length === 1
+            ? [[0.01], [0.3]]
+            : [[]];
+      for (const params of sets) {
         const e = await engine(posterior(l.id, 100, params), 16);
         const got = await e.evaluate(points);
         for (let i = 0; i < points.length / 2; i++) {
