@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { defaultWstar, type Landscape, landscapes } from '../engine/landscapes';
-import type { InitKind, Prior, SamplerKind } from '../engine/posterior';
+import type { InitKind, PosteriorSettings, Prior, SamplerKind } from '../engine/posterior';
 import { wbicBeta } from '../engine/posterior';
 import { MAX_GROUPS } from '../engine/walker-engine';
 import { FlagError, resolveLandscape } from './landscape-flags';
@@ -289,4 +289,10 @@ export function parseCli(argv: readonly string[]): Parsed {
       betaGiven: v.beta !== undefined,
     },
   };
+}
+
+/** The posterior settings a run's flags describe. */
+export function posteriorOf(args: RunArgs): PosteriorSettings {
+  const { landscape, params, n, beta, gamma, prior, wstar } = args;
+  return { landscape, params, n, beta, gamma, prior, wstar };
 }

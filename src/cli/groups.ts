@@ -7,7 +7,7 @@ import { fitLadder, ladderInitialSteps, runGroups, temperatureLadder } from '../
 import { wbicBeta } from '../engine/posterior';
 import { exactExpectations2D } from '../engine/quadrature';
 import { WalkerEngine } from '../engine/walker-engine';
-import { type RunArgs, UsageError } from './args';
+import { posteriorOf, type RunArgs, UsageError } from './args';
 import { Progress } from './progress';
 
 export interface GroupIo {
@@ -18,15 +18,7 @@ export interface GroupIo {
 const round = (x: number, digits = 6) => (Number.isFinite(x) ? Number(x.toPrecision(digits)) : x);
 
 async function makeEngine(device: GPUDevice, args: RunArgs, groupNbeta: number[]): Promise<WalkerEngine> {
-  const posterior = {
-    landscape: args.landscape,
-    params: args.params,
-    n: args.n,
-    beta: args.beta,
-    gamma: args.gamma,
-    prior: args.prior,
-    wstar: args.wstar,
-  };
+  const posterior = posteriorOf(args);
   const steps =
     args.step !== undefined
       ? groupNbeta.map(() => args.step!)

@@ -7,7 +7,7 @@ import { initialStep, type LlcResult, runLlc } from '../engine/llc-run';
 import { WalkerEngine } from '../engine/walker-engine';
 import { NoWebGPUError } from '../gpu/device';
 import { acquireNodeDevice } from '../gpu/node-device';
-import { HELP, parseCli, type RunArgs, UsageError } from './args';
+import { HELP, parseCli, posteriorOf, type RunArgs, UsageError } from './args';
 import { runLadder, runSweep } from './groups';
 import { Progress } from './progress';
 import { randnetMain } from './randnet';
@@ -117,15 +117,7 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
       }
     });
   }
-  const posterior = {
-    landscape: args.landscape,
-    params: args.params,
-    n: args.n,
-    beta: args.beta,
-    gamma: args.gamma,
-    prior: args.prior,
-    wstar: args.wstar,
-  };
+  const posterior = posteriorOf(args);
   let engine: WalkerEngine;
   try {
     engine = await WalkerEngine.create(device, {
