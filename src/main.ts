@@ -1,0 +1,365 @@
+/**
+ * App shell: acquires the GPUDevice, shows the no-WebGPU page when there is none, runs one Lab on the
+ * device, owns the scene state (URL hash, JSON import/export, presets, GUI) and rebuilds the Lab on a
+ * fresh device when the device is lost. Exposes `window.__occam` for tests and benchmarks.
+ */
+
+import { acquireBrowserDevice, NO_WEBGPU_HELP } from './gpu/browser-device';
+import { NoWebGPUError } from './gpu/device';
+import { type Derived, Lab, type LabStats } from './lab';
+import { ControlPanel } from './ui/gui';
+import { Hud } from './ui/hud';
+import { Notices } from './ui/notices';
+import { findPreset } from './ui/presets';
+import { defaultState, type Key, parseField, type SceneState } from './ui/schema';
+import { decodeHash, encodeHash, exportJson, importJson } from './ui/url-state';
+
+/** What tests and benchmarks can reach on `window.__occam`. */
+export interface OccamHook {
+  readonly ready: boolean;
+  readonly device: GPUDevice | null;
+  readonly state: SceneState;
+  readonly stats: LabStats | null;
+  readonly derived: Derived | null;
+  readonly recoveries: number;
+  readonly settled: boolean;
+  readonly presetId: string | undefined;
+  /** Counts canvas pixels that differ from the background. */
+  canvasPixels(): Promise<{ width: number; height: number; nonBackground: number }>;
+  /** Sets one field as the GUI would. */
+  set(key: Key, value: unknown): void;
+  /** Times compute vs drawing at the current (or a given) walker count. */
+  benchFrame(
+    walkers?: number,
+    frames?: number,
+  ): Promise<{ walkers: number; computeMs: number; renderMs: number; totalMs: number }>;
+  readPositions(): Promise<Float32Array>;
+}
+
+declare global {
+  interface Window {
+    __occam?: OccamHook;
+  }
+}
+
+class App {
+  state: SceneState;
+  presetId: string | undefined;
+  lab: Lab | null = null;
+  device: GPUDevice | null = null;
+  adapterInfo: GPUAdapterInfo | undefined;
+  recoveries = 0;
+  private panel: ControlPanel | null = null;
+  private readonly hud: Hud;
+  private readonly notices: Notices;
+  private readonly watch: HTMLElement;
+  private stage: HTMLElement;
+  private side: HTMLElement;
+  private densityHost: HTMLElement;
+  private hashTimer = 0;
+  private recovering = false;
+  private lastDerived: Derived | null = null;
+
+  constructor() {
+    this.stage = document.getElementById('stage')!;
+    this.side = document.getElementById('side')!;
+    this.hud = new Hud(this.stage);
+    this.notices = new Notices(this.stage);
+    this.watch = document.createElement('div');
+    this.watch.id = 'watch';
+    this.stage.append(this.watch);
+    const title = document.createElement('div');
+    title.className = 'side-title';
+    title.innerHTML = '<h1>Occam Lens</h1><small>tempered posteriors, live</small>';
+    this.densityHost = document.createElement('div');
+    this.side.append(title, this.densityHost);
+    const decoded = decodeHash(location.hash, defaultState());
+    this.state = decoded.state;
+    this.presetId = decoded.presetId;
+    if (decoded.errors.length > 0) this.reportStateErrors('URL hash', decoded.errors);
+    this.updateWatch();
+  }
+
+  private reportStateErrors(source: string, errors: readonly { key: string; message: string }[]): void {
+    const text = errors.map((e) => e.message).join('; ');
+    this.notices.show(
+      `${source} rejected — ${text}. Still running the ${this.lab ? 'current' : 'default'} scene.`,
+      'error',
+    );
+  }
+
+  async start(): Promise<void> {
+    try {
+      await this.acquire();
+    } catch (e) {
+      if (e instanceof NoWebGPUError || !('gpu' in navigator)) {
+        showNoWebGPU((e as Error).message);
+        return;
+      }
+      showNoWebGPU(`WebGPU is present but no device could be created: ${(e as Error).message}`);
+      return;
+    }
+    await this.buildLab();
+    this.panel = new ControlPanel(this.side, this.guiHost());
+    window.addEventListener('hashchange', () => this.onHashChange());
+  }
+
+  private async acquire(): Promise<void> {
+    const { adapter, device } = await acquireBrowserDevice();
+    this.device = device;
+    this.adapterInfo = adapter.info;
+    device.addEventListener('uncapturederror', (ev) => {
+      const err = (ev as GPUUncapturedErrorEvent).error;
+      console.error(`WebGPU error: ${err.message}`);
+    });
+    void device.lost.then((info) => {
+      if (device !== this.device) return;
+      void this.recover(info);
+    });
+  }
+
+  private async buildLab(): Promise<void> {
+    const old = this.stage.querySelector('canvas');
+    // A fresh canvas per device: a canvas context stays tied to the device that configured it.
+    const canvas = document.createElement('canvas');
+    canvas.id = 'view';
+    if (old) old.replaceWith(canvas);
+    else this.stage.prepend(canvas);
+    this.lab = await Lab.create(this.device!, this.adapterInfo, canvas, this.densityHost, this.state, {
+      notice: (text, kind) => this.notices.show(text, kind),
+      stats: (s, d) => {
+        const first = this.lastDerived === null;
+        this.lastDerived = d;
+        if (first) this.updateWatch();
+        this.hud.update(s, d, this.state);
+      },
+    });
+    this.lab.start();
+  }
+
+  private async recover(info: GPUDeviceLostInfo): Promise<void> {
+    if (this.recovering) return;
+    this.recovering = true;
+    this.notices.show(
+      `The GPU device was lost (${info.reason || 'unknown'}: ${info.message || 'no message'}). Recreating it…`,
+      'warn',
+    );
+    try {
+      this.lab?.dispose();
+      this.lab = null;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await this.acquire();
+          await this.buildLab();
+          break;
+        } catch (e) {
+          if (attempt >= 2) throw e;
+          await new Promise((r) => setTimeout(r, 500 * (attempt + 1)));
+        }
+      }
+      this.recoveries++;
+      this.notices.show(
+        'GPU device recreated: pipelines and buffers rebuilt, the same scene restarted from its seed.',
+        'info',
+      );
+      this.panel?.refresh();
+    } catch (e) {
+      this.notices.show(
+        `Could not recover the GPU device: ${(e as Error).message}. Reload the page to try again.`,
+        'error',
+      );
+    } finally {
+      this.recovering = false;
+    }
+  }
+
+  /** Validates and applies one field (from the GUI or the test hook). */
+  set(key: Key, value: unknown): void {
+    const r = parseField(key, value);
+    if ('error' in r) {
+      this.notices.show(r.error.message, 'error');
+      this.panel?.refresh();
+      return;
+    }
+    if (this.state[key] === r.value) return;
+    this.state = { ...this.state, [key]: r.value };
+    if (key === 'landscape') {
+      this.presetId = undefined;
+      this.lastDerived = null;
+    }
+    this.pushState();
+  }
+
+  private pushState(): void {
+    this.lab?.setState(this.state);
+    this.panel?.refresh();
+    this.updateWatch();
+    clearTimeout(this.hashTimer);
+    this.hashTimer = window.setTimeout(() => {
+      const hash = encodeHash(this.state, this.presetId);
+      history.replaceState(null, '', `${location.pathname}${location.search}${hash}`);
+    }, 150);
+  }
+
+  private replaceState(next: SceneState, presetId: string | undefined): void {
+    this.state = next;
+    this.presetId = presetId;
+    this.pushState();
+  }
+
+  private onHashChange(): void {
+    if (location.hash === encodeHash(this.state, this.presetId)) return;
+    const decoded = decodeHash(location.hash, this.state);
+    if (decoded.errors.length > 0) {
+      this.reportStateErrors('URL hash', decoded.errors);
+      return;
+    }
+    this.replaceState(decoded.state, decoded.presetId);
+  }
+
+  private updateWatch(): void {
+    const preset = this.presetId ? findPreset(this.presetId) : undefined;
+    this.watch.replaceChildren();
+    const h = document.createElement('h2');
+    const p = document.createElement('p');
+    if (preset) {
+      h.textContent = preset.title;
+      p.textContent = preset.watch;
+    } else {
+      const d = this.lastDerived;
+      h.textContent = d ? d.landscape.title : 'Occam Lens';
+      p.textContent = d ? d.landscape.description : 'Langevin walkers sampling a tempered posterior.';
+    }
+    this.watch.append(h, p);
+  }
+
+  private guiHost() {
+    return {
+      get state() {
+        return app.state;
+      },
+      set: (key: Key, value: unknown) => this.set(key, value),
+      applyPreset: (id: string) => {
+        const preset = findPreset(id);
+        if (!preset) return;
+        this.replaceState({ ...defaultState(), ...preset.state }, id);
+      },
+      presetId: () => this.presetId,
+      reset: () => this.lab?.reset(),
+      singleStep: () => this.lab?.singleStep(),
+      walkersInUse: () => (this.lab ? this.lab.resolveWalkers(this.state).count : 0),
+      copyLink: () => {
+        const url = `${location.origin}${location.pathname}${encodeHash(this.state, this.presetId)}`;
+        void navigator.clipboard?.writeText(url).then(
+          () => this.notices.show('Link copied: it reproduces this scene, seed included.', 'info'),
+          () => this.notices.show(url, 'info'),
+        );
+      },
+      exportJson: () => {
+        const blob = new Blob([exportJson(this.state)], { type: 'application/json' });
+        const a = document.createElement('a');
+        a.href = URL.createObjectURL(blob);
+        a.download = `occam-lens-${this.state.landscape}-n${this.state.n}.json`;
+        a.click();
+        setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+      },
+      importJson: () => {
+        const input = document.createElement('input');
+        input.type = 'file';
+        input.accept = 'application/json,.json';
+        input.addEventListener('change', async () => {
+          const file = input.files?.[0];
+          if (!file) return;
+          const decoded = importJson(await file.text(), this.state);
+          if (decoded.errors.length > 0) this.reportStateErrors(`File ${file.name}`, decoded.errors);
+          else this.replaceState(decoded.state, undefined);
+        });
+        input.click();
+      },
+    };
+  }
+
+  hook(): OccamHook {
+    return {
+      get ready() {
+        return app.lab !== null;
+      },
+      get device() {
+        return app.device;
+      },
+      get state() {
+        return app.state;
+      },
+      get stats() {
+        return app.lab?.stats ?? null;
+      },
+      get derived() {
+        return app.lastDerived;
+      },
+      get recoveries() {
+        return app.recoveries;
+      },
+      get settled() {
+        return app.lab?.settled ?? false;
+      },
+      get presetId() {
+        return app.presetId;
+      },
+      canvasPixels: () => canvasPixels(this.stage.querySelector('canvas')!),
+      set: (key, value) => this.set(key, value),
+      benchFrame: async (walkers, frames = 10) => {
+        if (walkers !== undefined) {
+          this.set('walkers', walkers);
+          while (!this.lab?.settled) await new Promise((r) => setTimeout(r, 50));
+        }
+        const wasRunning = this.state.running;
+        this.set('running', false);
+        try {
+          return await this.lab!.benchFrame(frames);
+        } finally {
+          this.set('running', wasRunning);
+        }
+      },
+      readPositions: () => this.lab!.readPositions(),
+    };
+  }
+}
+
+async function canvasPixels(
+  canvas: HTMLCanvasElement,
+): Promise<{ width: number; height: number; nonBackground: number }> {
+  const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve));
+  if (!blob) return { width: canvas.width, height: canvas.height, nonBackground: 0 };
+  const bitmap = await createImageBitmap(blob);
+  const off = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const ctx = off.getContext('2d')!;
+  ctx.drawImage(bitmap, 0, 0);
+  const data = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
+  let nonBackground = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    if (Math.abs(data[i] - 13) + Math.abs(data[i + 1] - 15) + Math.abs(data[i + 2] - 20) > 24)
+      nonBackground++;
+  }
+  return { width: bitmap.width, height: bitmap.height, nonBackground };
+}
+
+function showNoWebGPU(reason: string): void {
+  document.title = 'Occam Lens — WebGPU needed';
+  const box = document.createElement('div');
+  box.className = 'nowebgpu';
+  box.id = 'no-webgpu';
+  box.innerHTML = `<h1>Occam Lens needs WebGPU</h1>
+<p class="reason"></p>
+<ul>
+  <li><b>Chrome / Edge 113+</b> on Windows, macOS and ChromeOS; on Linux enable <code>chrome://flags/#enable-unsafe-webgpu</code> and Vulkan (<code>--enable-features=Vulkan</code>).</li>
+  <li><b>Safari 26+</b> (macOS, iOS, iPadOS).</li>
+  <li><b>Firefox 141+</b> on Windows; elsewhere set <code>dom.webgpu.enabled</code> in <code>about:config</code>.</li>
+  <li>Serve the page over <code>https</code> or from <code>localhost</code>; check <a href="https://webgpureport.org">webgpureport.org</a>.</li>
+</ul>`;
+  box.querySelector('.reason')!.textContent = reason || NO_WEBGPU_HELP;
+  document.body.replaceChildren(box);
+}
+
+const app = new App();
+window.__occam = app.hook();
+void app.start();

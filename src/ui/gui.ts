@@ -1,0 +1,177 @@
+/**
+ * The lil-gui panel, derived from the schema: each field's control type (slider, log slider, number
+ * box, checkbox, dropdown) follows from its declaration; folders only group keys. The GUI never owns
+ * state: every control reads and writes through the host, which validates and marks the scene dirty.
+ */
+import GUI, { type Controller } from 'lil-gui';
+import { findLandscape, landscapes } from '../engine/landscapes';
+import { presets } from './presets';
+import { type Key, type SceneState, schema } from './schema';
+
+export interface GuiHost {
+  readonly state: SceneState;
+  set(key: Key, value: unknown): void;
+  applyPreset(id: string): void;
+  reset(): void;
+  singleStep(): void;
+  exportJson(): void;
+  importJson(): void;
+  copyLink(): void;
+  /** The preset the scene came from, if it still matches one. */
+  presetId(): string | undefined;
+  /** The walker count in use (after "auto" and device caps). */
+  walkersInUse(): number;
+}
+
+/** Slider ranges where the schema's validation range is too wide for a slider (it still validates). */
+const SLIDERS: Partial<Record<Key, [number, number, number]>> = {
+  a: [1, 6, 1],
+  b: [1, 6, 1],
+  R: [0.05, 5, 0.01],
+  wx: [-2, 2, 0.01],
+  wy: [-2, 2, 0.01],
+  steps: [1, 200, 1],
+  pointSize: [1, 12, 0.5],
+  bins: [16, 256, 16],
+  point: [0, 3, 1],
+  beta: [0.01, 2, 0.001],
+};
+/** Log₁₀ sliders: [min exponent, max exponent]. */
+const LOG_SLIDERS: Partial<Record<Key, [number, number]>> = { n: [0.5, 8], eps: [-9, 0] };
+
+const FOLDERS: [string, Key[]][] = [
+  ['Landscape', ['landscape', 'a', 'b']],
+  ['Posterior', ['n', 'betaAuto', 'beta', 'prior', 'R', 'gamma', 'wx', 'wy']],
+  ['Sampler', ['sampler', 'epsAuto', 'eps', 'walkers', 'steps']],
+  ['Run', ['running', 'seed', 'init']],
+  [
+    'View',
+    [
+      'surface',
+      'points',
+      'density',
+      'exact',
+      'logScale',
+      'contours',
+      'pointSize',
+      'colormap',
+      'camera',
+      'zoom',
+      'point',
+      'bins',
+    ],
+  ],
+];
+
+const fmtNum = (x: number): string =>
+  x >= 1e4 || x < 1e-2 ? x.toExponential(2) : String(Number(x.toPrecision(4)));
+
+export class ControlPanel {
+  readonly gui: GUI;
+  private readonly controllers = new Map<Key, Controller>();
+  private readonly proxy: Record<string, unknown> = {};
+  private readonly presetModel = { preset: '' };
+
+  constructor(
+    container: HTMLElement,
+    private readonly host: GuiHost,
+  ) {
+    this.gui = new GUI({ container, title: 'Controls', width: 318 });
+    const presetFolder = this.gui.addFolder('Presets');
+    const presetOptions: Record<string, string> = { '— choose a scene —': '' };
+    for (const p of presets) presetOptions[p.title] = p.id;
+    presetFolder
+      .add(this.presetModel, 'preset', presetOptions)
+      .name('scene')
+      .onChange((id: string) => {
+        if (id) host.applyPreset(id);
+      });
+
+    for (const [title, keys] of FOLDERS) {
+      const folder = this.gui.addFolder(title);
+      for (const key of keys) this.addField(folder, key);
+      if (title === 'Run') {
+        const actions = {
+          step: () => host.singleStep(),
+          reset: () => host.reset(),
+        };
+        folder.add(actions, 'step').name('single step');
+        folder.add(actions, 'reset').name('reset walkers');
+      }
+      if (title === 'Landscape' || title === 'Sampler' || title === 'View') folder.close();
+      if (title === 'Landscape') folder.open();
+    }
+    const file = this.gui.addFolder('Share');
+    const fileActions = {
+      link: () => host.copyLink(),
+      exportJson: () => host.exportJson(),
+      importJson: () => host.importJson(),
+    };
+    file.add(fileActions, 'link').name('copy link');
+    file.add(fileActions, 'exportJson').name('export JSON');
+    file.add(fileActions, 'importJson').name('import JSON…');
+    file.close();
+    this.refresh();
+  }
+
+  private addField(folder: GUI, key: Key): void {
+    const f = schema[key];
+    const host = this.host;
+    const log = LOG_SLIDERS[key];
+    let c: Controller;
+    if (log) {
+      const prop = `log10_${key}`;
+      Object.defineProperty(this.proxy, prop, {
+        get: () => Math.log10(host.state[key] as number),
+        set: (v: number) => host.set(key, Number((10 ** v).toPrecision(6))),
+        enumerable: true,
+      });
+      c = folder.add(this.proxy, prop, log[0], log[1], 0.01);
+    } else {
+      Object.defineProperty(this.proxy, key, {
+        get: () => host.state[key],
+        set: (v: unknown) => host.set(key, v),
+        enumerable: true,
+      });
+      if (f.kind === 'enum') {
+        const options: Record<string, string> = {};
+        for (const o of f.options) options[key === 'landscape' ? (findLandscape(o)?.title ?? o) : o] = o;
+        c = folder.add(this.proxy, key, options);
+      } else if (f.kind === 'bool') {
+        c = folder.add(this.proxy, key);
+      } else {
+        const s = SLIDERS[key];
+        c = s
+          ? folder.add(this.proxy, key, s[0], s[1], s[2])
+          : folder.add(this.proxy, key, f.min, f.max, f.integer ? 1 : undefined);
+      }
+    }
+    c.name(f.label);
+    c.domElement.dataset.key = key;
+    if (f.help) c.domElement.title = f.help;
+    this.controllers.set(key, c);
+  }
+
+  /** Re-reads every control from the state, relabels derived values, shows only relevant fields. */
+  refresh(): void {
+    const s = this.host.state;
+    this.presetModel.preset = this.host.presetId() ?? '';
+    for (const c of this.gui.controllersRecursive()) c.updateDisplay();
+    const landscape = findLandscape(s.landscape) ?? landscapes[0];
+    const paramNames = new Set(landscape.params.map((p) => p.name));
+    this.controllers.get('a')?.show(paramNames.has('a'));
+    this.controllers.get('b')?.show(paramNames.has('b'));
+    this.controllers.get('beta')?.disable(s.betaAuto);
+    this.controllers.get('eps')?.disable(s.epsAuto);
+    this.controllers.get('n')?.name(`n = ${fmtNum(s.n)} (log slider)`);
+    this.controllers.get('eps')?.name(s.epsAuto ? 'step ε (auto)' : `step ε = ${fmtNum(s.eps)}`);
+    this.controllers
+      .get('walkers')
+      ?.name(`walkers (0 = auto; now ${this.host.walkersInUse().toLocaleString()})`);
+    this.controllers.get('point')?.show(landscape.singularPoints.length > 1);
+  }
+
+  destroy(): void {
+    this.gui.destroy();
+  }
+}

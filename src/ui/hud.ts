@@ -1,0 +1,70 @@
+/** The heads-up display: throughput and the sampler's health, plus λ̂ against theory where known. */
+import type { Derived, LabStats } from '../lab';
+import type { SceneState } from './schema';
+
+const si = (x: number): string => {
+  if (!Number.isFinite(x)) return '—';
+  const units = ['', 'k', 'M', 'G', 'T'];
+  let u = 0;
+  while (Math.abs(x) >= 1000 && u < units.length - 1) {
+    x /= 1000;
+    u++;
+  }
+  return `${x.toFixed(x < 10 ? 2 : x < 100 ? 1 : 0)}${units[u]}`;
+};
+const num = (x: number, digits = 3): string => (Number.isFinite(x) ? x.toFixed(digits) : '—');
+
+export class Hud {
+  readonly root: HTMLElement;
+  private readonly rows = new Map<string, HTMLElement>();
+  private readonly title: HTMLElement;
+  private last = 0;
+
+  constructor(parent: HTMLElement) {
+    this.root = document.createElement('div');
+    this.root.id = 'hud';
+    this.title = document.createElement('div');
+    this.title.className = 'hud-title';
+    const table = document.createElement('dl');
+    for (const [id, label] of [
+      ['fps', 'frames/s'],
+      ['sps', 'walker-steps/s'],
+      ['walkers', 'walkers'],
+      ['acc', 'acceptance'],
+      ['div', 'diverged'],
+      ['lambda', 'LLC estimate'],
+      ['mass', 'mass near point'],
+      ['nbeta', 'nβ'],
+    ] as const) {
+      const dt = document.createElement('dt');
+      dt.textContent = label;
+      const dd = document.createElement('dd');
+      dd.id = `hud-${id}`;
+      dd.textContent = '—';
+      table.append(dt, dd);
+      this.rows.set(id, dd);
+    }
+    this.root.append(this.title, table);
+    parent.append(this.root);
+  }
+
+  update(s: LabStats, d: Derived, state: SceneState): void {
+    const now = performance.now();
+    if (now - this.last < 250) return;
+    this.last = now;
+    const exact = d.landscape.exact(d.params);
+    this.title.textContent = `${d.landscape.title} · ${state.sampler.toUpperCase()}`;
+    const set = (id: string, text: string) => {
+      const el = this.rows.get(id);
+      if (el && el.textContent !== text) el.textContent = text;
+    };
+    set('fps', num(s.fps, 1));
+    set('sps', si(s.walkerStepsPerSec));
+    set('walkers', s.walkers.toLocaleString());
+    set('acc', state.sampler === 'ula' ? 'n/a (ULA)' : num(s.acceptance, 3));
+    set('div', String(s.diverged));
+    set('lambda', `${num(s.lambdaHat, 3)}${exact ? `  (λ = ${num(exact.lambda, 3)}, m = ${exact.m})` : ''}`);
+    set('mass', `${num(100 * s.massNear, 1)}% within r = ${num(s.massRadius, 3)}`);
+    set('nbeta', `${num(d.nbeta, 1)}  (β = ${num(d.beta, 4)}, ε = ${d.eps.toExponential(2)})`);
+  }
+}

@@ -1,0 +1,192 @@
+/**
+ * The scene state, declared once. Every field has a key (also its URL key), a type, a default and a
+ * range; the TypeScript type of the state, the defaults, the URL hash codec, JSON import/export, the
+ * presets and the GUI controls are all derived from this table. Untrusted input (a hash, an imported
+ * file) goes through `parseState`, which names every field it rejects.
+ */
+import { landscapes } from '../engine/landscapes';
+
+interface NumberField {
+  readonly kind: 'number';
+  readonly default: number;
+  readonly min: number;
+  readonly max: number;
+  /** Shown on a log₁₀ slider. */
+  readonly log?: boolean;
+  readonly integer?: boolean;
+  readonly label: string;
+  readonly help?: string;
+}
+interface BoolField {
+  readonly kind: 'bool';
+  readonly default: boolean;
+  readonly label: string;
+  readonly help?: string;
+}
+interface EnumField<T extends string> {
+  readonly kind: 'enum';
+  readonly options: readonly T[];
+  readonly default: T;
+  readonly label: string;
+  readonly help?: string;
+}
+type Field = NumberField | BoolField | EnumField<string>;
+
+const num = (
+  label: string,
+  def: number,
+  min: number,
+  max: number,
+  extra: Partial<NumberField> = {},
+): NumberField => ({
+  kind: 'number',
+  label,
+  default: def,
+  min,
+  max,
+  ...extra,
+});
+const int = (
+  label: string,
+  def: number,
+  min: number,
+  max: number,
+  extra: Partial<NumberField> = {},
+): NumberField => num(label, def, min, max, { ...extra, integer: true });
+const bool = (label: string, def: boolean, help?: string): BoolField => ({
+  kind: 'bool',
+  label,
+  default: def,
+  help,
+});
+const oneOf = <const T extends string>(label: string, options: readonly T[], def: T): EnumField<T> => ({
+  kind: 'enum',
+  label,
+  options,
+  default: def,
+});
+
+const landscapeIds = landscapes.map((l) => l.id) as [string, ...string[]];
+
+/** Walker counts the app accepts before the device limit (checked at run time) applies. */
+export const MAX_WALKERS_SCHEMA = 1 << 24;
+
+export const schema = {
+  landscape: oneOf('landscape', landscapeIds, 'crossing'),
+  a: int('a', 1, 1, 6, { help: 'first exponent (crossing, sum of powers)' }),
+  b: int('b', 1, 1, 6, { help: 'second exponent (crossing, sum of powers)' }),
+  n: num('n', 1000, 2, 1e8, { log: true, help: 'nominal sample size' }),
+  betaAuto: bool('β = 1/log n', true, 'Watanabe’s WBIC temperature'),
+  beta: num('β', 1 / Math.log(1000), 1e-4, 10),
+  prior: oneOf('prior', ['box', 'gauss'] as const, 'box'),
+  R: num('prior R / σ', 1, 0.01, 100),
+  gamma: num('localisation γ', 0, 0, 1e6),
+  wx: num('w*₁', 0, -10, 10),
+  wy: num('w*₂', 0, -10, 10),
+  sampler: oneOf('sampler', ['mala', 'ula'] as const, 'mala'),
+  epsAuto: bool('auto step', true, 'ε = min(0.1·R², 0.5/nβ)'),
+  eps: num('step ε', 1e-3, 1e-9, 1, { log: true }),
+  walkers: int('walkers (0 = auto)', 0, 0, MAX_WALKERS_SCHEMA),
+  steps: int('steps / frame', 8, 1, 2000),
+  seed: int('seed', 1, 0, 2 ** 32 - 1),
+  init: oneOf('start at', ['wstar', 'prior'] as const, 'prior'),
+  running: bool('running', true),
+  surface: bool('surface', true),
+  points: bool('walkers', true),
+  density: bool('density panels', true),
+  exact: bool('exact overlay', true),
+  logScale: bool('log height', false),
+  contours: bool('contours', true),
+  pointSize: num('point size (px; ≤ 1: pixels)', 1, 1, 12),
+  colormap: oneOf('colour map', ['viridis', 'magma'] as const, 'viridis'),
+  camera: oneOf('camera', ['orbit', 'top'] as const, 'orbit'),
+  zoom: bool('zoom to singular point', false),
+  point: int('singular point', 0, 0, 15),
+  bins: int('histogram bins', 96, 16, 256),
+} as const satisfies Record<string, Field>;
+
+export type Schema = typeof schema;
+export type Key = keyof Schema;
+type ValueOf<F> = F extends NumberField
+  ? number
+  : F extends BoolField
+    ? boolean
+    : F extends EnumField<infer T>
+      ? T
+      : never;
+export type SceneState = { -readonly [K in Key]: ValueOf<Schema[K]> };
+
+export const keys = Object.keys(schema) as Key[];
+
+export function defaultState(): SceneState {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) out[k] = schema[k].default;
+  return out as SceneState;
+}
+
+/** A field that failed validation, named for the user. */
+export interface FieldError {
+  readonly key: string;
+  readonly message: string;
+}
+
+/** Validates one untrusted value for a field: a typed value, or an error naming the field. */
+export function parseField(key: string, raw: unknown): { value: unknown } | { error: FieldError } {
+  if (!Object.hasOwn(schema, key)) return { error: { key, message: `unknown field '${key}'` } };
+  const f: Field = schema[key as Key];
+  if (f.kind === 'number') {
+    const v =
+      typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
+    if (!Number.isFinite(v))
+      return { error: { key, message: `'${key}' must be a number, got ${show(raw)}` } };
+    if (f.integer && !Number.isInteger(v))
+      return { error: { key, message: `'${key}' must be an integer, got ${v}` } };
+    if (v < f.min || v > f.max)
+      return { error: { key, message: `'${key}' must be in [${f.min}, ${f.max}], got ${v}` } };
+    return { value: v };
+  }
+  if (f.kind === 'bool') {
+    if (raw === true || raw === 'true' || raw === '1') return { value: true };
+    if (raw === false || raw === 'false' || raw === '0') return { value: false };
+    return { error: { key, message: `'${key}' must be true or false, got ${show(raw)}` } };
+  }
+  if (typeof raw === 'string' && f.options.includes(raw)) return { value: raw };
+  return { error: { key, message: `'${key}' must be one of ${f.options.join(', ')}, got ${show(raw)}` } };
+}
+
+function show(raw: unknown): string {
+  const s = typeof raw === 'string' ? `'${raw}'` : (JSON.stringify(raw) ?? String(raw));
+  return s.length > 40 ? `${s.slice(0, 37)}…` : s;
+}
+
+/**
+ * Applies untrusted fields on top of a base state. All or nothing: if any field is bad the base is
+ * returned unchanged together with every error, so the app keeps its last good scene.
+ */
+export function parseState(
+  fields: Readonly<Record<string, unknown>>,
+  base: SceneState = defaultState(),
+): { state: SceneState; errors: FieldError[] } {
+  const next: Record<string, unknown> = { ...base };
+  const errors: FieldError[] = [];
+  for (const [key, raw] of Object.entries(fields)) {
+    const r = parseField(key, raw);
+    if ('error' in r) errors.push(r.error);
+    else next[key] = r.value;
+  }
+  return errors.length > 0 ? { state: { ...base }, errors } : { state: next as SceneState, errors };
+}
+
+/** Canonical number text for URLs: short, and exact for the values the GUI produces. */
+const numText = (v: number): string => String(Number(v.toPrecision(12)));
+
+/** Fields that differ from the defaults, as URL text. */
+export function diffFromDefaults(state: SceneState): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of keys) {
+    const v = state[k];
+    if (v === schema[k].default) continue;
+    out[k] = typeof v === 'number' ? numText(v) : String(v);
+  }
+  return out;
+}
