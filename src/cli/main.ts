@@ -4,6 +4,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { initialStep, type LlcResult, runLlc } from '../engine/llc-run';
+import { MONOMIALS, polyFunctionSpace } from '../engine/poly-functions';
 import { WalkerEngine } from '../engine/walker-engine';
 import { NoWebGPUError } from '../gpu/device';
 import { acquireNodeDevice } from '../gpu/node-device';
@@ -61,7 +62,7 @@ function report(args: RunArgs, r: LlcResult, device: string) {
   };
 }
 
-function humanReport(o: ReturnType<typeof report>): string {
+function humanReport(o: ReturnType<typeof report> & { function_shares?: Record<string, number> }): string {
   const exact = o.exact_lambda === null ? 'unknown' : `λ = ${o.exact_lambda}, m = ${o.exact_m}`;
   return [
     `landscape     ${o.landscape} ${JSON.stringify(o.params)}   n = ${o.n}, β = ${o.beta}, prior ${o.prior}`,
@@ -70,6 +71,13 @@ function humanReport(o: ReturnType<typeof report>): string {
     `theory        ${exact}  (at finite n with m > 1, nβ·E[K] ≈ λ − (m−1)/log(nβ))`,
     `mean L_n      ${o.mean_loss}   acceptance ${o.acceptance}   diverged ${o.diverged}`,
     `time          ${o.seconds} s on ${o.device}`,
+    ...(o.function_shares
+      ? [
+          `nearest to    ${Object.entries(o.function_shares)
+            .map(([f, p]) => `${f}: ${(100 * p).toFixed(1)}%`)
+            .join('  ')}`,
+        ]
+      : []),
   ].join('\n');
 }
 
@@ -106,13 +114,13 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
       else {
         const f = fields as Record<string, number>;
         io.stdout(
-          [
+          `${[
             `landscape     ${args.landscape.title}   n = ${args.n}, β0 = ${round(args.beta)}, ${args.ladder + 1} groups × ${args.walkers} walkers`,
             `λ̂ at β0       ${f.lambda_hat} ± ${f.lambda_hat_se}`,
             `ladder fit    λ = ${f.lambda_fit} ± ${f.lambda_fit_se}, m = ${f.m_fit} ± ${f.m_fit_se}, c = ${f.c_fit} ± ${f.c_fit_se} (χ²/dof ${f.fit_chi2_per_dof})`,
             `theory        ${exact ? `λ = ${exact.lambda}, m = ${exact.m}` : 'unknown'}`,
             `time          ${f.seconds} s on ${description}`,
-          ].join('\n') + '\n',
+          ].join('\n')}\n`,
         );
       }
     });
@@ -143,7 +151,17 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
       onProgress: (done, total) => progress.update(done * args.walkers, total * args.walkers, 'walker-steps'),
     });
     progress.done();
-    const out = report(args, result, description);
+    const base = report(args, result, description);
+    // The polynomial model: which monomial each walker's function is nearest to (issue 6, item 5).
+    const out =
+      args.landscape.id === 'poly'
+        ? {
+            ...base,
+            function_shares: Object.fromEntries(
+              (await polyFunctionSpace(engine)).shares.map((p, k) => [MONOMIALS[k], round(p, 4)]),
+            ),
+          }
+        : base;
     if (args.command === 'sample') {
       const xs = await engine.readPositions();
       const losses = await engine.readLosses();

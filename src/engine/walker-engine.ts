@@ -293,7 +293,13 @@ export class WalkerEngine {
     return this.config;
   }
 
+  /** Bind group 1 (the landscape's uniforms) for other modules that evaluate this landscape. */
+  get landscapeBindGroup(): GPUBindGroup {
+    return this.landscapeBinding.bindGroup;
+  }
+
   /** Global step counter (the RNG counter of the next step). */
+
   get step(): number {
     return this.stepIndex;
   }

@@ -1,0 +1,139 @@
+/**
+ * The polynomial model's function space, read off the walker population on the GPU: the share of
+ * walkers whose coefficient vector is nearest to each monomial 1, x, x², x³, x⁴, and a 2-D histogram
+ * of their curves (x, f_θ(x)). Which function does the posterior prefer, and how does that change
+ * with n and with the ordering m = (1,2,3,4,5) vs (5,4,3,2,1)?
+ */
+import polyFunctionsWgsl from '../../shaders/poly-functions.wgsl';
+import { engineLayouts } from '../gpu/layouts';
+import { computePipeline } from '../gpu/shader-assembly';
+import type { WalkerEngine } from './walker-engine';
+import { landscapeModule } from './walker-engine';
+
+export const MONOMIALS = ['1', 'x', 'x²', 'x³', 'x⁴'] as const;
+
+export interface CurveWindow {
+  readonly columns: number;
+  readonly rows: number;
+  readonly xMin: number;
+  readonly xMax: number;
+  readonly yMin: number;
+  readonly yMax: number;
+}
+
+export const defaultCurveWindow: CurveWindow = {
+  columns: 128,
+  rows: 96,
+  xMin: -1.5,
+  xMax: 1.5,
+  yMin: -3,
+  yMax: 3,
+};
+
+export interface PolyFunctionSpace {
+  /** Walkers nearest to each monomial (counts), in the order of MONOMIALS. */
+  readonly nearest: readonly number[];
+  /** The same as fractions of all walkers. */
+  readonly shares: readonly number[];
+  /** Row-major rows × columns counts of curve points (row 0 at yMin). */
+  readonly curves: Uint32Array;
+  readonly window: CurveWindow;
+}
+
+const layoutCache = new WeakMap<GPUDevice, { group: GPUBindGroupLayout; pipeline: GPUPipelineLayout }>();
+
+function layouts(device: GPUDevice) {
+  let l = layoutCache.get(device);
+  if (!l) {
+    const entry = (binding: number, type: GPUBufferBindingType): GPUBindGroupLayoutEntry => ({
+      binding,
+      visibility: GPUShaderStage.COMPUTE,
+      buffer: { type },
+    });
+    const group = device.createBindGroupLayout({
+      label: 'poly-functions',
+      entries: [entry(0, 'uniform'), entry(1, 'read-only-storage'), entry(2, 'storage'), entry(3, 'storage')],
+    });
+    l = {
+      group,
+      pipeline: device.createPipelineLayout({
+        label: 'poly-functions',
+        bindGroupLayouts: [group, engineLayouts(device).landscapeGroup],
+      }),
+    };
+    layoutCache.set(device, l);
+  }
+  return l;
+}
+
+/** Classifies every walker of a polynomial-model engine; reads back 5 counts and the histogram. */
+export async function polyFunctionSpace(
+  engine: WalkerEngine,
+  window: CurveWindow = defaultCurveWindow,
+): Promise<PolyFunctionSpace> {
+  if (engine.settings.landscape.id !== 'poly')
+    throw new RangeError('function-space classification needs the polynomial model');
+  const device = engine.device;
+  const l = layouts(device);
+  const code = landscapeModule(engine.settings.landscape, polyFunctionsWgsl);
+  const pipeline = await computePipeline(device, code, 'classify_polynomials', l.pipeline, 'poly/classify');
+  const params = new ArrayBuffer(32);
+  new Uint32Array(params, 0, 4).set([engine.walkers, window.columns, window.rows, 0]);
+  new Float32Array(params, 16, 4).set([window.xMin, window.xMax, window.yMin, window.yMax]);
+  const cells = window.columns * window.rows;
+  const uniform = device.createBuffer({
+    label: 'poly/params',
+    size: 32,
+    usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+  });
+  const counts = device.createBuffer({
+    label: 'poly/nearest',
+    size: 32,
+    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
+  });
+  const hist = device.createBuffer({
+    label: 'poly/curves',
+    size: 4 * cells,
+    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
+  });
+  const staging = device.createBuffer({
+    label: 'poly/readback',
+    size: 32 + 4 * cells,
+    usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+  });
+  try {
+    device.queue.writeBuffer(uniform, 0, params);
+    const encoder = device.createCommandEncoder({ label: 'poly/classify' });
+    const pass = encoder.beginComputePass({ label: 'poly/classify' });
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(
+      0,
+      device.createBindGroup({
+        label: 'poly/classify',
+        layout: l.group,
+        entries: [uniform, engine.positions, counts, hist].map((buffer, binding) => ({
+          binding,
+          resource: { buffer },
+        })),
+      }),
+    );
+    pass.setBindGroup(1, engine.landscapeBindGroup);
+    pass.dispatchWorkgroups(Math.ceil(engine.walkers / 64));
+    pass.end();
+    encoder.copyBufferToBuffer(counts, 0, staging, 0, 32);
+    encoder.copyBufferToBuffer(hist, 0, staging, 32, 4 * cells);
+    device.queue.submit([encoder.finish()]);
+    await staging.mapAsync(GPUMapMode.READ);
+    const data = staging.getMappedRange().slice(0);
+    staging.unmap();
+    const nearest = Array.from(new Uint32Array(data, 0, 5));
+    return {
+      nearest,
+      shares: nearest.map((c) => c / engine.walkers),
+      curves: new Uint32Array(data, 32, cells),
+      window,
+    };
+  } finally {
+    for (const b of [uniform, counts, hist, staging]) b.destroy();
+  }
+}
