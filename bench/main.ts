@@ -4,6 +4,8 @@
  */
 import { acquireNodeDevice } from '../src/gpu/node-device';
 import { engineBench, modelBench } from './engine';
+import { llcPrecisionBench } from './llc-precision';
+import { randnetBench } from './randnet';
 import { renderTable } from './table';
 
 async function main(): Promise<void> {
@@ -17,6 +19,10 @@ async function main(): Promise<void> {
   console.log(renderTable(await engineBench(device, maxLog2)));
   console.log();
   console.log(renderTable(await modelBench(device)));
+  console.log();
+  console.log(renderTable(await llcPrecisionBench(device)));
+  console.log();
+  console.log(renderTable(await randnetBench(device)));
   device.destroy();
 }
 
