@@ -1,28 +1,55 @@
 /**
  * `npm run bench`: speed figures printed as tables, each with its baseline measured in the same
- * process. Nothing here asserts a timing. Options: --max-log2 K (largest population 2^K, default 20).
+ * process. Nothing here asserts a timing. Options:
+ *   --max-log2 K      largest walker population 2^K in the engine table (default 20)
+ *   --only a,b        run only these tables: engine, models, llc, randnet, frame, capture
+ *   --no-browser      skip the tables that run the app in headless Chromium (frame, capture)
  */
 import { acquireNodeDevice } from '../src/gpu/node-device';
+import { captureBench } from './capture';
 import { engineBench, modelBench } from './engine';
+import { frameBench } from './frame';
 import { llcPrecisionBench } from './llc-precision';
 import { randnetBench } from './randnet';
-import { renderTable } from './table';
+import { renderTable, type Table } from './table';
+
+const TABLES = ['engine', 'models', 'llc', 'randnet', 'frame', 'capture'] as const;
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
 
 async function main(): Promise<void> {
-  const arg = process.argv.indexOf('--max-log2');
-  const maxLog2 = arg > 0 ? Number(process.argv[arg + 1]) : 20;
+  const maxLog2 = Number(option('--max-log2') ?? 20);
   if (!Number.isInteger(maxLog2) || maxLog2 < 12 || maxLog2 > 26) {
-    throw new Error(`--max-log2 must be an integer in [12, 26], got ${process.argv[arg + 1]}`);
+    throw new Error(`--max-log2 must be an integer in [12, 26], got ${option('--max-log2')}`);
   }
+  const only = option('--only')?.split(',') ?? [...TABLES];
+  const unknown = only.filter((t) => !(TABLES as readonly string[]).includes(t));
+  if (unknown.length > 0)
+    throw new Error(`--only: unknown table ${unknown.join(', ')} (tables: ${TABLES.join(', ')})`);
+  const noBrowser = process.argv.includes('--no-browser');
+  only.splice(only.indexOf('frame') >>> 0, only.includes('frame') ? 1 : 0);
   const { device, adapterDescription } = await acquireNodeDevice();
-  console.log(`Occam Lens benchmarks on ${adapterDescription}, Node ${process.version}\n`);
-  console.log(renderTable(await engineBench(device, maxLog2)));
-  console.log();
-  console.log(renderTable(await modelBench(device)));
-  console.log();
-  console.log(renderTable(await llcPrecisionBench(device)));
-  console.log();
-  console.log(renderTable(await randnetBench(device)));
+  console.log(`Occam Lens benchmarks on ${adapterDescription}, Node ${process.version}`);
+  const runs: Record<(typeof TABLES)[number], () => Promise<Table>> = {
+    engine: () => engineBench(device, maxLog2),
+    models: () => modelBench(device),
+    llc: () => llcPrecisionBench(device),
+    randnet: () => randnetBench(device),
+    frame: () => frameBench(),
+    capture: () => captureBench(),
+  };
+  for (const name of TABLES) {
+    if (!only.includes(name) || ((name === 'frame' || name === 'capture') && noBrowser)) continue;
+    console.log();
+    try {
+      console.log(renderTable(await runs[name]()));
+    } catch (err) {
+      console.log(`(${name} table skipped: ${err instanceof Error ? err.message : String(err)})`);
+    }
+  }
   device.destroy();
 }
 

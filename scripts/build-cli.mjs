@@ -13,7 +13,8 @@ await build({
   format: 'esm',
   target: 'node20',
   loader: { '.wgsl': 'text' },
-  external: ['webgpu'],
+  // playwright-core (dev dependency) drives headless Chromium for record/screenshot; loaded at run time.
+  external: ['webgpu', 'playwright-core'],
   define: { __OCCAM_VERSION__: JSON.stringify(version) },
   logLevel: 'warning',
 });

@@ -1,6 +1,8 @@
 // A landscape's own loss on a regular 2-D grid: the surface mesh heights, and the exact tempered
 // posterior mass of each histogram cell, log p ∝ −nβ·L(w) − log-prior − γ/2·|w − w*|², integrated by
 // a sub × sub midpoint rule per cell and combined with a per-cell log-sum-exp (no f32 underflow).
+// For d > 2 the surface is a slice: every coordinate from `origin` (w*) except the two `axes`, which
+// span the window (for d = 2 the axes are 0, 1 and nothing else is set).
 // Needs: a landscape module (landscapeModule: header with D = 2, landscape-params.wgsl with lp() in
 // group 1, common.wgsl, the landscape's WGSL); this file adds group 0.
 
@@ -17,6 +19,8 @@ struct GridParams {
   prior_scale: f32,
   _pad0: f32,
   wstar: vec4<f32>,    // w* in .xy
+  axes: vec4<u32>,     // the slice's parameter indices in .xy (0, 1 for a 2-D landscape)
+  origin: array<vec4<f32>, 8>, // the slice origin, coordinate i in origin[i / 4][i % 4]
 }
 
 @group(0) @binding(0) var<uniform> gp: GridParams;
@@ -27,8 +31,11 @@ const LOG_ZERO: f32 = -3.0e38;
 
 fn at(p: vec2<f32>) -> Vec {
   var w: Vec;
-  w[0] = p.x;
-  w[1] = p.y;
+  for (var i = 0u; i < D; i++) {
+    w[i] = gp.origin[i / 4u][i % 4u];
+  }
+  w[min(gp.axes.x, D - 1u)] = p.x;
+  w[min(gp.axes.y, D - 1u)] = p.y;
   return w;
 }
 

@@ -4,13 +4,23 @@
  * new engine), advances the walkers each frame and keeps the HUD statistics. The app shell (main.ts)
  * owns the device and replaces the whole Lab when the device is lost.
  */
-import { findLandscape, type Landscape, landscapes } from './engine/landscapes';
+import { ConcentrationSweep } from './analysis/concentration-sweep';
+import { defaultWstar, type Landscape } from './engine/landscapes';
 import { wbicBeta } from './engine/posterior';
-import { maxWalkers, WalkerEngine, type WalkerStats } from './engine/walker-engine';
+import { evaluateLandscape, maxWalkers, WalkerEngine, type WalkerStats } from './engine/walker-engine';
+import { resolveSceneLandscape } from './ui/landscape-choice';
 import type { SceneState } from './ui/schema';
+import { AnalysisPanel } from './view/charts/analysis-panel';
 import { DensityPanel } from './view/density-panel';
-import { exactCellMass, type GridPosterior, surfaceHeights, type Window2D } from './view/grid-compute';
+import {
+  exactCellMass,
+  type GridPosterior,
+  type Slice2D,
+  surfaceHeights,
+  type Window2D,
+} from './view/grid-compute';
 import { SceneView, SURFACE_RES } from './view/scene-view';
+import { SliceProjection } from './view/slice-projection';
 import { normaliseHeights } from './view/surface-mesh';
 import { requireGpuBufferOf } from './view/three-buffer-adapter';
 import { WalkerHistogram } from './view/walker-histogram';
@@ -27,35 +37,60 @@ export interface Derived {
   readonly beta: number;
   readonly nbeta: number;
   readonly eps: number;
-  readonly wstar: [number, number];
+  /** w* (the LLC point and localisation centre), d coordinates: (w*₁, w*₂) sliders for d = 2. */
+  readonly wstar: readonly number[];
   readonly singularPoint: readonly number[];
   readonly window: Window2D;
   /** Radius of the "mass near the singular point" ball: 1/√(nβ), at most the prior scale. */
   readonly massRadius: number;
+  /** Identifies the compiled landscape (formula text and dimension, model spec, or registry id). */
+  readonly key: string;
+  /** For d > 2: the plane through w* the surface shows and the walkers are projected onto. */
+  readonly slice: Slice2D | null;
+  /** Why the requested landscape could not be built (then the default one runs), or null. */
+  readonly landscapeError: string | null;
+}
+
+/** The slice's two 0-based parameter indices from the 1-based axis fields (distinct, within d). */
+export function sliceAxes(s: Pick<SceneState, 'axisX' | 'axisY'>, dim: number): [number, number] {
+  const ax = Math.min(s.axisX, dim) - 1;
+  let ay = Math.min(s.axisY, dim) - 1;
+  if (ay === ax) ay = (ax + 1) % dim;
+  return [ax, ay];
 }
 
 /** Everything the state implies, in one place (pure). */
 export function derive(s: SceneState): Derived {
-  const landscape = findLandscape(s.landscape) ?? landscapes[0];
-  const params = landscape.params.map((p) => (p.name === 'a' ? s.a : p.name === 'b' ? s.b : p.default));
+  const resolved = resolveSceneLandscape(s);
+  const { landscape, params } = resolved;
+  const dim = landscape.dim;
   const beta = s.betaAuto ? wbicBeta(s.n) : s.beta;
   const nbeta = s.n * beta;
   const eps = s.epsAuto ? Math.min(0.1 * s.R * s.R, 0.5 / nbeta) : s.eps;
-  const sp = landscape.singularPoints[Math.min(s.point, landscape.singularPoints.length - 1)]?.w ?? [0, 0];
+  const sp =
+    landscape.singularPoints[Math.min(s.point, landscape.singularPoints.length - 1)]?.w ??
+    new Array<number>(dim).fill(0);
+  const wstar = dim === 2 ? [s.wx, s.wy] : defaultWstar(landscape);
+  const slice = dim > 2 ? { axes: sliceAxes(s, dim), origin: wstar } : null;
+  const [ax, ay] = slice?.axes ?? [0, 1];
   const full = s.prior === 'box' ? s.R : 3 * s.R;
   const half = s.zoom ? Math.min(full, 4 / Math.sqrt(nbeta)) : full;
-  const cx = s.zoom ? sp[0] : 0;
-  const cy = s.zoom ? sp[1] : 0;
+  // d = 2: the prior's square (or the zoom around the singular point); a slice: centred on w*.
+  const cx = s.zoom ? sp[ax] : slice ? wstar[ax] : 0;
+  const cy = s.zoom ? sp[ay] : slice ? wstar[ay] : 0;
   return {
     landscape,
     params,
     beta,
     nbeta,
     eps,
-    wstar: [s.wx, s.wy],
+    wstar,
     singularPoint: sp,
     window: { lo: [cx - half, cy - half], hi: [cx + half, cy + half] },
     massRadius: Math.min(s.R, 1 / Math.sqrt(nbeta)),
+    key: resolved.key,
+    slice,
+    landscapeError: resolved.error,
   };
 }
 
@@ -93,6 +128,15 @@ export interface LabStats {
   histograms: number;
   exactReady: boolean;
   lastFrameMs: number;
+  /** Standard error of λ̂ across walkers (independent chains): nβ·√(Var L / N). */
+  lambdaSe: number;
+  /** L_n(w*) of the applied landscape. */
+  lossAtWstar: number;
+  /** Surfaces computed so far, and the sum of the last one's raw heights (tests: did it change?). */
+  surfaces: number;
+  surfaceChecksum: number;
+  /** The last rebuild failure (e.g. a WGSL compilation message), or null once a rebuild succeeds. */
+  buildError: string | null;
 }
 
 export interface LabCallbacks {
@@ -123,12 +167,26 @@ export class Lab {
   private histPending = false;
   private stepsSinceClear = 0;
   private lossAtWstar = 0;
+  /** d > 2: copies the two slice coordinates of each walker into the drawn attribute. */
+  private projection: SliceProjection | null = null;
+  /** The buffer the walkers are drawn from (the engine's positions for d = 2, projected pairs else). */
+  private drawBuffer: GPUBuffer | null = null;
+  /** Keys of a state whose rebuild failed: not retried until the state changes. */
+  private failedKeys = '';
+  /** What the running engine was built for (the previous scene keeps running after a failed rebuild). */
+  private applied: Derived | null = null;
+  readonly analysis: AnalysisPanel;
+  private readonly sweep: ConcentrationSweep;
   private rafId = 0;
   private disposed = false;
   private resetRequested = false;
   /** While true the animation loop does nothing (benchmarks time compute and drawing alone). */
   private paused = false;
   private stepRequested = false;
+  /** Capture (src/capture): called right after each animation frame's render, in the same task. */
+  afterRender: (() => void) | null = null;
+  /** True while `renderForCapture` draws a frame whose steps and readbacks `captureStep` already did. */
+  private captureDraw = false;
   private readonly software: boolean;
   readonly stats: LabStats = {
     frames: 0,
@@ -148,6 +206,11 @@ export class Lab {
     histograms: 0,
     exactReady: false,
     lastFrameMs: 0,
+    lambdaSe: Number.NaN,
+    lossAtWstar: Number.NaN,
+    surfaces: 0,
+    surfaceChecksum: 0,
+    buildError: null,
   };
   private rate = { t0: performance.now(), frames: 0, steps: 0 };
   private readonly onResize = () => this.view.resize();
@@ -164,6 +227,10 @@ export class Lab {
     this.density = density;
     this.state = { ...state };
     this.software = isSoftware(adapterInfo);
+    // In the side column itself (not the density host), so CSS can order it after the controls.
+    const host = density.root.parentElement;
+    this.analysis = new AnalysisPanel(host?.parentElement ?? host ?? document.body);
+    this.sweep = new ConcentrationSweep(device, this.analysis, this.software);
     window.addEventListener('resize', this.onResize);
   }
 
@@ -218,15 +285,15 @@ export class Lab {
 
   private keysFor(s: SceneState, d: Derived) {
     const w = this.resolveWalkers(s);
-    const post = [d.landscape.id, d.params, d.nbeta, s.gamma, s.prior, s.R, s.wx, s.wy];
+    const post = [d.key, d.params, d.nbeta, s.gamma, s.prior, s.R, d.wstar];
     return {
-      engine: `${d.landscape.id}|${w.count}`,
+      engine: `${d.key}|${w.count}`,
       uniforms: JSON.stringify([...post, s.sampler, d.eps, s.seed]),
       reset: `${s.seed}|${s.init}`,
-      surface: JSON.stringify([d.landscape.id, d.params, d.window, s.logScale, s.colormap]),
+      surface: JSON.stringify([d.key, d.params, d.window, s.logScale, s.colormap, d.slice?.axes]),
       exact: JSON.stringify([...post, d.window, s.bins]),
       hist: `${s.bins}`,
-      wstar: JSON.stringify([d.landscape.id, d.params, s.wx, s.wy]),
+      wstar: JSON.stringify([d.key, d.params, d.wstar]),
     };
   }
 
@@ -245,6 +312,7 @@ export class Lab {
   async commit(): Promise<void> {
     if (this.committing || this.disposed) return;
     this.committing = true;
+    let attempted = '';
     try {
       for (let pass = 0; pass < 4; pass++) {
         const s = { ...this.state };
@@ -252,9 +320,14 @@ export class Lab {
         const k = this.keysFor(s, d);
         const changed = (Object.keys(k) as (keyof typeof k)[]).filter((name) => k[name] !== this.keys[name]);
         if (changed.length === 0) break;
+        attempted = JSON.stringify(k);
         await this.apply(s, d, k, new Set(changed));
       }
+      this.stats.buildError = null;
     } catch (e) {
+      // Not retried every frame: the state must change first. The running engine (if any) keeps going.
+      this.failedKeys = attempted;
+      this.stats.buildError = (e as Error).message;
       if (!this.disposed) this.cb.notice(`Could not apply the scene: ${(e as Error).message}`, 'error');
     } finally {
       this.committing = false;
@@ -281,6 +354,15 @@ export class Lab {
     } as const;
     if (changed.has('engine')) {
       const w = this.resolveWalkers(s);
+      if (d.landscapeError) {
+        this.cb.notice(
+          `Could not build the landscape (${d.landscapeError}); running ${d.landscape.title} instead.`,
+          'error',
+        );
+      }
+      // Compile the new landscape's WGSL first (its evaluation pipeline, which also gives L(w*)): a
+      // shader compilation error throws here, before the running engine is touched.
+      this.lossAtWstar = (await evaluateLandscape(this.device, config, d.wstar)).loss[0];
       if (w.capped) {
         this.cb.notice(
           `Walker count ${s.walkers.toLocaleString()} exceeds this device's limit; capped at ${w.count.toLocaleString()}.`,
@@ -291,21 +373,37 @@ export class Lab {
       this.engine = null;
       this.hist?.destroy();
       this.hist = null;
+      this.projection?.destroy();
+      this.projection = null;
       const points = this.view.replaceWalkers(w.count);
       points.pointSize = s.pointSize;
       points.setWindow(d.window);
       // three creates the attribute's GPUBuffer lazily: one render makes it, then the engine writes it.
       this.view.render();
       const positions = requireGpuBufferOf(this.view.renderer, points.attribute);
+      // d = 2: the engine writes the drawn buffer itself; d > 2: a projection copies two coordinates.
+      const sliced = d.landscape.dim !== 2;
       const engine = await WalkerEngine.create(this.device, {
         ...config,
         walkers: w.count,
-        externalPositions: positions,
+        externalPositions: sliced ? undefined : positions,
       });
       if (this.disposed) {
         engine.destroy();
         return;
       }
+      if (sliced) {
+        this.projection = await SliceProjection.create(
+          this.device,
+          engine.positions,
+          positions,
+          w.count,
+          engine.dim,
+        );
+        this.projection.setAxes(d.slice?.axes ?? [0, 1]);
+      }
+      this.drawBuffer = positions;
+      this.analysis.resetLlc();
       engine.reset(s.init);
       this.engine = engine;
       this.stats.walkers = w.count;
@@ -318,31 +416,51 @@ export class Lab {
         this.engine.reset(s.init);
         this.stepsSinceClear = 0;
       }
+      if (changed.has('uniforms') || changed.has('reset')) this.analysis.resetLlc();
     }
     if (changed.has('hist') && this.engine) {
       this.hist?.destroy();
+      // For a slice the histogram bins the projected pairs (the drawn buffer, stride 2).
+      const sliced = this.projection !== null && this.drawBuffer !== null;
       this.hist = await WalkerHistogram.create(
         this.device,
-        this.engine.positions,
+        sliced ? this.drawBuffer! : this.engine.positions,
         this.engine.walkers,
-        this.engine.dim,
+        sliced ? 2 : this.engine.dim,
         s.bins,
       );
     }
     if (changed.has('wstar') && this.engine) {
       this.lossAtWstar = (await this.engine.evaluate(d.wstar)).loss[0];
+      this.stats.lossAtWstar = this.lossAtWstar;
     }
     if (changed.has('surface')) {
-      const heights = await surfaceHeights(this.device, this.gridPosterior(s, d), SURFACE_RES, d.window);
+      const heights = await surfaceHeights(
+        this.device,
+        this.gridPosterior(s, d),
+        SURFACE_RES,
+        d.window,
+        d.slice ?? undefined,
+      );
       this.view.setHeights(normaliseHeights(heights, { log: s.logScale }), s.colormap);
+      let sum = 0;
+      for (const h of heights) if (Number.isFinite(h)) sum += h;
+      this.stats.surfaces++;
+      this.stats.surfaceChecksum = sum;
     }
     if (changed.has('exact')) {
-      this.exact = await exactCellMass(this.device, this.gridPosterior(s, d), s.bins, d.window);
+      // The exact density is a 2-D integral over the window: for a slice (d > 2) it is not shown.
+      this.exact =
+        d.landscape.dim === 2
+          ? await exactCellMass(this.device, this.gridPosterior(s, d), s.bins, d.window)
+          : null;
       this.exactFor = JSON.stringify([d.window, s.bins]);
-      this.stats.exactReady = true;
+      this.stats.exactReady = this.exact !== null;
     }
+    this.projection?.setAxes(d.slice?.axes ?? [0, 1]);
     this.view.setWindow(d.window);
     this.keys = k;
+    this.applied = d;
   }
 
   /** One animation frame: commit changes, step the walkers, kick off readbacks, draw. */
@@ -353,32 +471,44 @@ export class Lab {
     const k = this.keysFor(s, d);
     if (
       !this.committing &&
-      (Object.keys(k) as (keyof typeof k)[]).some((name) => k[name] !== this.keys[name])
+      (Object.keys(k) as (keyof typeof k)[]).some((name) => k[name] !== this.keys[name]) &&
+      JSON.stringify(k) !== this.failedKeys
     ) {
       void this.commit();
     }
     const engine = this.committing && k.engine !== this.keys.engine ? null : this.engine;
+    // After a failed rebuild the previous scene keeps running: read it with its own settings.
+    const dd = k.engine !== this.keys.engine && this.applied ? this.applied : d;
     if (engine) {
       if (this.resetRequested) {
         engine.reset(s.init);
         this.stepsSinceClear = 0;
         this.resetRequested = false;
+        this.analysis.resetLlc();
       }
-      if (s.running || this.stepRequested) {
+      if (!this.captureDraw && (s.running || this.stepRequested)) {
         engine.advance(s.steps);
         this.stepsSinceClear += s.steps;
         this.rate.steps += s.steps * engine.walkers;
         this.stepRequested = false;
       }
-      this.readStats(engine, d);
-      if (s.density || s.exact) this.readHistogram(d);
+      this.projection?.run();
+      if (!this.captureDraw) {
+        this.readStats(engine, dd);
+        if (s.density || s.exact) this.readHistogram(dd);
+      }
     }
+    // A capture draw neither steps the sweep nor waits for the chart throttle (clips are deterministic).
+    this.sweep.frame(s, dd, !this.captureDraw);
+    this.analysis.visible = s.charts || s.sweep;
+    this.analysis.drawLlc(s, dd, this.captureDraw);
     this.view.setVisible({ surface: s.surface, points: s.points });
     if (this.view.surface) this.view.surface.contours = s.contours;
     if (this.view.walkers) this.view.walkers.pointSize = s.pointSize;
     this.view.setCameraMode(s.camera);
     this.density.visible = s.density;
     this.view.render();
+    this.afterRender?.();
     this.stats.frames++;
     this.rate.frames++;
     this.stats.lastFrameMs = performance.now() - t0;
@@ -390,14 +520,14 @@ export class Lab {
       this.rate = { t0: now, frames: 0, steps: 0 };
     }
     this.stats.step = this.engine?.step ?? 0;
-    this.stats.massRadius = d.massRadius;
-    this.cb.stats?.(this.stats, d);
+    this.stats.massRadius = dd.massRadius;
+    this.cb.stats?.(this.stats, dd);
   }
 
-  private readStats(engine: WalkerEngine, d: Derived): void {
+  private readStats(engine: WalkerEngine, d: Derived): Promise<void> | undefined {
     if (this.statsPending) return;
     this.statsPending = true;
-    engine
+    return engine
       .readStats({ center: d.singularPoint, radius: d.massRadius })
       .then((st: WalkerStats) => {
         if (engine !== this.engine) return;
@@ -405,7 +535,18 @@ export class Lab {
         this.stats.diverged = st.diverged;
         this.stats.meanLoss = st.meanLoss;
         this.stats.lambdaHat = d.nbeta * (st.meanLoss - this.lossAtWstar);
+        // Walkers are independent chains: the SE of their mean loss is √(Var/N) at any one step.
+        this.stats.lambdaSe = d.nbeta * Math.sqrt(st.varLoss / Math.max(1, st.walkers - 1));
         this.stats.massNear = st.massNear;
+        this.analysis.pushLlc({
+          step: engine.step,
+          lambdaHat: this.stats.lambdaHat,
+          lambdaSe: this.stats.lambdaSe,
+          meanLoss: st.meanLoss,
+          sdLoss: Math.sqrt(st.varLoss),
+          lossAtWstar: this.lossAtWstar,
+          acceptance: st.acceptance,
+        });
         if (this.stepsSinceClear >= 64) {
           engine.clearCounters();
           this.stepsSinceClear = 0;
@@ -419,12 +560,12 @@ export class Lab {
       });
   }
 
-  private readHistogram(d: Derived): void {
+  private readHistogram(d: Derived): Promise<void> | undefined {
     const hist = this.hist;
     if (!hist || this.histPending || hist.busy) return;
     this.histPending = true;
     const s = this.state;
-    hist
+    return hist
       .read(d.window)
       .then((h) => {
         if (hist !== this.hist || this.disposed) return;
@@ -454,7 +595,8 @@ export class Lab {
             walkers: p,
             exact,
             colormap: s.colormap,
-            showExact: s.exact,
+            // A slice (d > 2) has no exact 2-D density to compare with.
+            showExact: s.exact && d.landscape.dim === 2,
             tv,
             tvNoise: this.stats.tvNoise,
             insideFraction: this.stats.insideFraction,
@@ -495,6 +637,73 @@ export class Lab {
     return { walkers: engine.walkers, computeMs, renderMs, totalMs: computeMs + renderMs };
   }
 
+  /** Holds (true) or resumes the animation loop: offline capture drives frames itself. */
+  hold(on: boolean): void {
+    this.paused = on;
+  }
+
+  /**
+   * Offline capture, with the loop held: brings the GPU objects in line with the state, advances
+   * exactly `steps` steps (none for a still), and waits for this frame's statistics and histogram so
+   * the HUD and density panel show this very frame. The caller then calls `renderForCapture` and
+   * composes in the same task. `fps` is the clip's rate, shown in the HUD instead of the wall clock.
+   */
+  async captureStep(steps: number, fps: number): Promise<void> {
+    for (let i = 0; i < 600 && !this.settled && !this.disposed; i++) {
+      if (this.committing) await new Promise((r) => setTimeout(r, 10));
+      else await this.commit();
+    }
+    const engine = this.engine;
+    if (!engine || this.disposed) throw new Error('the scene could not be built');
+    while (this.statsPending || this.histPending || this.hist?.busy)
+      await new Promise((r) => setTimeout(r, 5));
+    const s = this.state;
+    const d = derive(s);
+    if (this.resetRequested) {
+      engine.reset(s.init);
+      this.stepsSinceClear = 0;
+      this.resetRequested = false;
+      this.analysis.resetLlc();
+    }
+    if (steps > 0) {
+      engine.advance(steps);
+      this.projection?.run();
+      this.stepsSinceClear += steps;
+    }
+    await Promise.all([this.readStats(engine, d), s.density || s.exact ? this.readHistogram(d) : undefined]);
+    this.stats.fps = fps;
+    this.stats.walkerStepsPerSec = steps * engine.walkers * fps;
+    this.stats.step = engine.step;
+    this.stats.massRadius = d.massRadius;
+  }
+
+  /**
+   * Offline capture: one ordinary frame (every panel the app draws) without stepping or reading back,
+   * which `captureStep` did. Compose right after it returns: same task as the render.
+   */
+  renderForCapture(): void {
+    this.captureDraw = true;
+    try {
+      this.frame();
+    } finally {
+      this.captureDraw = false;
+    }
+  }
+
+  /** Restarts the walkers from the seed and forgets the running statistics (deterministic clips). */
+  restartForCapture(): void {
+    this.resetRequested = true;
+    Object.assign(this.stats, {
+      acceptance: Number.NaN,
+      meanLoss: Number.NaN,
+      lambdaHat: Number.NaN,
+      massNear: Number.NaN,
+      tv: null,
+      tvNoise: null,
+      insideFraction: null,
+    });
+  }
+
   /** True once the engine matches the state and nothing is being rebuilt. */
   get settled(): boolean {
     const s = this.state;
@@ -522,7 +731,11 @@ export class Lab {
     this.engine = null;
     this.hist?.destroy();
     this.hist = null;
+    this.projection?.destroy();
+    this.projection = null;
+    this.sweep.destroy();
     this.view.dispose();
     this.density.root.remove();
+    this.analysis.root.remove();
   }
 }

@@ -4,9 +4,11 @@
  * fresh device when the device is lost. Exposes `window.__occam` for tests and benchmarks.
  */
 
+import { CaptureController } from './capture/capture';
+import { addCaptureFolder, type CaptureHook, captureHook } from './capture/capture-gui';
 import { acquireBrowserDevice, NO_WEBGPU_HELP } from './gpu/browser-device';
 import { NoWebGPUError } from './gpu/device';
-import { type Derived, Lab, type LabStats } from './lab';
+import { type Derived, derive, Lab, type LabStats } from './lab';
 import { ControlPanel } from './ui/gui';
 import { Hud } from './ui/hud';
 import { Notices } from './ui/notices';
@@ -34,6 +36,10 @@ export interface OccamHook {
     frames?: number,
   ): Promise<{ walkers: number; computeMs: number; renderMs: number; totalMs: number }>;
   readPositions(): Promise<Float32Array>;
+  /** The live analysis panel (λ̂ summary, the last concentration-vs-n view), for tests. */
+  readonly analysis: import('./view/charts/analysis-panel').AnalysisPanel | null;
+  /** Screenshots and recordings (src/capture). */
+  readonly capture: CaptureHook;
 }
 
 declare global {
@@ -59,6 +65,7 @@ class App {
   private hashTimer = 0;
   private recovering = false;
   private lastDerived: Derived | null = null;
+  readonly capture: CaptureController;
 
   constructor() {
     this.stage = document.getElementById('stage')!;
@@ -78,6 +85,30 @@ class App {
     this.presetId = decoded.presetId;
     if (decoded.errors.length > 0) this.reportStateErrors('URL hash', decoded.errors);
     this.updateWatch();
+    this.capture = new CaptureController(this.captureHost());
+  }
+
+  private captureHost() {
+    return {
+      root: document.getElementById('app')!,
+      lab: () => this.lab,
+      device: () => this.device,
+      state: () => this.state,
+      presetId: () => this.presetId,
+      setFields: (fields: Partial<SceneState>, preset?: { id: string | undefined }) => {
+        this.state = { ...this.state, ...fields };
+        if (preset) this.presetId = preset.id;
+        this.pushState();
+      },
+      refreshHud: () => {
+        if (!this.lab) return;
+        // Captures draw before the frame's own stats callback: bring the HUD and the watch box up to date.
+        this.lastDerived = derive(this.state);
+        this.updateWatch();
+        this.hud.update(this.lab.stats, this.lastDerived, this.state, true);
+      },
+      notice: (text: string, kind: 'info' | 'warn' | 'error') => this.notices.show(text, kind),
+    };
   }
 
   private reportStateErrors(source: string, errors: readonly { key: string; message: string }[]): void {
@@ -101,6 +132,7 @@ class App {
     }
     await this.buildLab();
     this.panel = new ControlPanel(this.side, this.guiHost());
+    addCaptureFolder(this.panel.gui, this.capture, (t, k) => this.notices.show(t, k));
     window.addEventListener('hashchange', () => this.onHashChange());
   }
 
@@ -128,7 +160,8 @@ class App {
     this.lab = await Lab.create(this.device!, this.adapterInfo, canvas, this.densityHost, this.state, {
       notice: (text, kind) => this.notices.show(text, kind),
       stats: (s, d) => {
-        const first = this.lastDerived === null;
+        // A new landscape (also a new formula or model spec) retitles the watch box.
+        const first = this.lastDerived?.key !== d.key;
         this.lastDerived = d;
         if (first) this.updateWatch();
         this.hud.update(s, d, this.state);
@@ -321,6 +354,10 @@ class App {
         }
       },
       readPositions: () => this.lab!.readPositions(),
+      get analysis() {
+        return app.lab?.analysis ?? null;
+      },
+      capture: captureHook(this.capture),
     };
   }
 }

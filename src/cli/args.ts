@@ -93,6 +93,8 @@ Usage:
   occam-lens sweep  (--landscape NAME | --formula TEXT | --model SPEC) --n 100,1000,... [options]
                     λ̂, its SE, mass near w*, WBIC and acceptance for each n, all in one population
   occam-lens randnet [options]   count the Boolean functions of random networks (see randnet --help)
+  occam-lens record --shot FILE.json --out CLIP.mp4   render a scripted shot in headless Chromium
+  occam-lens screenshot [--preset NAME] [--scale 2] --out SHOT.png   (see record --help)
   occam-lens --help | --version
 
 Landscapes (2-D; w* = the singular point at the origin, L_n(w*) = 0):
@@ -181,10 +183,14 @@ export type Parsed =
   | { kind: 'version' }
   | { kind: 'run'; args: RunArgs }
   /** `randnet` has its own flags (src/cli/randnet.ts): the words after it, unparsed. */
-  | { kind: 'randnet'; argv: string[] };
+  | { kind: 'randnet'; argv: string[] }
+  /** `record` / `screenshot` have their own flags (src/cli/capture.ts). */
+  | { kind: 'capture'; command: 'record' | 'screenshot'; argv: string[] };
 
 export function parseCli(argv: readonly string[]): Parsed {
   if (argv[0] === 'randnet') return { kind: 'randnet', argv: argv.slice(1) };
+  if (argv[0] === 'record' || argv[0] === 'screenshot')
+    return { kind: 'capture', command: argv[0], argv: argv.slice(1) };
   let parsed: ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true; strict: true }>>;
   try {
     parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });

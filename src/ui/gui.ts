@@ -5,6 +5,8 @@
  */
 import GUI, { type Controller } from 'lil-gui';
 import { findLandscape, landscapes } from '../engine/landscapes';
+import { landscapeTitle, resolveSceneLandscape } from './landscape-choice';
+import { addTextField, LandscapePanel } from './landscape-panel';
 import { presets } from './presets';
 import { type Key, type SceneState, schema } from './schema';
 
@@ -44,6 +46,7 @@ const FOLDERS: [string, Key[]][] = [
   ['Posterior', ['n', 'betaAuto', 'beta', 'prior', 'R', 'gamma', 'wx', 'wy']],
   ['Sampler', ['sampler', 'epsAuto', 'eps', 'walkers', 'steps']],
   ['Run', ['running', 'seed', 'init']],
+  ['Analysis', ['charts', 'sweep', 'sweepR']],
   [
     'View',
     [
@@ -71,6 +74,7 @@ export class ControlPanel {
   private readonly controllers = new Map<Key, Controller>();
   private readonly proxy: Record<string, unknown> = {};
   private readonly presetModel = { preset: '' };
+  private landscapePanel: LandscapePanel | null = null;
 
   constructor(
     container: HTMLElement,
@@ -90,6 +94,7 @@ export class ControlPanel {
     for (const [title, keys] of FOLDERS) {
       const folder = this.gui.addFolder(title);
       for (const key of keys) this.addField(folder, key);
+      if (title === 'Landscape') this.landscapePanel = new LandscapePanel(folder, host);
       if (title === 'Run') {
         const actions = {
           step: () => host.singleStep(),
@@ -119,7 +124,9 @@ export class ControlPanel {
     const host = this.host;
     const log = LOG_SLIDERS[key];
     let c: Controller;
-    if (log) {
+    if (f.kind === 'text') {
+      c = addTextField(folder, key, host).controller;
+    } else if (log) {
       const prop = `log10_${key}`;
       Object.defineProperty(this.proxy, prop, {
         get: () => Math.log10(host.state[key] as number),
@@ -135,7 +142,7 @@ export class ControlPanel {
       });
       if (f.kind === 'enum') {
         const options: Record<string, string> = {};
-        for (const o of f.options) options[key === 'landscape' ? (findLandscape(o)?.title ?? o) : o] = o;
+        for (const o of f.options) options[key === 'landscape' ? landscapeTitle(o) : o] = o;
         c = folder.add(this.proxy, key, options);
       } else if (f.kind === 'bool') {
         c = folder.add(this.proxy, key);
@@ -157,8 +164,12 @@ export class ControlPanel {
     const s = this.host.state;
     this.presetModel.preset = this.host.presetId() ?? '';
     for (const c of this.gui.controllersRecursive()) c.updateDisplay();
+    // a and b are the built-in landscapes' exponents (a formula's constants have their own sliders).
     const landscape = findLandscape(s.landscape) ?? landscapes[0];
-    const paramNames = new Set(landscape.params.map((p) => p.name));
+    const paramNames = new Set(findLandscape(s.landscape) ? landscape.params.map((p) => p.name) : []);
+    const dim = resolveSceneLandscape(s).landscape.dim;
+    this.controllers.get('wx')?.show(dim === 2);
+    this.controllers.get('wy')?.show(dim === 2);
     this.controllers.get('a')?.show(paramNames.has('a'));
     this.controllers.get('b')?.show(paramNames.has('b'));
     this.controllers.get('beta')?.disable(s.betaAuto);
@@ -169,6 +180,7 @@ export class ControlPanel {
       .get('walkers')
       ?.name(`walkers (0 = auto; now ${this.host.walkersInUse().toLocaleString()})`);
     this.controllers.get('point')?.show(landscape.singularPoints.length > 1);
+    this.landscapePanel?.refresh(s);
   }
 
   destroy(): void {

@@ -48,9 +48,10 @@ export class Hud {
     parent.append(this.root);
   }
 
-  update(s: LabStats, d: Derived, state: SceneState): void {
+  /** Redraws at most four times a second, or now when `force` (captures). */
+  update(s: LabStats, d: Derived, state: SceneState, force = false): void {
     const now = performance.now();
-    if (now - this.last < 250) return;
+    if (!force && now - this.last < 250) return;
     this.last = now;
     const exact = d.landscape.exact(d.params);
     this.title.textContent = `${d.landscape.title} · ${state.sampler.toUpperCase()}`;

@@ -61,6 +61,95 @@ export const presets: readonly Preset[] = [
       'The flatter direction sets λ = 1/(2·max(a, b)) = 1/4, with m = 1.',
     state: { ...crossingScene, landscape: 'crossing', a: 2, b: 1 },
   },
+  {
+    id: 'formula-cusp',
+    title: 'A loss you type: w₁²·w₂⁴',
+    watch:
+      'Landscape → Formula: edit L(w) and press Enter, and the surface and the walkers follow; named constants (any name but ' +
+      'w1 … w32) become sliders that only rewrite a uniform. Here λ = 1/4, set by the flatter w₂ direction.',
+    state: { ...crossingScene, landscape: 'formula', formula: 'w1^2 * w2^4' },
+  },
+  {
+    id: 'poly-12345',
+    title: 'The post’s polynomial: m = (1, 2, 3, 4, 5), 15 parameters',
+    watch:
+      'f(x) = Σ c_k x^k with c_k a product of m_k parameters, fitted to the point (1, 1). The walkers live in 15 dimensions; the surface ' +
+      'is the loss on the plane through w* along two chosen parameters (Landscape → Slice), the walkers drawn at those two coordinates.',
+    state: {
+      ...crossingScene,
+      landscape: 'poly',
+      polyM: '1,2,3,4,5',
+      polyData: '1:1',
+      R: 2,
+      init: 'wstar',
+      steps: 4,
+      axisX: 2,
+      axisY: 3,
+    },
+  },
+  {
+    id: 'poly-54321',
+    title: 'The reverse polynomial: m = (5, 4, 3, 2, 1)',
+    watch:
+      'The same 15 parameters with the redundancy reversed: now the constant term is a product of five parameters. ' +
+      'Compare where the walkers settle with m = (1, 2, 3, 4, 5).',
+    state: {
+      ...crossingScene,
+      landscape: 'poly',
+      polyM: '5,4,3,2,1',
+      polyData: '1:1',
+      R: 2,
+      init: 'wstar',
+      steps: 4,
+      axisX: 1,
+      axisY: 2,
+    },
+  },
+  {
+    id: 'mlp-3-4',
+    title: 'Truth of width 3, model of width 4',
+    watch:
+      'A one-hidden-layer tanh network of width 4 fitted to data from a width-3 teacher (12 parameters). The spare unit makes the ' +
+      'true parameters a singular set; the slice shows the loss along two of the spare unit’s weights.',
+    state: {
+      ...crossingScene,
+      landscape: 'mlp',
+      mlpTeacher: 3,
+      mlpWidth: 4,
+      mlpAct: 'tanh',
+      R: 3,
+      init: 'wstar',
+      steps: 2,
+      axisX: 10,
+      axisY: 12,
+    },
+  },
+  {
+    id: 'phase-transition',
+    title: 'Phase transition in n (β = 1)',
+    watch:
+      'A singular valley (λ = ½) at loss ΔL surrounds a regular minimum (λ = 1). Small n favours the valley’s volume, large n the lower loss: ' +
+      'the mass near the origin jumps where n·ΔL ≈ ½·log n (move the n slider and watch the marker cross the predicted line).',
+    state: {
+      landscape: 'phase-transition',
+      n: 300,
+      betaAuto: false,
+      beta: 1,
+      prior: 'box',
+      R: 1,
+      sampler: 'mala',
+      init: 'prior',
+      sweep: true,
+    },
+  },
+  {
+    id: 'crossings-vs-n',
+    title: 'Concentration vs n: analytic and non-analytic crossings',
+    watch:
+      'Walker groups at eleven values of n run side by side for w₁²w₂² and min(w₁², w₂²). At the analytic crossing the mass near the ' +
+      'origin keeps growing with n, at the non-analytic one it does not (dashed: exact quadrature).',
+    state: { ...crossingScene, landscape: 'crossing', a: 1, b: 1, sweep: true },
+  },
 ];
 
 export function findPreset(id: string): Preset | undefined {

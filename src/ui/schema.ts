@@ -5,6 +5,14 @@
  * file) goes through `parseState`, which names every field it rejects.
  */
 import { landscapes } from '../engine/landscapes';
+import {
+  APP_LANDSCAPES,
+  checkConstants,
+  checkFormula,
+  checkPolyData,
+  checkPolyM,
+  MAX_FORMULA_TEXT,
+} from './landscape-choice';
 
 interface NumberField {
   readonly kind: 'number';
@@ -30,7 +38,17 @@ interface EnumField<T extends string> {
   readonly label: string;
   readonly help?: string;
 }
-type Field = NumberField | BoolField | EnumField<string>;
+/** Free text checked by a validator (formula text, model specs): never reaches WGSL unparsed. */
+interface TextField {
+  readonly kind: 'text';
+  readonly default: string;
+  readonly maxLength: number;
+  readonly label: string;
+  readonly help?: string;
+  /** An error message for unacceptable text, or null. */
+  readonly check?: (text: string) => string | null;
+}
+type Field = NumberField | BoolField | EnumField<string> | TextField;
 
 const num = (
   label: string,
@@ -66,7 +84,20 @@ const oneOf = <const T extends string>(label: string, options: readonly T[], def
   default: def,
 });
 
-const landscapeIds = landscapes.map((l) => l.id) as [string, ...string[]];
+const text = (
+  label: string,
+  def: string,
+  check: (text: string) => string | null,
+  maxLength = 200,
+  help?: string,
+): TextField => ({ kind: 'text', label, default: def, maxLength, check, help });
+
+/** Built-in landscapes, then the ones the app builds from text (formula) or a model spec (poly, mlp). */
+const landscapeIds: [string, ...string[]] = [
+  landscapes[0].id,
+  ...landscapes.slice(1).map((l) => l.id),
+  ...APP_LANDSCAPES,
+];
 
 /** Walker counts the app accepts before the device limit (checked at run time) applies. */
 export const MAX_WALKERS_SCHEMA = 1 << 24;
@@ -103,6 +134,22 @@ export const schema = {
   zoom: bool('zoom to singular point', false),
   point: int('singular point', 0, 0, 15),
   bins: int('histogram bins', 96, 16, 256),
+  formula: text('L(w) =', 'w1^2 * w2^4', checkFormula, MAX_FORMULA_TEXT, 'loss over w1 … wd'),
+  fdim: int('dimension d (0 = auto)', 0, 0, 32, { help: 'formula dimension; auto: highest wi used, ≥ 2' }),
+  consts: text('constants', '', checkConstants, 400, 'named constants as name=value,…'),
+  polyM: text('m (parameters per coefficient)', '1,2,3,4,5', checkPolyM, 40),
+  polyData: text('data x:y,…', '1:1', checkPolyData, 400),
+  sigma: num('noise σ', 1, 0.01, 10),
+  mlpInputs: int('inputs', 1, 1, 2),
+  mlpWidth: int('model width', 4, 1, 8),
+  mlpTeacher: int('truth (teacher) width', 3, 1, 8),
+  mlpAct: oneOf('activation', ['tanh', 'relu', 'softplus'] as const, 'tanh'),
+  sharpness: num('softplus sharpness s', 1, 0.1, 50),
+  axisX: int('slice axis (across)', 1, 1, 32, { help: 'parameter index w_i along the surface’s first axis' }),
+  axisY: int('slice axis (depth)', 2, 1, 32, { help: 'parameter index w_j along the surface’s second axis' }),
+  charts: bool('LLC charts', true, 'λ̂ over steps with its SE band, loss trace, acceptance'),
+  sweep: bool('concentration vs n', false, 'walker groups over a log grid of n, against quadrature'),
+  sweepR: num('ball radius r (0 = auto)', 0, 0, 10),
 } as const satisfies Record<string, Field>;
 
 export type Schema = typeof schema;
@@ -111,9 +158,11 @@ type ValueOf<F> = F extends NumberField
   ? number
   : F extends BoolField
     ? boolean
-    : F extends EnumField<infer T>
-      ? T
-      : never;
+    : F extends TextField
+      ? string
+      : F extends EnumField<infer T>
+        ? T
+        : never;
 export type SceneState = { -readonly [K in Key]: ValueOf<Schema[K]> };
 
 export const keys = Object.keys(schema) as Key[];
@@ -149,6 +198,14 @@ export function parseField(key: string, raw: unknown): { value: unknown } | { er
     if (raw === true || raw === 'true' || raw === '1') return { value: true };
     if (raw === false || raw === 'false' || raw === '0') return { value: false };
     return { error: { key, message: `'${key}' must be true or false, got ${show(raw)}` } };
+  }
+  if (f.kind === 'text') {
+    if (typeof raw !== 'string')
+      return { error: { key, message: `'${key}' must be text, got ${show(raw)}` } };
+    if (raw.length > f.maxLength)
+      return { error: { key, message: `'${key}' is longer than ${f.maxLength} characters` } };
+    const problem = f.check?.(raw) ?? null;
+    return problem === null ? { value: raw } : { error: { key, message: `'${key}': ${problem}` } };
   }
   if (typeof raw === 'string' && f.options.includes(raw)) return { value: raw };
   return { error: { key, message: `'${key}' must be one of ${f.options.join(', ')}, got ${show(raw)}` } };

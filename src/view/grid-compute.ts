@@ -18,6 +18,12 @@ export interface Window2D {
   readonly hi: readonly [number, number];
 }
 
+/** A plane through `origin` (length d) along parameter axes `axes` (0-based): the view of a d > 2 loss. */
+export interface Slice2D {
+  readonly axes: readonly [number, number];
+  readonly origin: readonly number[];
+}
+
 export interface GridPosterior {
   readonly landscape: Landscape;
   readonly params: readonly number[];
@@ -60,8 +66,16 @@ async function runGrid(
   res: number,
   win: Window2D,
   sub = 1,
+  slice?: Slice2D,
 ): Promise<Float32Array> {
-  if (post.landscape.dim !== 2) throw new RangeError('grid evaluation needs a 2-D landscape');
+  if (post.landscape.dim !== 2 && (entry !== 'surface_heights' || !slice))
+    throw new RangeError('grid evaluation needs a 2-D landscape, or a slice for surface heights');
+  const d = post.landscape.dim;
+  const axes = slice?.axes ?? [0, 1];
+  if (!axes.every((a) => Number.isInteger(a) && a >= 0 && a < d) || axes[0] === axes[1])
+    throw new RangeError(`slice axes must be two different indices in [0, ${d}), got ${axes.join(', ')}`);
+  const origin = new Float32Array(32);
+  origin.set((slice?.origin ?? []).slice(0, 32));
   const code = landscapeModule(post.landscape, surfaceWgsl);
   const l = layouts(device);
   const pipeline = await computePipeline(device, code, entry, l.pipeline, `${post.landscape.id}/${entry}`);
@@ -76,6 +90,8 @@ async function runGrid(
     gamma: post.gamma,
     prior_scale: post.prior.scale,
     wstar: [post.wstar[0] ?? 0, post.wstar[1] ?? 0, 0, 0],
+    axes: [axes[0], axes[1], 0, 0],
+    origin,
   });
   const bytes = 4 * res * res;
   const uniform = device.createBuffer({
@@ -121,14 +137,18 @@ async function runGrid(
   }
 }
 
-/** Loss at res × res vertices spanning the window (row-major, row = w2 index). */
+/**
+ * Loss at res × res vertices spanning the window (row-major, row = second axis index). For d > 2 pass
+ * a slice: the window's two coordinates are parameters `slice.axes`, the rest come from `slice.origin`.
+ */
 export function surfaceHeights(
   device: GPUDevice,
   post: GridPosterior,
   res: number,
   win: Window2D,
+  slice?: Slice2D,
 ): Promise<Float32Array> {
-  return runGrid(device, post, 'surface_heights', res, win);
+  return runGrid(device, post, 'surface_heights', res, win, 1, slice);
 }
 
 /**

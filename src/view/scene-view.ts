@@ -103,7 +103,8 @@ export class SceneView {
   }
 
   static async create(canvas: HTMLCanvasElement, device: GPUDevice): Promise<SceneView> {
-    const renderer = new WebGPURenderer({ canvas, device, antialias: false, alpha: false });
+    // alpha: the scene paints an opaque background; captures clear it for transparent screenshots.
+    const renderer = new WebGPURenderer({ canvas, device, antialias: false, alpha: true });
     await renderer.init();
     const view = new SceneView(canvas, renderer);
     view.resize();

@@ -135,7 +135,8 @@ describe.skipIf(!haveChromium)('app in headless Chromium', () => {
     } finally {
       await context.close();
     }
-  });
+    // Ten presets, three of them 12- or 15-D models or walker-group sweeps: ~90 s on SwiftShader.
+  }, 240_000);
 
   test('a corrupt hash shows an error naming the field and the default scene still runs', async () => {
     const { page, context } = await served.page({ width: 900, height: 600 });

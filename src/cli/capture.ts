@@ -1,0 +1,286 @@
+/**
+ * `occam-lens record` and `occam-lens screenshot`: the app itself, in headless Chromium (Debian's, with
+ * the DESIGN.md flags), through the same capture code as the GUI (`window.__occam.capture`). The
+ * recording streams out of the page chunk by chunk (a playwright binding), so memory stays flat however
+ * long the clip; Ctrl-C cancels and keeps a playable file of the frames so far.
+ */
+import { open, readFile, unlink, writeFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseShot, ShotError } from '../capture/shot';
+import { findPreset, presets } from '../ui/presets';
+import { UsageError } from './args';
+import { serveApp, waitForFrames } from './headless';
+import type { CliIo } from './main';
+import { Progress } from './progress';
+
+export const CAPTURE_COMMANDS = ['record', 'screenshot'] as const;
+export type CaptureCommand = (typeof CAPTURE_COMMANDS)[number];
+
+export const CAPTURE_HELP = `occam-lens record --shot FILE.json --out CLIP.mp4|CLIP.webm [options]
+  Renders a scripted shot (see assets/shots/) in headless Chromium, one frame's worth of walker steps
+  per encoded frame (offline mode), and writes MP4 (H.264) or WebM (VP9) by the --out extension.
+  --mode offline|realtime   offline (default): smooth and deterministic; realtime: as the screen draws
+  --json                    print one JSON summary line on stdout
+  --quiet                   no progress line on stderr
+
+occam-lens screenshot [--preset NAME] --out SHOT.png [options]
+  A PNG of the whole view (3-D view, density panel, HUD); the opening scene when no preset is named.
+  --preset NAME             ${presets.map((p) => p.id).join(', ')}
+  --scale S                 1, 2 or 4 × the window size (any 0.25..8; clamped to device limits)
+  --width W, --height H     the window size in CSS pixels (default 1280 × 720)
+  --background solid|transparent
+  --walkers N               walker count (default: the app's automatic choice)
+  --steps K                 walker steps to run before the picture (default 200)
+  --no-hud                  leave the heads-up display out
+  --json                    print one JSON summary line on stdout
+
+Both need Debian's chromium (/usr/bin/chromium, or OCCAM_CHROMIUM) and the dev dependencies (vite,
+playwright-core); the app is built once with vite and cached under node_modules/.cache.`;
+
+const recordOptions = {
+  shot: { type: 'string' },
+  out: { type: 'string' },
+  mode: { type: 'string' },
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const screenshotOptions = {
+  preset: { type: 'string' },
+  out: { type: 'string' },
+  scale: { type: 'string' },
+  width: { type: 'string' },
+  height: { type: 'string' },
+  background: { type: 'string' },
+  walkers: { type: 'string' },
+  steps: { type: 'string' },
+  'no-hud': { type: 'boolean' },
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function parse<O extends typeof recordOptions | typeof screenshotOptions>(
+  argv: readonly string[],
+  options: O,
+) {
+  try {
+    return parseArgs({ args: [...argv], options, allowPositionals: false, strict: true });
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+function numberFlag(
+  name: string,
+  text: string | undefined,
+  def: number,
+  ok: (x: number) => boolean,
+  what: string,
+) {
+  if (text === undefined) return def;
+  const x = Number(text);
+  if (text.trim() === '' || !Number.isFinite(x) || !ok(x))
+    throw new UsageError(`--${name}: expected ${what}, got '${text}'`);
+  return x;
+}
+
+export async function captureMain(
+  command: CaptureCommand,
+  argv: readonly string[],
+  io: CliIo,
+): Promise<number> {
+  return command === 'record' ? record(argv, io) : screenshot(argv, io);
+}
+
+async function record(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values: v } = parse(argv, recordOptions);
+  if (v.help) {
+    io.stdout(`${CAPTURE_HELP}\n`);
+    return 0;
+  }
+  if (v.shot === undefined) throw new UsageError('--shot FILE.json is required for record');
+  if (v.out === undefined) throw new UsageError('--out CLIP.mp4 (or .webm) is required for record');
+  const ext = extname(v.out).toLowerCase();
+  if (ext !== '.mp4' && ext !== '.webm')
+    throw new UsageError(`--out: expected a .mp4 or .webm file, got '${v.out}'`);
+  const mode = v.mode ?? 'offline';
+  if (mode !== 'offline' && mode !== 'realtime')
+    throw new UsageError(`--mode: expected offline or realtime, got '${mode}'`);
+  let text: string;
+  try {
+    text = await readFile(v.shot, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--shot: cannot read '${v.shot}': ${(e as Error).message}`);
+  }
+  let shot: ReturnType<typeof parseShot>;
+  try {
+    shot = parseShot(text);
+  } catch (e) {
+    if (e instanceof ShotError) throw new UsageError(`--shot ${v.shot}: ${e.errors.join('; ')}`);
+    throw e;
+  }
+  const log = (t: string) => {
+    if (!v.quiet) io.stderr.write(`${t}\n`);
+  };
+  const served = await serveApp({ log });
+  const file = await open(v.out, 'w');
+  let aborted = false;
+  let stopProgress = () => {};
+  let onSigint: (() => void) | undefined;
+  try {
+    const { page, errors } = await served.page({ width: shot.width, height: shot.height });
+    await page.exposeFunction('__occamWrite', async (b64: string, position: number) => {
+      if (position < 0) {
+        aborted = true;
+        return;
+      }
+      const data = Buffer.from(b64, 'base64');
+      await file.write(data, 0, data.length, position);
+    });
+    await page.goto(served.url);
+    await waitForFrames(page, 1, 180_000);
+    const progress = new Progress(
+      `occam-lens record ${shot.title}`,
+      io.stderr as NodeJS.WriteStream,
+      !v.quiet,
+    );
+    const timer = setInterval(() => {
+      page
+        .evaluate(() => window.__occam!.capture.progress)
+        .then((p) => p.active && progress.update(p.frames, p.total, 'frames'))
+        .catch(() => {});
+    }, 1000);
+    stopProgress = () => {
+      clearInterval(timer);
+      progress.done();
+    };
+    onSigint = () => {
+      log('\ncancelling: finalising the frames recorded so far…');
+      void page.evaluate(() => window.__occam!.capture.cancel()).catch(() => {});
+    };
+    process.once('SIGINT', onSigint);
+    const container = ext === '.mp4' ? 'mp4' : 'webm';
+    const r = await page.evaluate(
+      (a) =>
+        window.__occam!.capture.record({ shot: a.shot, container: a.container, mode: a.mode, stream: true }),
+      { shot: JSON.parse(text) as unknown, container, mode } as const,
+    );
+    stopProgress();
+    await file.close();
+    for (const m of r.messages) io.stderr.write(`occam-lens: ${m}\n`);
+    for (const e of errors) io.stderr.write(`occam-lens: page error: ${e}\n`);
+    if (aborted || r.outcome === 'empty') {
+      await unlink(v.out).catch(() => {});
+      io.stderr.write('occam-lens: no frames were recorded: no file written\n');
+      return 1;
+    }
+    const wrongExt = (r.container === 'mp4') !== (ext === '.mp4');
+    const summary = {
+      out: v.out,
+      container: r.container,
+      codec: r.codec,
+      frames: r.frames,
+      total_frames: r.totalFrames,
+      width: r.width,
+      height: r.height,
+      fps: shot.fps,
+      mode,
+      outcome: r.outcome,
+      seconds: Number(r.seconds.toFixed(2)),
+    };
+    if (wrongExt)
+      io.stderr.write(
+        `occam-lens: warning: the file holds ${r.container.toUpperCase()} data (codec fallback)\n`,
+      );
+    if (v.json) io.stdout(`${JSON.stringify(summary)}\n`);
+    else
+      io.stdout(
+        `wrote ${v.out}: ${r.frames}/${r.totalFrames} frames, ${r.width}×${r.height} at ${shot.fps} fps, ${r.codec} (${r.container}), ${r.outcome}, ${summary.seconds} s\n`,
+      );
+    return r.outcome === 'complete' || r.outcome === 'cancelled' ? 0 : 1;
+  } catch (e) {
+    stopProgress();
+    await file.close().catch(() => {});
+    await unlink(v.out).catch(() => {});
+    throw e;
+  } finally {
+    if (onSigint) process.removeListener('SIGINT', onSigint);
+    await served.close();
+  }
+}
+
+async function screenshot(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values: v } = parse(argv, screenshotOptions);
+  if (v.help) {
+    io.stdout(`${CAPTURE_HELP}\n`);
+    return 0;
+  }
+  if (v.out === undefined) throw new UsageError('--out SHOT.png is required for screenshot');
+  if (extname(v.out).toLowerCase() !== '.png')
+    throw new UsageError(`--out: expected a .png file, got '${v.out}'`);
+  if (v.preset !== undefined && !findPreset(v.preset))
+    throw new UsageError(
+      `--preset: unknown preset '${v.preset}' (presets: ${presets.map((p) => p.id).join(', ')})`,
+    );
+  const scale = numberFlag('scale', v.scale, 1, (x) => x >= 0.25 && x <= 8, 'a number in [0.25, 8]');
+  const size = (x: number) => Number.isInteger(x) && x >= 64 && x <= 7680;
+  const width = numberFlag('width', v.width, 1280, size, 'an integer in [64, 7680]');
+  const height = numberFlag('height', v.height, 720, size, 'an integer in [64, 7680]');
+  const walkers = numberFlag(
+    'walkers',
+    v.walkers,
+    0,
+    (x) => Number.isInteger(x) && x > 0,
+    'a positive integer',
+  );
+  const steps = numberFlag('steps', v.steps, 200, (x) => Number.isInteger(x) && x >= 0, 'an integer ≥ 0');
+  const background = v.background ?? 'solid';
+  if (background !== 'solid' && background !== 'transparent')
+    throw new UsageError(`--background: expected solid or transparent, got '${background}'`);
+  const log = (t: string) => {
+    if (!v.quiet) io.stderr.write(`${t}\n`);
+  };
+  const served = await serveApp({ log });
+  try {
+    const { page, errors } = await served.page({ width, height });
+    const hash = new URLSearchParams();
+    if (v.preset) hash.set('preset', v.preset);
+    if (walkers > 0) hash.set('walkers', String(walkers));
+    await page.goto(`${served.url}${hash.size > 0 ? `#${hash}` : ''}`);
+    await waitForFrames(page, 2, 180_000);
+    // Let the walkers move off their start and the density panel fill in.
+    const s0 = await page.evaluate(() => window.__occam!.stats!.step);
+    await page.waitForFunction((t) => (window.__occam?.stats?.step ?? 0) >= t, s0 + steps, {
+      timeout: 300_000,
+      polling: 100,
+    });
+    const h0 = await page.evaluate(() => window.__occam!.stats!.histograms);
+    await page.waitForFunction((h) => (window.__occam?.stats?.histograms ?? 0) >= h + 1, h0, {
+      timeout: 120_000,
+      polling: 100,
+    });
+    const r = await page.evaluate((o) => window.__occam!.capture.screenshot(o), {
+      scale,
+      background,
+      includeHud: !v['no-hud'],
+    } as const);
+    await writeFile(v.out, Buffer.from(r.base64, 'base64'));
+    if (r.message) io.stderr.write(`occam-lens: ${r.message}\n`);
+    for (const e of errors) io.stderr.write(`occam-lens: page error: ${e}\n`);
+    const summary = {
+      out: v.out,
+      width: r.width,
+      height: r.height,
+      scale: r.scale,
+      preset: v.preset ?? null,
+    };
+    if (v.json) io.stdout(`${JSON.stringify(summary)}\n`);
+    else io.stdout(`wrote ${v.out}: ${r.width}×${r.height} (${r.scale}×)\n`);
+    return 0;
+  } finally {
+    await served.close();
+  }
+}

@@ -1,0 +1,331 @@
+/**
+ * Capture in headless Chromium (SwiftShader WebGPU): screenshots are PNGs of the requested size with
+ * content, offline recordings decode (ffprobe) with exactly duration × fps frames in the requested size
+ * and codec, two recordings of one shot are identical frame by frame, and a cancelled recording leaves
+ * a playable file of the frames so far (or none before the first frame).
+ *
+ * Small frames and 4096 walkers keep the runtime modest: SwiftShader draws a frame in ~0.1–0.2 s.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { haveChromium, type Served, serveApp, waitForFrames } from './harness';
+
+const CI = process.env.CI === 'true';
+const haveFfprobe = spawnSync('ffprobe', ['-version']).status === 0;
+if (CI && !haveFfprobe) throw new Error('CI=true but ffprobe is missing: .ci/run installs ffmpeg');
+if (!haveFfprobe) console.warn('\n!!! CAPTURE TESTS SKIPPED: ffprobe not found (apt-get install ffmpeg)\n');
+
+const out = resolve(import.meta.dirname, '../../test-results/capture');
+let served: Served;
+let page: Page;
+let errors: string[];
+
+interface Probe {
+  codec_name: string;
+  width: number;
+  height: number;
+  nb_read_frames: string;
+}
+
+function probe(file: string): Probe {
+  const json = execFileSync('ffprobe', [
+    '-v',
+    'error',
+    '-count_frames',
+    '-select_streams',
+    'v:0',
+    '-show_entries',
+    'stream=codec_name,width,height,nb_read_frames',
+    '-of',
+    'json',
+    file,
+  ]).toString();
+  return JSON.parse(json).streams[0] as Probe;
+}
+
+/** One MD5 per decoded frame (ffmpeg's framemd5 muxer). */
+function frameMd5s(file: string): string[] {
+  const text = execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-f', 'framemd5', '-']).toString();
+  return text
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => l.split(',').pop()!.trim());
+}
+
+/** RGBA pixels of an image file, decoded by ffmpeg. */
+function rgba(file: string): Buffer {
+  return execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', 'rgba', '-'], {
+    maxBuffer: 1 << 28,
+  });
+}
+
+function pngSize(buf: Buffer): { width: number; height: number } {
+  expect(buf.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+  expect(buf.subarray(12, 16).toString('latin1')).toBe('IHDR');
+  return { width: buf.readUInt32BE(16), height: buf.readUInt32BE(20) };
+}
+
+type RecordArgs = Parameters<NonNullable<Window['__occam']>['capture']['record']>[0];
+const record = (args: RecordArgs) => page.evaluate((a) => window.__occam!.capture.record(a), args);
+
+const SHOT = {
+  title: 'determinism test',
+  preset: 'analytic-crossing',
+  state: { walkers: 4096, seed: 7 },
+  duration: 1,
+  fps: 30,
+  width: 320,
+  height: 200,
+  keyframes: [
+    { t: 0, n: 100, camera: { azimuth: 20 } },
+    { t: 1, n: 10000, camera: { azimuth: 60 } },
+  ],
+};
+
+describe.skipIf(!haveChromium || !haveFfprobe)('capture in headless Chromium', () => {
+  beforeAll(async () => {
+    mkdirSync(out, { recursive: true });
+    served = await serveApp();
+    const p = await served.page({ width: 800, height: 500 });
+    page = p.page;
+    errors = p.errors;
+    await page.goto(`${served.url}#preset=analytic-crossing&walkers=4096`);
+    await waitForFrames(page, 4);
+  }, 240_000);
+
+  afterAll(async () => {
+    await served?.close();
+  });
+
+  test('a 2× screenshot is a PNG of twice the window size with content; transparent has alpha', async () => {
+    const shot = await page.evaluate(() => window.__occam!.capture.screenshot({ scale: 2 }));
+    const png = Buffer.from(shot.base64, 'base64');
+    const file = resolve(out, 'screenshot-2x.png');
+    writeFileSync(file, png);
+    expect(pngSize(png)).toEqual({ width: 1600, height: 1000 });
+    expect(shot.filename).toMatch(/^occam-lens_analytic-crossing_\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d_2x\.png$/);
+    const px = rgba(file);
+    // Background #0d0f14: the surface, walkers, HUD text and density maps must cover a good share.
+    let content = 0;
+    for (let i = 0; i < px.length; i += 4)
+      if (Math.abs(px[i] - 13) + Math.abs(px[i + 1] - 15) + Math.abs(px[i + 2] - 20) > 30) content++;
+    expect(content / (px.length / 4)).toBeGreaterThan(0.1);
+
+    const clear = await page.evaluate(() =>
+      window.__occam!.capture.screenshot({ scale: 1, background: 'transparent' }),
+    );
+    const clearFile = resolve(out, 'screenshot-transparent.png');
+    writeFileSync(clearFile, Buffer.from(clear.base64, 'base64'));
+    const cp = rgba(clearFile);
+    let transparent = 0;
+    for (let i = 3; i < cp.length; i += 4) if (cp[i] === 0) transparent++;
+    expect(transparent).toBeGreaterThan(0.02 * (cp.length / 4));
+    expect(errors, errors.join('\n')).toEqual([]);
+  });
+
+  test('the GUI Capture folder and the P key save a PNG named after the preset', async () => {
+    await page.locator('.lil-title', { hasText: /^Capture$/ }).click();
+    const [fromGui] = await Promise.all([
+      page.waitForEvent('download', { timeout: 60_000 }),
+      page.locator('button', { hasText: 'screenshot PNG' }).click(),
+    ]);
+    expect(fromGui.suggestedFilename()).toMatch(/^occam-lens_analytic-crossing_.*_2x\.png$/);
+    await page.locator('#view').click({ position: { x: 5, y: 5 } });
+    const [fromKey] = await Promise.all([
+      page.waitForEvent('download', { timeout: 60_000 }),
+      page.keyboard.press('p'),
+    ]);
+    const file = resolve(out, 'keyboard-p.png');
+    await fromKey.saveAs(file);
+    expect(pngSize(readFileSync(file))).toEqual({ width: 1600, height: 1000 });
+    await page.locator('.lil-title', { hasText: /^Capture$/ }).click();
+  });
+
+  test('a 2-second offline MP4 at 30 fps has exactly 60 H.264 frames of the requested size', async () => {
+    const r = await record({ container: 'mp4', fps: 30, width: 320, height: 200, duration: 2 });
+    expect(r.outcome).toBe('complete');
+    expect(r.frames).toBe(60);
+    const file = resolve(out, 'offline-2s-30fps.mp4');
+    writeFileSync(file, Buffer.from(r.base64!, 'base64'));
+    const p = probe(file);
+    expect(p).toMatchObject({ codec_name: 'h264', width: 320, height: 200 });
+    expect(Number(p.nb_read_frames)).toBe(60);
+  });
+
+  test('WebM (VP9) at 60 fps decodes with the requested frame count', async () => {
+    const r = await record({ container: 'webm', fps: 60, width: 256, height: 160, duration: 0.5 });
+    const file = resolve(out, 'offline-0.5s-60fps.webm');
+    writeFileSync(file, Buffer.from(r.base64!, 'base64'));
+    const p = probe(file);
+    expect(p).toMatchObject({ codec_name: 'vp9', width: 256, height: 160 });
+    expect(Number(p.nb_read_frames)).toBe(30);
+  });
+
+  test('real-time mode records what the screen draws, for the requested wall time', async () => {
+    const r = await record({
+      container: 'mp4',
+      fps: 30,
+      width: 320,
+      height: 200,
+      duration: 1.5,
+      mode: 'realtime',
+    });
+    expect(r.outcome).toBe('complete');
+    expect(r.frames).toBeGreaterThan(0);
+    expect(r.frames).toBeLessThanOrEqual(46);
+    const file = resolve(out, 'realtime.mp4');
+    writeFileSync(file, Buffer.from(r.base64!, 'base64'));
+    expect(Number(probe(file).nb_read_frames)).toBe(r.frames);
+  });
+
+  test('an unsupported codec falls back to the other container with a message', async () => {
+    const r = await page.evaluate(async () => {
+      const original = VideoEncoder.isConfigSupported;
+      // Pretend this browser has no H.264 encoder.
+      VideoEncoder.isConfigSupported = async (c: VideoEncoderConfig) =>
+        c.codec.startsWith('avc1') ? { supported: false, config: c } : original.call(VideoEncoder, c);
+      try {
+        const rec = await window.__occam!.capture.record({
+          container: 'mp4',
+          width: 320,
+          height: 200,
+          duration: 0.2,
+        });
+        return { container: rec.container, codec: rec.codec, frames: rec.frames, messages: rec.messages };
+      } finally {
+        VideoEncoder.isConfigSupported = original;
+      }
+    });
+    expect(r.container).toBe('webm');
+    expect(r.codec).toMatch(/^vp09/);
+    expect(r.frames).toBe(6);
+    expect(r.messages.join(' ')).toMatch(/H\.264 \(MP4\) encoding is not supported/);
+  });
+
+  test('two recordings of the same shot are identical frame by frame', async () => {
+    const a = await record({ shot: SHOT, container: 'mp4', hashFrames: true });
+    const b = await record({ shot: SHOT, container: 'mp4', hashFrames: true });
+    expect(a.frames).toBe(30);
+    // The composed frames (before encoding) match…
+    expect(b.frameHashes).toEqual(a.frameHashes);
+    // …and consecutive frames differ (the shot moves), so the check is not vacuous.
+    expect(new Set(a.frameHashes).size).toBeGreaterThan(20);
+    const fa = resolve(out, 'shot-a.mp4');
+    const fb = resolve(out, 'shot-b.mp4');
+    writeFileSync(fa, Buffer.from(a.base64!, 'base64'));
+    writeFileSync(fb, Buffer.from(b.base64!, 'base64'));
+    // …and so do the decoded frames of the two files.
+    const ma = frameMd5s(fa);
+    expect(ma).toHaveLength(30);
+    expect(frameMd5s(fb)).toEqual(ma);
+  });
+
+  test('cancel mid-way keeps a playable file of the frames so far; cancel before the first frame leaves none', async () => {
+    const running = page.evaluate(() =>
+      window.__occam!.capture.record({ container: 'mp4', fps: 30, width: 320, height: 200, duration: 4 }),
+    );
+    await page.waitForFunction(() => (window.__occam?.capture.progress.frames ?? 0) >= 8, undefined, {
+      polling: 50,
+      timeout: 120_000,
+    });
+    await page.evaluate(() => window.__occam!.capture.cancel());
+    const r = await running;
+    expect(r.outcome).toBe('cancelled');
+    expect(r.frames).toBeGreaterThanOrEqual(8);
+    expect(r.frames).toBeLessThan(120);
+    const file = resolve(out, 'cancelled.mp4');
+    writeFileSync(file, Buffer.from(r.base64!, 'base64'));
+    expect(Number(probe(file).nb_read_frames)).toBe(r.frames);
+
+    const none = await record({
+      container: 'webm',
+      width: 320,
+      height: 200,
+      duration: 1,
+      cancelAfterFrames: 0,
+    });
+    expect(none.outcome).toBe('empty');
+    expect(none.base64).toBeNull();
+    // The app runs on afterwards.
+    await waitForFrames(page, 2);
+    expect(errors, errors.join('\n')).toEqual([]);
+  });
+
+  test('a device loss during a recording stops it cleanly and keeps a playable file', async () => {
+    const running = page.evaluate(() =>
+      window.__occam!.capture.record({ container: 'webm', fps: 30, width: 320, height: 200, duration: 4 }),
+    );
+    await page.waitForFunction(() => (window.__occam?.capture.progress.frames ?? 0) >= 4, undefined, {
+      polling: 50,
+      timeout: 120_000,
+    });
+    await page.evaluate(() => window.__occam!.device!.destroy());
+    const r = await running;
+    expect(r.outcome).toBe('device-lost');
+    expect(r.messages.join(' ')).toMatch(/device was lost/);
+    const file = resolve(out, 'device-lost.webm');
+    writeFileSync(file, Buffer.from(r.base64!, 'base64'));
+    expect(Number(probe(file).nb_read_frames)).toBe(r.frames);
+    // The app recovers on a fresh device and can capture again.
+    await page.waitForFunction(() => (window.__occam?.recoveries ?? 0) >= 1, undefined, { timeout: 120_000 });
+    await waitForFrames(page, 2);
+    const again = await page.evaluate(() => window.__occam!.capture.screenshot());
+    expect(again.width).toBe(800);
+  });
+
+  test('occam-lens screenshot and record run the app headless and write the files', async () => {
+    const { runCli } = await import('../../src/cli/main');
+    const outText: string[] = [];
+    const errText: string[] = [];
+    const io = {
+      stdout: (t: string) => outText.push(t),
+      stderr: { write: (t: string) => errText.push(t) > 0 },
+    };
+    const png = resolve(out, 'cli-screenshot.png');
+    const code = await runCli(
+      [
+        'screenshot',
+        '--width',
+        '480',
+        '--height',
+        '300',
+        '--walkers',
+        '2048',
+        '--steps',
+        '16',
+        '--scale',
+        '2',
+        '--out',
+        png,
+      ],
+      io,
+    );
+    expect(code, errText.join('')).toBe(0);
+    expect(pngSize(readFileSync(png))).toEqual({ width: 960, height: 600 });
+    const shotFile = resolve(out, 'cli-shot.json');
+    writeFileSync(
+      shotFile,
+      JSON.stringify({ ...SHOT, duration: 0.5, title: 'cli', keyframes: [{ t: 0, n: 100 }] }),
+    );
+    const clip = resolve(out, 'cli-record.webm');
+    const rc = await runCli(['record', '--shot', shotFile, '--out', clip, '--json', '--quiet'], io);
+    expect(rc, errText.join('')).toBe(0);
+    const summary = JSON.parse(outText[outText.length - 1]);
+    expect(summary).toMatchObject({ frames: 15, container: 'webm', outcome: 'complete' });
+    expect(probe(clip)).toMatchObject({ codec_name: 'vp9', width: 320, height: 200, nb_read_frames: '15' });
+    // A bad shot is a usage error naming the field.
+    writeFileSync(shotFile, JSON.stringify({ fps: 25 }));
+    expect(await runCli(['record', '--shot', shotFile, '--out', clip], io)).toBe(2);
+    expect(errText.join('')).toContain("'fps' must be 30 or 60");
+  });
+
+  test('CI: the lead can time offline encoding (benchmark hook)', async () => {
+    const r = await page.evaluate(() => window.__occam!.capture.bench(320, 200, 10));
+    expect(r.frames).toBe(10);
+    expect(r.framesPerSecond).toBeGreaterThan(0);
+    if (!CI) console.log(`offline capture 320×200: ${r.framesPerSecond.toFixed(2)} frames/s (${r.codec})`);
+  });
+});
