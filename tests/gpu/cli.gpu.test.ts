@@ -5,26 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HELP } from '../../src/cli/args';
-import { runCli } from '../../src/cli/main';
-import { device, noGpu } from '../helpers/gpu';
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: {
-      write: (t: string) => {
-        stderr += t;
-        return true;
-      },
-    },
-    device: device ?? undefined,
-  });
-  return { code, stdout, stderr };
-}
+import { cli } from '../helpers/cli';
+import { noGpu } from '../helpers/gpu';
 
 describe('occam-lens arguments', () => {
   it('documents every flag in --help', async () => {

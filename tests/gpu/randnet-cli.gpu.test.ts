@@ -1,28 +1,10 @@
 /** `occam-lens randnet`, in-process: flags, errors, and small runs on the GPU. */
 import { describe, expect, it } from 'vitest';
 import { HELP } from '../../src/cli/args';
-import { runCli } from '../../src/cli/main';
 import { RANDNET_HELP } from '../../src/cli/randnet';
 import { kLz } from '../../src/engine/complexity';
-import { device, noGpu } from '../helpers/gpu';
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: {
-      write: (t: string) => {
-        stderr += t;
-        return true;
-      },
-    },
-    device: device ?? undefined,
-  });
-  return { code, stdout, stderr };
-}
+import { cli } from '../helpers/cli';
+import { noGpu } from '../helpers/gpu';
 
 describe('occam-lens randnet arguments', () => {
   it('documents every flag in randnet --help, and the command in --help', async () => {
