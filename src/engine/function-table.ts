@@ -5,8 +5,10 @@
  * their home slot, i.e. the table is full there) are counted in `other`, never dropped:
  * Σ counts + other = keys inserted, always. Counts are 64-bit on the GPU.
  */
+
 import { makeShaderDataDefinitions, makeStructuredView, type StructuredView } from 'webgpu-utils';
 import hashtableWgsl from '../../shaders/hashtable.wgsl';
+import { type ComputeLayouts, computeLayouts } from '../gpu/layouts';
 import { computePipeline } from '../gpu/shader-assembly';
 
 const TABLE_WG = 256;
@@ -39,35 +41,17 @@ export interface TableSnapshot {
   readonly entries: TableEntry[];
 }
 
-interface Layouts {
-  readonly group: GPUBindGroupLayout;
-  readonly pipeline: GPUPipelineLayout;
-}
-const layoutCache = new WeakMap<GPUDevice, Layouts>();
-
-function layouts(device: GPUDevice): Layouts {
-  let l = layoutCache.get(device);
-  if (!l) {
-    const entry = (binding: number, type: GPUBufferBindingType): GPUBindGroupLayoutEntry => ({
-      binding,
-      visibility: GPUShaderStage.COMPUTE,
-      buffer: { type },
-    });
-    const group = device.createBindGroupLayout({
-      label: 'function-table',
-      entries: [
-        entry(0, 'uniform'),
-        entry(1, 'read-only-storage'),
-        ...[2, 3, 4, 5, 6, 7].map((b) => entry(b, 'storage')),
-      ],
-    });
-    l = {
-      group,
-      pipeline: device.createPipelineLayout({ label: 'function-table', bindGroupLayouts: [group] }),
-    };
-    layoutCache.set(device, l);
-  }
-  return l;
+function layouts(device: GPUDevice): ComputeLayouts {
+  return computeLayouts(device, 'function-table', [
+    'uniform',
+    'read-only-storage',
+    'storage',
+    'storage',
+    'storage',
+    'storage',
+    'storage',
+    'storage',
+  ]);
 }
 
 function grid(device: GPUDevice, threads: number): [number, number] {

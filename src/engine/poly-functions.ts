@@ -5,7 +5,7 @@
  * with n and with the ordering m = (1,2,3,4,5) vs (5,4,3,2,1)?
  */
 import polyFunctionsWgsl from '../../shaders/poly-functions.wgsl';
-import { engineLayouts } from '../gpu/layouts';
+import { type ComputeLayouts, computeLayouts } from '../gpu/layouts';
 import { computePipeline } from '../gpu/shader-assembly';
 import type { WalkerEngine } from './walker-engine';
 import { landscapeModule } from './walker-engine';
@@ -40,30 +40,13 @@ export interface PolyFunctionSpace {
   readonly window: CurveWindow;
 }
 
-const layoutCache = new WeakMap<GPUDevice, { group: GPUBindGroupLayout; pipeline: GPUPipelineLayout }>();
-
-function layouts(device: GPUDevice) {
-  let l = layoutCache.get(device);
-  if (!l) {
-    const entry = (binding: number, type: GPUBufferBindingType): GPUBindGroupLayoutEntry => ({
-      binding,
-      visibility: GPUShaderStage.COMPUTE,
-      buffer: { type },
-    });
-    const group = device.createBindGroupLayout({
-      label: 'poly-functions',
-      entries: [entry(0, 'uniform'), entry(1, 'read-only-storage'), entry(2, 'storage'), entry(3, 'storage')],
-    });
-    l = {
-      group,
-      pipeline: device.createPipelineLayout({
-        label: 'poly-functions',
-        bindGroupLayouts: [group, engineLayouts(device).landscapeGroup],
-      }),
-    };
-    layoutCache.set(device, l);
-  }
-  return l;
+function layouts(device: GPUDevice): ComputeLayouts {
+  return computeLayouts(
+    device,
+    'poly-functions',
+    ['uniform', 'read-only-storage', 'storage', 'storage'],
+    true,
+  );
 }
 
 /** Classifies every walker of a polynomial-model engine; reads back 5 counts and the histogram. */

@@ -4,9 +4,11 @@
  * buffers (idempotent destroy()), never recompiles for a new seed or scale (uniforms only), and reads
  * back nothing unless asked (keys or raw outputs, for tests).
  */
+
 import { makeShaderDataDefinitions, makeStructuredView, type StructuredView } from 'webgpu-utils';
 import randnetWgsl from '../../shaders/randnet.wgsl';
 import rngWgsl from '../../shaders/rng.wgsl';
+import { type ComputeLayouts, computeLayouts } from '../gpu/layouts';
 import { computePipeline } from '../gpu/shader-assembly';
 import { layerShapes, parameterCount, type RandNetConfig, validateRandNet } from './randnet';
 import { seedKey } from './rng';
@@ -16,28 +18,8 @@ const OUTPUT_SLOTS = 128;
 
 const code = `${rngWgsl}\n${randnetWgsl}`;
 
-interface Layouts {
-  readonly group: GPUBindGroupLayout;
-  readonly pipeline: GPUPipelineLayout;
-}
-const layoutCache = new WeakMap<GPUDevice, Layouts>();
-
-function layouts(device: GPUDevice): Layouts {
-  let l = layoutCache.get(device);
-  if (!l) {
-    const entry = (binding: number, type: GPUBufferBindingType): GPUBindGroupLayoutEntry => ({
-      binding,
-      visibility: GPUShaderStage.COMPUTE,
-      buffer: { type },
-    });
-    const group = device.createBindGroupLayout({
-      label: 'randnet',
-      entries: [entry(0, 'uniform'), entry(1, 'storage'), entry(2, 'storage')],
-    });
-    l = { group, pipeline: device.createPipelineLayout({ label: 'randnet', bindGroupLayouts: [group] }) };
-    layoutCache.set(device, l);
-  }
-  return l;
+function layouts(device: GPUDevice): ComputeLayouts {
+  return computeLayouts(device, 'randnet', ['uniform', 'storage', 'storage']);
 }
 
 const ACT_CODE = { relu: 0, tanh: 1, softplus: 2 } as const;

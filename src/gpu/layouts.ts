@@ -57,3 +57,36 @@ export function engineLayouts(device: GPUDevice): EngineLayouts {
   cache.set(device, layouts);
   return layouts;
 }
+
+/** A compute bind-group layout (group 0) and its pipeline layout, optionally with the landscape group. */
+export interface ComputeLayouts {
+  readonly group: GPUBindGroupLayout;
+  readonly pipeline: GPUPipelineLayout;
+}
+
+const computeCache = new WeakMap<GPUDevice, Map<string, ComputeLayouts>>();
+
+/**
+ * Layouts for a compute module whose group 0 holds buffers of the given binding types (binding i =
+ * types[i]); with `landscape`, group 1 is the landscape's uniforms. Created once per device and label.
+ */
+export function computeLayouts(
+  device: GPUDevice,
+  label: string,
+  types: readonly GPUBufferBindingType[],
+  landscape = false,
+): ComputeLayouts {
+  let perDevice = computeCache.get(device);
+  if (!perDevice) {
+    perDevice = new Map();
+    computeCache.set(device, perDevice);
+  }
+  let l = perDevice.get(label);
+  if (!l) {
+    const group = device.createBindGroupLayout({ label, entries: types.map((type, b) => entry(b, type)) });
+    const groups = landscape ? [group, engineLayouts(device).landscapeGroup] : [group];
+    l = { group, pipeline: device.createPipelineLayout({ label, bindGroupLayouts: groups }) };
+    perDevice.set(label, l);
+  }
+  return l;
+}

@@ -3,31 +3,14 @@
  * (stride d) into a 2-float-per-walker buffer (the three.js walker attribute), one tiny dispatch per
  * frame. The positions never leave the GPU.
  */
+
 import { makeShaderDataDefinitions, makeStructuredView, type StructuredView } from 'webgpu-utils';
 import projectWgsl from '../../shaders/slice-project.wgsl';
+import { type ComputeLayouts, computeLayouts } from '../gpu/layouts';
 import { assemble, computePipeline } from '../gpu/shader-assembly';
 
-const layoutCache = new WeakMap<GPUDevice, { group: GPUBindGroupLayout; pipeline: GPUPipelineLayout }>();
-
-function layouts(device: GPUDevice) {
-  let l = layoutCache.get(device);
-  if (!l) {
-    const entry = (binding: number, type: GPUBufferBindingType): GPUBindGroupLayoutEntry => ({
-      binding,
-      visibility: GPUShaderStage.COMPUTE,
-      buffer: { type },
-    });
-    const group = device.createBindGroupLayout({
-      label: 'slice-project',
-      entries: [entry(0, 'uniform'), entry(1, 'read-only-storage'), entry(2, 'storage')],
-    });
-    l = {
-      group,
-      pipeline: device.createPipelineLayout({ label: 'slice-project', bindGroupLayouts: [group] }),
-    };
-    layoutCache.set(device, l);
-  }
-  return l;
+function layouts(device: GPUDevice): ComputeLayouts {
+  return computeLayouts(device, 'slice-project', ['uniform', 'read-only-storage', 'storage']);
 }
 
 export class SliceProjection {

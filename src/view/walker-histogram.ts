@@ -2,31 +2,17 @@
  * GPU 2-D histogram of the walkers over a window, read back (bins² counts, a few KiB) at most once at
  * a time. The walker positions never leave the GPU.
  */
+
 import { makeShaderDataDefinitions, makeStructuredView, type StructuredView } from 'webgpu-utils';
 import histogramWgsl from '../../shaders/histogram2d.wgsl';
+import { type ComputeLayouts, computeLayouts } from '../gpu/layouts';
 import { assemble, computePipeline } from '../gpu/shader-assembly';
 import type { Window2D } from './grid-compute';
 
 const WG = 256;
 
-const layoutCache = new WeakMap<GPUDevice, { group: GPUBindGroupLayout; pipeline: GPUPipelineLayout }>();
-
-function layouts(device: GPUDevice) {
-  let l = layoutCache.get(device);
-  if (!l) {
-    const entry = (binding: number, type: GPUBufferBindingType): GPUBindGroupLayoutEntry => ({
-      binding,
-      visibility: GPUShaderStage.COMPUTE,
-      buffer: { type },
-    });
-    const group = device.createBindGroupLayout({
-      label: 'histogram',
-      entries: [entry(0, 'uniform'), entry(1, 'read-only-storage'), entry(2, 'storage')],
-    });
-    l = { group, pipeline: device.createPipelineLayout({ label: 'histogram', bindGroupLayouts: [group] }) };
-    layoutCache.set(device, l);
-  }
-  return l;
+function layouts(device: GPUDevice): ComputeLayouts {
+  return computeLayouts(device, 'histogram', ['uniform', 'read-only-storage', 'storage']);
 }
 const MAX_GROUPS = 1024;
 
