@@ -5,6 +5,7 @@
 fn init_walkers(@builtin(global_invocation_id) gid: vec3<u32>) {
   let i = gid.x;
   if (i >= sim.walkers) { return; }
+  use_walker_group(i);  // the initial loss is the walker's own group's (its dataset's)
   var w: Vec;
   if (sim.init_kind == 1u) {
     w = draw_prior(i, 0u, STREAM_INIT);

@@ -46,7 +46,8 @@ fn wstar_at(j: u32) -> f32 {
   return sim.wstar[j / 4u][j % 4u];
 }
 
-// n·β and step size ε of the walker this invocation advances (set once per kernel).
+// n·β and step size ε of the walker this invocation advances (set once per kernel), and the dataset
+// its landscape evaluates (landscape_slot, landscape-params.wgsl): the group's own.
 var<private> nbeta: f32;
 var<private> eps: f32;
 
@@ -54,6 +55,7 @@ fn use_walker_group(i: u32) {
   let g = min(i / max(sim.group_size, 1u), sim.groups - 1u);
   nbeta = sim.group_nbeta[g / 4u][g % 4u];
   eps = sim.group_eps[g / 4u][g % 4u];
+  landscape_slot = g;
 }
 
 fn seed_key() -> vec2<u32> {

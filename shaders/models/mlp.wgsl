@@ -75,3 +75,17 @@ fn grad(w: Vec) -> Vec {
   }
   return g;
 }
+
+// The network's prediction f(x) at an input (x.y unused with one input): predict.wgsl evaluates it
+// per walker.
+fn predict(w: Vec, x: vec2<f32>) -> f32 {
+  let din = u32(lp(0u));
+  var f = 0.0;
+  for (var h = 0u; h < u32(lp(1u)); h++) {
+    let base = h * (din + 2u);
+    var z = w[base + din];
+    for (var j = 0u; j < din; j++) { z += w[base + j] * x[j]; }
+    f += w[base + din + 1u] * mlp_act(z);
+  }
+  return f;
+}

@@ -93,6 +93,8 @@ Usage:
   occam-lens sweep  (--landscape NAME | --formula TEXT | --model SPEC) --n 100,1000,... [options]
                     λ̂, its SE, mass near w*, WBIC and acceptance for each n, all in one population
   occam-lens randnet [options]   count the Boolean functions of random networks (see randnet --help)
+  occam-lens generalisation [--model poly:1,2,3,4,5|mlp:…] --n 20,50,... [options]
+                    Bayes generalisation error vs n beside λ/n (see generalisation --help)
   occam-lens record --shot FILE.json --out CLIP.mp4   render a scripted shot in headless Chromium
   occam-lens screenshot [--preset NAME] [--scale 2] --out SHOT.png   (see record --help)
   occam-lens --help | --version
@@ -151,7 +153,7 @@ Output of llc --json:
 time average is one draw); lambda_hat_se_batch is the batch-means error over time, as a cross-check.
 Exit status: 0 success, 1 runtime failure (no GPU, device error), 2 bad flag or value.`;
 
-function num(
+export function num(
   name: string,
   text: string | undefined,
   fallback: number,
@@ -168,7 +170,7 @@ function num(
 
 const positiveInt = (x: number) => Number.isInteger(x) && x > 0;
 
-function parsePrior(text: string | undefined, defaultBound: number): Prior {
+export function parsePrior(text: string | undefined, defaultBound: number): Prior {
   if (text === undefined) return { kind: 'box', scale: defaultBound };
   const m = /^(box|gauss):([^:]+)$/.exec(text.trim());
   const scale = m ? Number(m[2]) : Number.NaN;
@@ -184,11 +186,14 @@ export type Parsed =
   | { kind: 'run'; args: RunArgs }
   /** `randnet` has its own flags (src/cli/randnet.ts): the words after it, unparsed. */
   | { kind: 'randnet'; argv: string[] }
+  /** `generalisation` has its own flags (src/cli/generalisation.ts). */
+  | { kind: 'generalisation'; argv: string[] }
   /** `record` / `screenshot` have their own flags (src/cli/capture.ts). */
   | { kind: 'capture'; command: 'record' | 'screenshot'; argv: string[] };
 
 export function parseCli(argv: readonly string[]): Parsed {
   if (argv[0] === 'randnet') return { kind: 'randnet', argv: argv.slice(1) };
+  if (argv[0] === 'generalisation') return { kind: 'generalisation', argv: argv.slice(1) };
   if (argv[0] === 'record' || argv[0] === 'screenshot')
     return { kind: 'capture', command: argv[0], argv: argv.slice(1) };
   let parsed: ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true; strict: true }>>;

@@ -6,7 +6,13 @@
 import { formulaLandscape } from '../engine/formula/landscape';
 import { FormulaError } from '../engine/formula/parse';
 import { findLandscape, type Landscape, landscapes, resolveParams } from '../engine/landscapes';
-import { ACTIVATIONS, type Activation, mlpDefaults, mlpLandscape } from '../engine/models/mlp';
+import {
+  ACTIVATIONS,
+  type Activation,
+  type MlpOptions,
+  mlpDefaults,
+  mlpLandscape,
+} from '../engine/models/mlp';
 import { parseData, polynomialLandscape } from '../engine/models/polynomial';
 
 export interface LandscapeFlags {
@@ -37,6 +43,31 @@ function number(flag: string, text: string | undefined): number | undefined {
   return x;
 }
 
+/** The options of `mlp:key=value,…` (the text after `mlp:`); throws FlagError naming --model. */
+export function parseMlpSpec(rest: string): Partial<MlpOptions> {
+  const o: Record<string, number | string> = {};
+  for (const part of rest ? rest.split(',') : []) {
+    const [k, v] = part.split('=').map((s) => s.trim());
+    if (!k || v === undefined) fail('model', `expected mlp:key=value,… got '${part}'`);
+    if (k === 'act') {
+      if (!ACTIVATIONS.includes(v as Activation))
+        fail('model', `act must be one of ${ACTIVATIONS.join(', ')}, got '${v}'`);
+      o.activation = v;
+    } else if (['in', 'width', 'teacher', 'points', 'seed'].includes(k)) {
+      const x = Number(v);
+      if (!Number.isInteger(x)) fail('model', `${k} must be an integer, got '${v}'`);
+      o[
+        { in: 'inputs', width: 'width', teacher: 'teacherWidth', points: 'points', seed: 'dataSeed' }[
+          k
+        ] as string
+      ] = x;
+    } else {
+      fail('model', `unknown mlp option '${k}' (options: in, width, teacher, act, points, seed)`);
+    }
+  }
+  return o as Partial<MlpOptions>;
+}
+
 function parseModel(spec: string, flags: LandscapeFlags): Landscape {
   const [kind, rest = ''] = spec.split(/:(.*)/s);
   if (kind === 'poly') {
@@ -60,29 +91,10 @@ function parseModel(spec: string, flags: LandscapeFlags): Landscape {
   if (kind === 'mlp') {
     if (flags.data !== undefined)
       fail('data', 'mlp draws its data from the teacher: use points=N and seed=K in --model');
-    const o: Record<string, number | string> = {};
-    for (const part of rest ? rest.split(',') : []) {
-      const [k, v] = part.split('=').map((s) => s.trim());
-      if (!k || v === undefined) fail('model', `expected mlp:key=value,… got '${part}'`);
-      if (k === 'act') {
-        if (!ACTIVATIONS.includes(v as Activation))
-          fail('model', `act must be one of ${ACTIVATIONS.join(', ')}, got '${v}'`);
-        o.activation = v;
-      } else if (['in', 'width', 'teacher', 'points', 'seed'].includes(k)) {
-        const x = Number(v);
-        if (!Number.isInteger(x)) fail('model', `${k} must be an integer, got '${v}'`);
-        o[
-          { in: 'inputs', width: 'width', teacher: 'teacherWidth', points: 'points', seed: 'dataSeed' }[
-            k
-          ] as string
-        ] = x;
-      } else {
-        fail('model', `unknown mlp option '${k}' (options: in, width, teacher, act, points, seed)`);
-      }
-    }
     try {
-      return mlpLandscape({ ...mlpDefaults, ...o });
+      return mlpLandscape({ ...mlpDefaults, ...parseMlpSpec(rest) });
     } catch (err) {
+      if (err instanceof FlagError) throw err;
       return fail('model', (err as Error).message);
     }
   }

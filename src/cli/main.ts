@@ -10,6 +10,7 @@ import { NoWebGPUError } from '../gpu/device';
 import { acquireNodeDevice } from '../gpu/node-device';
 import { HELP, parseCli, posteriorOf, type RunArgs, UsageError } from './args';
 import { captureMain } from './capture';
+import { generalisationMain } from './generalisation';
 import { runLadder, runSweep } from './groups';
 import { Progress } from './progress';
 import { randnetMain } from './randnet';
@@ -205,6 +206,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       return 0;
     }
     if (parsed.kind === 'randnet') return await randnetMain(parsed.argv, io);
+    if (parsed.kind === 'generalisation') return await generalisationMain(parsed.argv, io);
     if (parsed.kind === 'capture') return await captureMain(parsed.command, parsed.argv, io);
     return await execute(parsed.args, io);
   } catch (err) {

@@ -2,6 +2,8 @@
  * A progress line on stderr for work that runs longer than a second: never on stdout, so `--json`
  * output stays machine-readable. On a terminal it redraws one line; elsewhere it prints a line a second.
  */
+import { progressText } from '../analysis/progress-text';
+
 export class Progress {
   private readonly start = performance.now();
   private lastPrint = 0;
@@ -20,9 +22,7 @@ export class Progress {
     const interval = this.stream.isTTY ? 200 : 1000;
     if (elapsed < 1 || now - this.lastPrint < interval) return;
     this.lastPrint = now;
-    const fraction = total > 0 ? done / total : 0;
-    const eta = fraction > 0 ? (elapsed * (1 - fraction)) / fraction : Number.NaN;
-    const line = `${this.label}: ${(100 * fraction).toFixed(0).padStart(3)}% ${done}/${total} ${unit}, ${elapsed.toFixed(1)}s elapsed, ETA ${Number.isFinite(eta) ? `${eta.toFixed(1)}s` : '?'}`;
+    const line = progressText(this.label, done, total, elapsed, unit);
     if (this.stream.isTTY) this.stream.write(`\r${line}\u001b[K`);
     else this.stream.write(`${line}\n`);
     this.printed = true;

@@ -14,6 +14,7 @@ import {
   MAX_HIDDEN_LAYERS,
   MAX_INPUTS,
   MAX_WIDTH,
+  parseHiddenWidths,
   type RandNetConfig,
   validateRandNet,
 } from '../engine/randnet';
@@ -130,15 +131,11 @@ function choice<T extends string>(
 
 function parseHidden(text: string | undefined): number[] {
   if (text === undefined) return [40, 40];
-  const t = text.trim();
-  if (t === 'none' || t === '') return [];
-  const parts = t.split(',').map((s) => Number(s.trim()));
-  if (parts.length > MAX_HIDDEN_LAYERS || parts.some((w) => !Number.isInteger(w) || w < 1 || w > MAX_WIDTH)) {
-    throw new UsageError(
-      `--hidden: expected up to ${MAX_HIDDEN_LAYERS} comma-separated integers in 1..${MAX_WIDTH} (or 'none'), got '${text}'`,
-    );
+  try {
+    return parseHiddenWidths(text);
+  } catch (e) {
+    throw new UsageError(`--hidden: ${(e as Error).message}`);
   }
-  return parts;
 }
 
 export type RandnetParsed = { kind: 'help' } | { kind: 'run'; args: RandnetArgs };

@@ -5,7 +5,7 @@
  *    m are fitted, since nβ·E_β[K] = λ − (m − 1)/log(nβ) + c/log²(nβ) + …;
  *  - a sweep over n (β = 1/log n each): λ̂, WBIC and the posterior mass near w* as functions of n.
  */
-import { initialStep, tunedStep } from './llc-run';
+import { batchMeansSe, initialStep, tunedStep } from './llc-run';
 import type { InitKind } from './posterior';
 import { wbicBeta } from './posterior';
 import type { EngineConfig, WalkerEngine } from './walker-engine';
@@ -18,6 +18,16 @@ export interface GroupRunOptions {
   readonly targetAcceptance?: number;
   /** Ball radius for the mass near w*. */
   readonly radius?: number;
+  /**
+   * Step-size adaptations during burn-in (default one per 25 steps, at most 40). Each is a GPU round
+   * trip, which in a browser costs about a frame: the app uses fewer.
+   */
+  readonly tuneRounds?: number;
+  /**
+   * Time batches of the sampling phase for the batch-means SE cross-check (`lambdaHatSeBatch`); each
+   * costs a per-group reduction, so it is off (NaN) unless asked for.
+   */
+  readonly batches?: number;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -27,7 +37,16 @@ export interface GroupResult {
   readonly eps: number;
   /** nβ·(E[L_n] − L_n(w*)) for this group. */
   readonly lambdaHat: number;
+  /**
+   * SE treating the group's walkers as independent chains (each walker's time average is one draw):
+   * needs no model of the autocorrelation within a chain.
+   */
   readonly lambdaHatSe: number;
+  /**
+   * Batch-means SE over time of the group's walker-averaged loss, a cross-check of `lambdaHatSe`
+   * (NaN unless `batches` was given).
+   */
+  readonly lambdaHatSeBatch: number;
   /** E_β[L_n] (time- and walker-averaged). */
   readonly meanLoss: number;
   /** Fraction of the group's walkers within `radius` of w* at the end, and its binomial SE. */
@@ -49,7 +68,8 @@ export async function runGroups(
   engine.reset(opts.init);
   engine.setAccumulate(false);
   const tune = opts.tuneStep && engine.settings.sampler === 'mala';
-  const chunks = tune ? Math.max(1, Math.min(40, Math.floor(opts.burnin / 25))) : 1;
+  const rounds = opts.tuneRounds ?? Math.min(40, Math.floor(opts.burnin / 25));
+  const chunks = tune ? Math.max(1, Math.min(rounds, opts.burnin)) : 1;
   let done = 0;
   for (let c = 0; c < chunks; c++) {
     const k = Math.floor((opts.burnin * (c + 1)) / chunks) - Math.floor((opts.burnin * c) / chunks);
@@ -58,37 +78,53 @@ export async function runGroups(
     done += k;
     if (tune && k > 0) {
       // Each group tunes its own ε: a colder group needs a smaller step for the same acceptance.
-      const eps: number[] = [];
-      for (let g = 0; g < engine.groups; g++)
-        eps.push(tunedStep(engine.groupStep(g), (await engine.readStats({}, {}, g)).acceptance, target));
-      engine.update({ groupEps: eps });
+      const stats = await engine.readGroupStats();
+      engine.update({
+        groupEps: stats.map((st, g) => tunedStep(engine.groupStep(g), st.acceptance, target)),
+      });
     }
     opts.onProgress?.(done, total);
   }
   const lossAtWstar = (await engine.evaluate(engine.settings.wstar)).loss[0];
   engine.clearCounters();
   engine.setAccumulate(true);
-  const chunk = Math.max(1, Math.ceil(opts.steps / 20));
-  for (let s = 0; s < opts.steps; s += chunk) {
-    engine.advance(Math.min(chunk, opts.steps - s));
-    done += Math.min(chunk, opts.steps - s);
+  const traced = opts.batches !== undefined;
+  // Without a trace the chunks only pace the progress reports.
+  const batches = Math.max(traced ? 2 : 1, Math.min(opts.batches ?? 20, opts.steps));
+  // Per group: the walker-averaged running total at the end of each batch, whose differences are
+  // the batch means of the loss (the time trace the batch-means SE is computed from).
+  const previous = Array.from({ length: engine.groups }, () => ({ total: 0, samples: 0 }));
+  const traces: number[][] = previous.map(() => []);
+  for (let b = 0; b < batches; b++) {
+    const k = Math.floor((opts.steps * (b + 1)) / batches) - Math.floor((opts.steps * b) / batches);
+    engine.advance(k);
+    done += k;
+    if (traced) {
+      const stats = await engine.readGroupStats({}, { chainMean: lossAtWstar, loss: lossAtWstar });
+      stats.forEach((s, g) => {
+        const runningTotal = (s.chainMean - lossAtWstar) * s.samples;
+        traces[g].push((runningTotal - previous[g].total) / (s.samples - previous[g].samples));
+        previous[g] = { total: runningTotal, samples: s.samples };
+      });
+    }
     opts.onProgress?.(done, total);
   }
   engine.setAccumulate(false);
   const nbetas = engine.settings.groupNbeta ?? [engine.settings.n * engine.settings.beta];
   const groups: GroupResult[] = [];
+  const final = await engine.readGroupStats(
+    { center: engine.settings.wstar, radius: opts.radius ?? 0 },
+    { chainMean: lossAtWstar, loss: lossAtWstar },
+  );
   for (let g = 0; g < engine.groups; g++) {
-    const s = await engine.readStats(
-      { center: engine.settings.wstar, radius: opts.radius ?? 0 },
-      { chainMean: lossAtWstar, loss: lossAtWstar },
-      g,
-    );
+    const s = final[g];
     const nbeta = nbetas[g];
     groups.push({
       nbeta,
       eps: engine.groupStep(g),
       lambdaHat: nbeta * (s.chainMean - lossAtWstar),
       lambdaHatSe: nbeta * Math.sqrt(s.chainMeanVar / Math.max(1, s.walkers - 1)),
+      lambdaHatSeBatch: nbeta * batchMeansSe(traces[g]),
       meanLoss: s.chainMean,
       massNear: s.massNear,
       massNearSe: Math.sqrt(Math.max(s.massNear * (1 - s.massNear), 1 / s.walkers) / s.walkers),

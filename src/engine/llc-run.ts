@@ -48,6 +48,18 @@ export const MIN_WALKERS_FOR_SE = 16;
 
 const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 
+/**
+ * Batch-means standard error of the overall mean of a series of equal-length time batches:
+ * sd(batch means)/√batches. Honest while batches are longer than the autocorrelation time; a drift
+ * (walkers still equilibrating) inflates it, which is what makes it a useful cross-check.
+ */
+export function batchMeansSe(batchMeans: readonly number[]): number {
+  if (batchMeans.length < 2) return Number.NaN;
+  const m = mean(batchMeans);
+  const v = batchMeans.reduce((acc, x) => acc + (x - m) ** 2, 0) / (batchMeans.length - 1);
+  return Math.sqrt(v / batchMeans.length);
+}
+
 /** Multiplicative Robbins–Monro step: ε grows when acceptance is above target, shrinks below. */
 export function tunedStep(eps: number, acceptance: number, target: number): number {
   const next = eps * Math.exp(2 * (acceptance - target));
@@ -112,9 +124,7 @@ export async function runLlc(engine: WalkerEngine, opts: LlcOptions): Promise<Ll
   const s = stats!;
   const nbeta = engine.settings.n * engine.settings.beta;
   const lambdaHat = nbeta * (s.chainMean - lossAtWstar);
-  const traceMean = mean(trace);
-  const batchVar = trace.reduce((acc, x) => acc + (x - traceMean) ** 2, 0) / (trace.length - 1);
-  const seBatch = nbeta * Math.sqrt(batchVar / trace.length);
+  const seBatch = nbeta * batchMeansSe(trace);
   const seWalkers = nbeta * Math.sqrt(s.chainMeanVar / Math.max(1, s.walkers - 1));
   return {
     lambdaHat,

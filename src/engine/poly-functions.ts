@@ -49,17 +49,39 @@ function layouts(device: GPUDevice): ComputeLayouts {
   );
 }
 
+/** The classification pipeline for an engine's landscape (compiled once per device and landscape). */
+export function polyFunctionPipeline(engine: WalkerEngine): Promise<GPUComputePipeline> {
+  if (engine.settings.landscape.id !== 'poly')
+    throw new RangeError('function-space classification needs the polynomial model');
+  const code = landscapeModule(engine.settings.landscape, polyFunctionsWgsl);
+  return computePipeline(
+    engine.device,
+    code,
+    'classify_polynomials',
+    layouts(engine.device).pipeline,
+    'poly/classify',
+  );
+}
+
 /** Classifies every walker of a polynomial-model engine; reads back 5 counts and the histogram. */
 export async function polyFunctionSpace(
   engine: WalkerEngine,
   window: CurveWindow = defaultCurveWindow,
 ): Promise<PolyFunctionSpace> {
-  if (engine.settings.landscape.id !== 'poly')
-    throw new RangeError('function-space classification needs the polynomial model');
+  return classifyPolynomials(engine, await polyFunctionPipeline(engine), window);
+}
+
+/**
+ * Submits the classification at once (before the first await, so a caller that checked the engine is
+ * alive needs no further check) and resolves with the readback.
+ */
+export async function classifyPolynomials(
+  engine: WalkerEngine,
+  pipeline: GPUComputePipeline,
+  window: CurveWindow = defaultCurveWindow,
+): Promise<PolyFunctionSpace> {
   const device = engine.device;
   const l = layouts(device);
-  const code = landscapeModule(engine.settings.landscape, polyFunctionsWgsl);
-  const pipeline = await computePipeline(device, code, 'classify_polynomials', l.pipeline, 'poly/classify');
   const params = new ArrayBuffer(32);
   new Uint32Array(params, 0, 4).set([engine.walkers, window.columns, window.rows, 0]);
   new Float32Array(params, 16, 4).set([window.xMin, window.xMax, window.yMin, window.yMax]);

@@ -33,6 +33,45 @@ export function gaussLegendre(order: number): { x: Float64Array; w: Float64Array
   return { x, w };
 }
 
+/**
+ * Gauss–Hermite nodes and weights for ∫ e^(−z²) g(z) dz (Newton on the orthonormal Hermite
+ * recurrence, Numerical Recipes' starting guesses). E[h(Y)] for Y ~ N(μ, σ²) is
+ * Σ_i (w_i/√π)·h(μ + √2·σ·z_i), exact for polynomials h of degree < 2·order.
+ */
+export function gaussHermite(order: number): { x: Float64Array; w: Float64Array } {
+  if (!Number.isInteger(order) || order < 1 || order > 100)
+    throw new RangeError(`Gauss–Hermite order must be an integer in [1, 100], got ${order}`);
+  const x = new Float64Array(order);
+  const w = new Float64Array(order);
+  const pim4 = Math.PI ** -0.25;
+  let z = 0;
+  for (let i = 0; i < Math.ceil(order / 2); i++) {
+    if (i === 0) z = Math.sqrt(2 * order + 1) - 1.85575 * (2 * order + 1) ** (-1 / 6);
+    else if (i === 1) z -= (1.14 * order ** 0.426) / z;
+    else if (i === 2) z = 1.86 * z - 0.86 * x[0];
+    else if (i === 3) z = 1.91 * z - 0.91 * x[1];
+    else z = 2 * z - x[i - 2];
+    let pp = 0;
+    for (let iter = 0; iter < 100; iter++) {
+      let p1 = pim4;
+      let p2 = 0;
+      for (let j = 1; j <= order; j++) {
+        const p3 = p2;
+        p2 = p1;
+        p1 = z * Math.sqrt(2 / j) * p2 - Math.sqrt((j - 1) / j) * p3;
+      }
+      pp = Math.sqrt(2 * order) * p2;
+      const dz = p1 / pp;
+      z -= dz;
+      if (Math.abs(dz) < 1e-14) break;
+    }
+    x[i] = z;
+    x[order - 1 - i] = -z;
+    w[i] = w[order - 1 - i] = 2 / (pp * pp);
+  }
+  return { x, w };
+}
+
 /** Nodes and weights on [−R, R], in octaves graded geometrically toward 0 (and symmetric). */
 export function gradedAxis(R: number, octaves = 36, order = 12): { x: number[]; w: number[] } {
   const gl = gaussLegendre(order);

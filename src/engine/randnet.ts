@@ -88,6 +88,23 @@ export function validateRandNet(c: RandNetConfig): void {
   seedKey(c.seed);
 }
 
+/**
+ * Hidden widths from text such as "40,40" ('none' or empty: a perceptron). Shared by the CLI's --hidden
+ * and the app's text box, so both accept and reject the same text. Throws RangeError saying what it
+ * expected.
+ */
+export function parseHiddenWidths(text: string): number[] {
+  const t = text.trim();
+  if (t === 'none' || t === '') return [];
+  const parts = t.split(',').map((s) => (s.trim() === '' ? Number.NaN : Number(s.trim())));
+  if (parts.length > MAX_HIDDEN_LAYERS || parts.some((w) => !Number.isInteger(w) || w < 1 || w > MAX_WIDTH)) {
+    throw new RangeError(
+      `expected up to ${MAX_HIDDEN_LAYERS} comma-separated integers in 1..${MAX_WIDTH} (or 'none'), got '${text}'`,
+    );
+  }
+  return parts;
+}
+
 /** One weight layer of the flattened network. */
 export interface LayerShape {
   readonly fanIn: number;

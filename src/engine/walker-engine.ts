@@ -412,6 +412,20 @@ export class WalkerEngine {
     return next;
   }
 
+  /**
+   * Statistics of every walker group, one reduction per group but a single readback: in a browser
+   * each GPU round trip waits about a frame, so 8 groups wait one frame instead of 8.
+   */
+  readGroupStats(
+    query: StatsQuery = {},
+    shifts: { loss?: number; chainMean?: number } = {},
+  ): Promise<WalkerStats[]> {
+    const ranges = Array.from({ length: this.groups }, (_, g) => this.groupRange(g));
+    const next = this.statsQueue.then(() => this.reduceRanges(ranges, query, shifts));
+    this.statsQueue = next.catch(() => undefined);
+    return next;
+  }
+
   private async reduceOnce(
     query: StatsQuery,
     shifts: { loss?: number; chainMean?: number },
@@ -422,49 +436,79 @@ export class WalkerEngine {
       throw new RangeError(`group must be an integer in [0, ${this.groups}), got ${group}`);
     }
     const range = group === undefined ? { first: 0, count: this.walkers } : this.groupRange(group);
+    return (await this.reduceRanges([range], query, shifts))[0];
+  }
+
+  /** One reduction per walker range, each copied to its own slot of one readback. */
+  private async reduceRanges(
+    ranges: readonly { first: number; count: number }[],
+    query: StatsQuery,
+    shifts: { loss?: number; chainMean?: number },
+  ): Promise<WalkerStats[]> {
+    this.assertAlive();
     const center = query.center ?? this.config.wstar;
     const radius = query.radius ?? 0;
-    this.reduceParams.set({
-      walkers: range.count,
-      first: range.first,
-      groups: this.reduceGroups,
-      inv_samples: this.samples > 0 ? 1 / this.samples : 0,
-      shift: shifts.chainMean ?? 0,
-      radius2: radius * radius,
-      loss_shift: shifts.loss ?? 0,
-      center: floatsOf(center, 32),
-    });
-    this.device.queue.writeBuffer(this.reduceUniform, 0, this.reduceParams.arrayBuffer);
-    const encoder = this.device.createCommandEncoder({ label: 'reduce' });
-    const pass = encoder.beginComputePass({ label: 'reduce' });
-    pass.setPipeline(this.pipelines.reduce);
-    pass.setBindGroup(0, this.reduceBindGroup);
-    pass.dispatchWorkgroups(this.reduceGroups);
-    pass.end();
-    encoder.copyBufferToBuffer(this.partials, 0, this.partialsReadback, 0, this.partials.size);
-    this.device.queue.submit([encoder.finish()]);
-    await this.partialsReadback.mapAsync(GPUMapMode.READ);
-    const rows = new Float32Array(this.partialsReadback.getMappedRange().slice(0));
-    this.partialsReadback.unmap();
-    const sum = new Float64Array(ROW);
-    for (let g = 0; g < this.reduceGroups; g++) for (let k = 0; k < ROW; k++) sum[k] += rows[g * ROW + k];
-    const n = range.count;
-    const lossShift = shifts.loss ?? 0;
-    const chainShift = shifts.chainMean ?? 0;
-    const meanLossShifted = sum[0] / n;
-    const chainShifted = sum[2] / n;
-    const proposals = n * this.stepsSinceAcceptClear;
-    return {
-      walkers: n,
-      meanLoss: meanLossShifted + lossShift,
-      varLoss: Math.max(0, sum[1] / n - meanLossShifted ** 2),
-      chainMean: this.samples > 0 ? chainShifted + chainShift : 0,
-      chainMeanVar: this.samples > 0 ? Math.max(0, sum[3] / n - chainShifted ** 2) : 0,
-      samples: this.samples,
-      massNear: sum[4] / n,
-      acceptance: proposals > 0 ? sum[5] / proposals : Number.NaN,
-      diverged: Math.round(sum[6]),
-    };
+    const slot = this.partials.size;
+    // One range: the engine's own readback buffer; several: a staging buffer for this call.
+    const readback =
+      ranges.length === 1
+        ? this.partialsReadback
+        : this.device.createBuffer({
+            label: 'partials-readback/groups',
+            size: slot * ranges.length,
+            usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+          });
+    try {
+      ranges.forEach((range, i) => {
+        this.reduceParams.set({
+          walkers: range.count,
+          first: range.first,
+          groups: this.reduceGroups,
+          inv_samples: this.samples > 0 ? 1 / this.samples : 0,
+          shift: shifts.chainMean ?? 0,
+          radius2: radius * radius,
+          loss_shift: shifts.loss ?? 0,
+          center: floatsOf(center, 32),
+        });
+        // Queue order: each submit sees its own uniform write, and the copy precedes the next reduce.
+        this.device.queue.writeBuffer(this.reduceUniform, 0, this.reduceParams.arrayBuffer);
+        const encoder = this.device.createCommandEncoder({ label: 'reduce' });
+        const pass = encoder.beginComputePass({ label: 'reduce' });
+        pass.setPipeline(this.pipelines.reduce);
+        pass.setBindGroup(0, this.reduceBindGroup);
+        pass.dispatchWorkgroups(this.reduceGroups);
+        pass.end();
+        encoder.copyBufferToBuffer(this.partials, 0, readback, i * slot, slot);
+        this.device.queue.submit([encoder.finish()]);
+      });
+      await readback.mapAsync(GPUMapMode.READ);
+      const all = new Float32Array(readback.getMappedRange().slice(0));
+      readback.unmap();
+      return ranges.map((range, i) => {
+        const rows = all.subarray((i * slot) / 4, ((i + 1) * slot) / 4);
+        const sum = new Float64Array(ROW);
+        for (let g = 0; g < this.reduceGroups; g++) for (let k = 0; k < ROW; k++) sum[k] += rows[g * ROW + k];
+        const n = range.count;
+        const lossShift = shifts.loss ?? 0;
+        const chainShift = shifts.chainMean ?? 0;
+        const meanLossShifted = sum[0] / n;
+        const chainShifted = sum[2] / n;
+        const proposals = n * this.stepsSinceAcceptClear;
+        return {
+          walkers: n,
+          meanLoss: meanLossShifted + lossShift,
+          varLoss: Math.max(0, sum[1] / n - meanLossShifted ** 2),
+          chainMean: this.samples > 0 ? chainShifted + chainShift : 0,
+          chainMeanVar: this.samples > 0 ? Math.max(0, sum[3] / n - chainShifted ** 2) : 0,
+          samples: this.samples,
+          massNear: sum[4] / n,
+          acceptance: proposals > 0 ? sum[5] / proposals : Number.NaN,
+          diverged: Math.round(sum[6]),
+        };
+      });
+    } finally {
+      if (readback !== this.partialsReadback) readback.destroy();
+    }
   }
 
   private async readBuffer(source: GPUBuffer, bytes: number): Promise<ArrayBuffer> {

@@ -20,6 +20,13 @@ export interface MlpOptions {
   readonly points: number;
   /** Seed of the teacher's weights and the inputs. */
   readonly dataSeed: number;
+  /**
+   * Draw the inputs from Philox keyed by `seed` at counters (i, dataset, 0, 11) instead of the
+   * teacher's seed, and add N(0, noise²) to each target (counters (i, dataset, 0, 12)): independent
+   * noisy datasets from one teacher, nested in the number of points (generalisation.ts). Absent: the
+   * noiseless data of the teacher's own seed.
+   */
+  readonly sample?: { readonly seed: number; readonly dataset: number; readonly noise: number };
 }
 
 export const MLP_DATA_OFFSET = 8;
@@ -65,6 +72,15 @@ export function mlpForward(
   return f;
 }
 
+/** The teacher's weights: N(0, 1) from Philox stream 10 of its own seed. */
+export function mlpTeacher(o: MlpOptions): number[] {
+  return drawNormals(seedKey(o.dataSeed), 0, 0, 10, o.teacherWidth * (o.inputs + 2));
+}
+
+/** The teacher's function at x (its softplus is plain softplus, sharpness 1). */
+export const mlpTruth = (o: MlpOptions, teacher: readonly number[], x: readonly number[]): number =>
+  mlpForward(teacher, x, o.teacherWidth, o.activation, 1);
+
 export function mlpLandscape(options: Partial<MlpOptions> = {}): Landscape {
   const o = { ...mlpDefaults, ...options };
   const { inputs, width, teacherWidth, activation, points } = o;
@@ -83,17 +99,21 @@ export function mlpLandscape(options: Partial<MlpOptions> = {}): Landscape {
   if (!Number.isInteger(points) || points < 1 || points > maxPoints) {
     throw new RangeError(`mlp: data points must be an integer in [1, ${maxPoints}], got ${points}`);
   }
-  const key = seedKey(o.dataSeed);
-  // Teacher weights: N(0, 1) from Philox stream 10; inputs uniform on [−2, 2]^inputs from stream 11.
-  const teacher = drawNormals(key, 0, 0, 10, teacherWidth * (inputs + 2));
-  const teacherSharp = 1; // the teacher's softplus is plain softplus
+  const teacher = mlpTeacher(o);
+  const sample = o.sample;
+  if (sample && !(Number.isFinite(sample.noise) && sample.noise >= 0 && Number.isInteger(sample.dataset)))
+    throw new RangeError('mlp: sample noise must be ≥ 0 and the dataset index an integer');
+  const key = seedKey(sample ? sample.seed : o.dataSeed);
+  const stream = sample ? sample.dataset >>> 0 : 0;
+  // Inputs uniform on [−2, 2]^inputs from stream 11.
   const xs: number[][] = [];
   const ys: number[] = [];
   for (let i = 0; i < points; i++) {
-    const r = philox4x32_10([i, 0, 0, 11], key);
+    const r = philox4x32_10([i, stream, 0, 11], key);
     const x = Array.from({ length: inputs }, (_, j) => Math.fround(4 * uniformOpen01(r[j]) - 2));
+    const z = sample && sample.noise > 0 ? sample.noise * drawNormals(key, i, stream, 12, 1)[0] : 0;
     xs.push(x);
-    ys.push(Math.fround(mlpForward(teacher, x, teacherWidth, activation, teacherSharp)));
+    ys.push(Math.fround(mlpTruth(o, teacher, x) + z));
   }
   // w*: the teacher embedded in the student (extra units with all-zero weights), a true zero of L.
   const wstar = new Array<number>(dim).fill(0);

@@ -1,0 +1,304 @@
+/**
+ * `occam-lens generalisation`: Bayes generalisation error against n with the λ/n reference line
+ * (src/engine/generalisation.ts). Parsing and execution live here; args.ts and main.ts only dispatch.
+ */
+import { parseArgs } from 'node:util';
+import {
+  type GeneralisationConfig,
+  type GenModelSpec,
+  type GenResult,
+  mlpMaxPoints,
+  runGeneralisation,
+  validateGeneralisation,
+} from '../engine/generalisation';
+import { mlpDefaults } from '../engine/models/mlp';
+import type { InitKind, SamplerKind } from '../engine/posterior';
+import { acquireNodeDevice } from '../gpu/node-device';
+import { num, parsePrior, UsageError } from './args';
+import { FlagError, parseMlpSpec } from './landscape-flags';
+import type { CliIo } from './main';
+import { Progress } from './progress';
+
+const options = {
+  model: { type: 'string' },
+  m: { type: 'string' },
+  n: { type: 'string' },
+  datasets: { type: 'string' },
+  walkers: { type: 'string' },
+  burnin: { type: 'string' },
+  steps: { type: 'string' },
+  snapshots: { type: 'string' },
+  sigma: { type: 'string' },
+  sharpness: { type: 'string' },
+  prior: { type: 'string' },
+  sampler: { type: 'string' },
+  step: { type: 'string' },
+  init: { type: 'string' },
+  seed: { type: 'string' },
+  'test-points': { type: 'string' },
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const POLY_NS = [20, 50, 100, 200, 500, 1000];
+const MLP_NS = [16, 32, 64, 128, 256];
+
+export const GENERALISATION_HELP = `occam-lens generalisation: Bayes generalisation error against n, beside λ/n.
+
+Usage:
+  occam-lens generalisation [--model poly:1,2,3,4,5 | --model poly --m 1,1,1,1,1 | --model mlp:…]
+                            [--n 20,50,100,200,500,1000] [--datasets 8] [--walkers 256] [--json]
+
+For each n and each of K datasets (x uniform, y = f₀(x) + σ·ε, f₀ the model's function at w*: the
+constant 1 for poly, the teacher for mlp), walkers sample the Bayes posterior (β = 1) and
+  B_g = E_x KL( N(f₀(x), σ²) ‖ p*(y|x) ),  p* = the posterior predictive (mean over walkers of N(f_w(x), σ²)),
+on held-out inputs (Gauss–Legendre in x, Gauss–Hermite in y). Watanabe: E[B_g] = λ/n + o(1/n).
+The reference λ: exact for poly (#{k: m_k ≥ 1}/2, e.g. 5/2 for m = 1,2,3,4,5), measured for mlp (the
+LLC on noiseless teacher data at the largest n, β = 1/log n). Dataset k of size n is the first n
+points of one Philox stream, so the datasets are nested in n. The polynomial model runs up to 50
+(n, dataset) pairs in one population; each mlp pair has its own.
+
+Options:
+  --model SPEC       poly:m0,m1,m2,m3,m4 (default poly:1,2,3,4,5; bare 'poly' takes --m), or
+                     mlp:in=1,width=4,teacher=3,act=tanh,seed=7 (seed: the teacher's; points come from --n)
+  --m M0,…,M4        parameter counts of poly (with --model poly)
+  --n N1,N2,…        dataset sizes, integers ≥ 2 (default ${POLY_NS.join(',')}; mlp ${MLP_NS.join(',')}, at most
+                     ${mlpMaxPoints(1)} points with one input, ${mlpMaxPoints(2)} with two)
+  --datasets K       datasets per n, ≥ 2 (default 8): B_g is the mean over them, its SE sd/√K
+  --walkers W        walkers per (n, dataset) (default 256)
+  --burnin B         burn-in steps (default 2000; the singular models mix slowly)
+  --steps S          sampling steps (default 2000)
+  --snapshots K      readings of the predictive during sampling, pooled (default 20)
+  --sigma S          noise σ of the data and of the likelihood (default 1)
+  --sharpness S      softplus sharpness of mlp with act=softplus (default 1)
+  --prior KIND:S     box:R or gauss:σ (default box:2 for poly, box:3 for mlp)
+  --sampler S        mala or ula (default mala)
+  --step E           fixed step size; without it MALA tunes ε per (n, dataset) toward acceptance 0.8
+  --init I           wstar or prior (default wstar)
+  --seed K           integer seed of the data and the walkers (default 1)
+  --test-points T    held-out inputs per input dimension (default 16)
+  --json             one JSON line per n on stdout (progress stays on stderr)
+  --quiet            no progress line on stderr
+
+Output of --json (one line per n):
+  {model, n, datasets, walkers, bg, bg_se, n_bg, n_bg_se, lambda_ref, lambda_ref_se, lambda_ref_kind,
+   lambda_over_n, acceptance, diverged, seconds, device}
+Exit status: 0 success, 1 runtime failure (no GPU, device error), 2 bad flag or value.`;
+
+export interface GeneralisationArgs {
+  readonly config: GeneralisationConfig;
+  readonly modelText: string;
+  readonly json: boolean;
+  readonly quiet: boolean;
+}
+
+const positiveInt = (x: number) => Number.isSafeInteger(x) && x > 0;
+
+/** One of a few words; the error names the flag. */
+function oneOf<T extends string>(
+  name: string,
+  text: string | undefined,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  const value = text ?? fallback;
+  if (!(allowed as readonly string[]).includes(value))
+    throw new UsageError(`--${name}: expected ${allowed.join(' or ')}, got '${value}'`);
+  return value as T;
+}
+
+function parseModelFlags(
+  model: string | undefined,
+  m: string | undefined,
+): { spec: GenModelSpec; text: string } {
+  const text = model ?? 'poly';
+  const [kind, rest] = text.split(/:(.*)/s);
+  if (kind === 'poly') {
+    if (rest !== undefined && m !== undefined)
+      throw new UsageError('--m: give the counts either in --model poly:… or in --m');
+    const counts = rest ?? m ?? '1,2,3,4,5';
+    const values = counts.split(',').map((s) => Number(s.trim()));
+    if (values.length !== 5 || values.some((k) => !Number.isInteger(k) || k < 0 || k > 8))
+      throw new UsageError(
+        `--${rest !== undefined ? 'model' : 'm'}: expected five integers in [0, 8], got '${counts}'`,
+      );
+    const d = values.reduce((a, b) => a + b, 0);
+    if (d < 1 || d > 32)
+      throw new UsageError(
+        `--${rest !== undefined ? 'model' : 'm'}: the counts must add up to 1..32, got ${d}`,
+      );
+    return { spec: { kind: 'poly', m: values }, text: `poly:${values.join(',')}` };
+  }
+  if (kind === 'mlp') {
+    if (m !== undefined) throw new UsageError('--m is only for --model poly');
+    let o: ReturnType<typeof parseMlpSpec>;
+    try {
+      o = parseMlpSpec(rest ?? '');
+    } catch (err) {
+      if (err instanceof FlagError) throw new UsageError(err.message);
+      throw err;
+    }
+    if (o.points !== undefined)
+      throw new UsageError('--model: points= does not apply here: --n gives the dataset sizes');
+    return { spec: { kind: 'mlp', options: { ...mlpDefaults, ...o } }, text };
+  }
+  throw new UsageError(`--model: expected poly[:m0,…,m4] or mlp[:key=value,…], got '${text}'`);
+}
+
+export type GeneralisationParsed = { kind: 'help' } | { kind: 'run'; args: GeneralisationArgs };
+
+/** Parses the flags after `generalisation`. Throws UsageError naming the flag. */
+export function parseGeneralisation(argv: readonly string[]): GeneralisationParsed {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true; strict: true }>>;
+  try {
+    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  const v = parsed.values;
+  if (v.help) return { kind: 'help' };
+  if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument '${parsed.positionals[0]}'`);
+  const { spec, text } = parseModelFlags(v.model, v.m);
+  if (v.sharpness !== undefined && !(spec.kind === 'mlp' && spec.options.activation === 'softplus'))
+    throw new UsageError('--sharpness: only for --model mlp with act=softplus');
+  const ns =
+    v.n === undefined
+      ? spec.kind === 'poly'
+        ? POLY_NS
+        : MLP_NS.filter((n) => n <= mlpMaxPoints(spec.options.inputs))
+      : v.n
+          .split(',')
+          .map((t) => num('n', t, 0, (x) => Number.isInteger(x) && x >= 2, 'comma-separated integers ≥ 2'));
+  if (ns.length > 32) throw new UsageError(`--n: at most 32 values, got ${ns.length}`);
+  const steps = num('steps', v.steps, 2000, positiveInt, 'a positive integer');
+  const config: GeneralisationConfig = {
+    model: spec,
+    sigma: num('sigma', v.sigma, 1, (x) => x > 0 && x <= 100, 'a number in (0, 100]'),
+    sharpness: num('sharpness', v.sharpness, 1, (x) => x >= 0.1 && x <= 50, 'a number in [0.1, 50]'),
+    ns,
+    datasets: num(
+      'datasets',
+      v.datasets,
+      8,
+      (x) => Number.isInteger(x) && x >= 2 && x <= 1024,
+      'an integer in [2, 1024]',
+    ),
+    walkers: num('walkers', v.walkers, 256, positiveInt, 'a positive integer'),
+    burnin: num('burnin', v.burnin, 2000, (x) => Number.isSafeInteger(x) && x >= 0, 'an integer ≥ 0'),
+    steps,
+    snapshots: num(
+      'snapshots',
+      v.snapshots,
+      Math.min(20, steps),
+      (x) => positiveInt(x) && x <= steps,
+      `an integer in [1, --steps]`,
+    ),
+    sampler: oneOf<SamplerKind>('sampler', v.sampler, ['mala', 'ula'], 'mala'),
+    prior: v.prior === undefined ? undefined : parsePrior(v.prior, 1),
+    step: v.step === undefined ? undefined : num('step', v.step, 0, (x) => x > 0, 'a positive number'),
+    init: oneOf<InitKind>('init', v.init, ['wstar', 'prior'], 'wstar'),
+    seed: num('seed', v.seed, 1, (x) => Number.isSafeInteger(x) && x >= 0, 'an integer in [0, 2^53)'),
+    testPoints: num(
+      'test-points',
+      v['test-points'],
+      16,
+      (x) => Number.isInteger(x) && x >= 2 && x <= 64,
+      'an integer in [2, 64]',
+    ),
+  };
+  try {
+    validateGeneralisation(config);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    // Messages start with the field's name; the network's own checks (mlp: …) belong to --model.
+    const flag =
+      /^(n|datasets|walkers|burnin|steps|snapshots|sigma|seed)\b/.exec(err.message)?.[1] ?? 'model';
+    throw new UsageError(`--${flag}: ${err.message.replace(/^n:\s*/, '')}`);
+  }
+  return { kind: 'run', args: { config, modelText: text, json: v.json ?? false, quiet: v.quiet ?? false } };
+}
+
+const round = (x: number, digits = 6) => (Number.isFinite(x) ? Number(x.toPrecision(digits)) : x);
+
+/** One row per n, as printed with --json. */
+export function generalisationRows(args: GeneralisationArgs, r: GenResult, device: string) {
+  return r.points.map((p) => ({
+    model: args.modelText,
+    n: p.n,
+    datasets: p.perDataset.length,
+    walkers: args.config.walkers,
+    bg: round(p.bg),
+    bg_se: round(p.bgSe, 3),
+    n_bg: round(p.nBg),
+    n_bg_se: round(p.nBgSe, 3),
+    lambda_ref: round(r.reference.lambda),
+    lambda_ref_se: round(r.reference.se, 3),
+    lambda_ref_kind: r.reference.kind,
+    lambda_over_n: round(r.reference.lambda / p.n),
+    acceptance: round(p.acceptance, 4),
+    diverged: p.diverged,
+    seconds: round(r.seconds, 4),
+    device,
+  }));
+}
+
+async function execute(args: GeneralisationArgs, io: CliIo): Promise<number> {
+  let device = io.device;
+  let description = 'provided device';
+  if (!device) {
+    const gpu = await acquireNodeDevice();
+    device = gpu.device;
+    description = gpu.adapterDescription;
+  }
+  const progress = new Progress('occam-lens generalisation', io.stderr as NodeJS.WriteStream, !args.quiet);
+  let result: GenResult;
+  try {
+    result = await runGeneralisation(device, {
+      ...args.config,
+      onProgress: (done, total) => progress.update(done, total, 'walker-steps'),
+    });
+  } catch (err) {
+    // The device's walker limit: the run's flags, not a failure of the tool.
+    if (err instanceof RangeError && err.message.startsWith('walkers'))
+      throw new UsageError(`--walkers: ${err.message} (--walkers is per (n, dataset))`);
+    throw err;
+  }
+  progress.done();
+  const rows = generalisationRows(args, result, description);
+  if (args.json) {
+    for (const row of rows) io.stdout(`${JSON.stringify(row)}\n`);
+  } else {
+    const ref = result.reference;
+    const header = 'n         B_g ± SE                  n·B_g ± SE          λ/n         accept';
+    const lines = rows.map((r) =>
+      [
+        String(r.n).padEnd(9),
+        `${r.bg} ± ${r.bg_se}`.padEnd(25),
+        `${r.n_bg} ± ${r.n_bg_se}`.padEnd(19),
+        String(r.lambda_over_n).padEnd(11),
+        String(r.acceptance),
+      ].join(' '),
+    );
+    io.stdout(
+      `${args.modelText}: ${args.config.datasets} datasets × ${args.config.walkers} walkers per n, σ = ${args.config.sigma}, ${round(result.seconds, 3)} s on ${description}\n` +
+        `reference λ = ${round(ref.lambda)}${ref.kind === 'measured' ? ` ± ${round(ref.se, 3)}` : ''} (${ref.note})\n${header}\n${lines.join('\n')}\n`,
+    );
+  }
+  const diverged = rows.reduce((s, r) => s + r.diverged, 0);
+  if (diverged > 0)
+    io.stderr.write(
+      `warning: ${diverged} walker divergences (non-finite loss or position), each re-drawn from the prior; lower --step.\n`,
+    );
+  return 0;
+}
+
+/** `occam-lens generalisation …` (argv after the command word). Throws UsageError for bad flags. */
+export async function generalisationMain(argv: readonly string[], io: CliIo): Promise<number> {
+  const parsed = parseGeneralisation(argv);
+  if (parsed.kind === 'help') {
+    io.stdout(`${GENERALISATION_HELP}\n`);
+    return 0;
+  }
+  return execute(parsed.args, io);
+}
