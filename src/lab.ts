@@ -5,6 +5,11 @@
  * owns the device and replaces the whole Lab when the device is lost.
  */
 import { ConcentrationSweep } from './analysis/concentration-sweep';
+import { freeEnergyAnalysis } from './analysis/free-energy';
+import type { FunctionSpaceStats } from './analysis/function-space-stream';
+import { GeneralisationAnalysis } from './analysis/generalisation-view';
+import { GroupAnalysis } from './analysis/group-analysis';
+import { ladderAnalysis } from './analysis/ladder-analysis';
 import { defaultWstar, type Landscape } from './engine/landscapes';
 import { wbicBeta } from './engine/posterior';
 import { evaluateLandscape, maxWalkers, WalkerEngine, type WalkerStats } from './engine/walker-engine';
@@ -12,6 +17,7 @@ import { resolveSceneLandscape } from './ui/landscape-choice';
 import type { SceneState } from './ui/schema';
 import { AnalysisPanel } from './view/charts/analysis-panel';
 import { DensityPanel } from './view/density-panel';
+import { FunctionSpaceView } from './view/function-space-view';
 import {
   exactCellMass,
   type GridPosterior,
@@ -19,6 +25,7 @@ import {
   surfaceHeights,
   type Window2D,
 } from './view/grid-compute';
+import { PolyFunctionsPanel } from './view/poly-functions-panel';
 import { SceneView, SURFACE_RES } from './view/scene-view';
 import { SliceProjection } from './view/slice-projection';
 import { normaliseHeights } from './view/surface-mesh';
@@ -137,6 +144,11 @@ export interface LabStats {
   surfaceChecksum: number;
   /** The last rebuild failure (e.g. a WGSL compilation message), or null once a rebuild succeeds. */
   buildError: string | null;
+  /** Function-space mode (random networks): progress and table totals; null in walker mode. */
+  functionSpace: FunctionSpaceStats | null;
+  /** Polynomial model: share of walkers nearest to 1, x, …, x⁴ (last reading), and readings so far. */
+  polyShares: readonly number[] | null;
+  polyReadings: number;
 }
 
 export interface LabCallbacks {
@@ -165,6 +177,10 @@ export class Lab {
   private committing = false;
   private statsPending = false;
   private histPending = false;
+  /** The running commit and the last stats and histogram readbacks: offline capture awaits them. */
+  private commitRun: Promise<void> = Promise.resolve();
+  private statsRead: Promise<void> = Promise.resolve();
+  private histRead: Promise<void> = Promise.resolve();
   private stepsSinceClear = 0;
   private lossAtWstar = 0;
   /** d > 2: copies the two slice coordinates of each walker into the drawn attribute. */
@@ -176,7 +192,15 @@ export class Lab {
   /** What the running engine was built for (the previous scene keeps running after a failed rebuild). */
   private applied: Derived | null = null;
   readonly analysis: AnalysisPanel;
+  /** The polynomial model's function space (nearest monomial, curve density), below the density panel. */
+  readonly polyFunctions: PolyFunctionsPanel;
   private readonly sweep: ConcentrationSweep;
+  /** Function-space mode: random networks streamed through the GPU hash table, over the stage. */
+  readonly functionSpace: FunctionSpaceView;
+  /** Background walker-group runs: the temperature ladder and free energy vs n. */
+  private readonly groupAnalyses: GroupAnalysis[];
+  /** Background run: Bayes generalisation error vs n against λ/n (polynomial model, tiny network). */
+  readonly generalisation: GeneralisationAnalysis;
   private rafId = 0;
   private disposed = false;
   private resetRequested = false;
@@ -211,6 +235,9 @@ export class Lab {
     surfaces: 0,
     surfaceChecksum: 0,
     buildError: null,
+    functionSpace: null,
+    polyShares: null,
+    polyReadings: 0,
   };
   private rate = { t0: performance.now(), frames: 0, steps: 0 };
   private readonly onResize = () => this.view.resize();
@@ -231,6 +258,20 @@ export class Lab {
     const host = density.root.parentElement;
     this.analysis = new AnalysisPanel(host?.parentElement ?? host ?? document.body);
     this.sweep = new ConcentrationSweep(device, this.analysis, this.software);
+    this.polyFunctions = new PolyFunctionsPanel(
+      host ?? document.body,
+      (e) => e === this.engine && !this.disposed,
+    );
+    this.functionSpace = new FunctionSpaceView(
+      view.canvas.parentElement ?? document.body,
+      device,
+      this.software,
+      (t, k) => cb.notice(t, k),
+    );
+    this.groupAnalyses = [ladderAnalysis, freeEnergyAnalysis].map(
+      (make) => new GroupAnalysis(device, make(this.analysis.root), this.software),
+    );
+    this.generalisation = new GeneralisationAnalysis(device, this.analysis.root, this.software);
     window.addEventListener('resize', this.onResize);
   }
 
@@ -276,7 +317,8 @@ export class Lab {
   }
 
   reset(): void {
-    this.resetRequested = true;
+    if (this.state.fspace) this.functionSpace.requestReset();
+    else this.resetRequested = true;
   }
 
   singleStep(): void {
@@ -308,9 +350,14 @@ export class Lab {
     };
   }
 
-  /** Brings GPU objects in line with the state; only what changed is rebuilt. */
-  async commit(): Promise<void> {
-    if (this.committing || this.disposed) return;
+  /** Brings GPU objects in line with the state; only what changed is rebuilt. Joins a running commit. */
+  commit(): Promise<void> {
+    if (this.disposed) return Promise.resolve();
+    if (!this.committing) this.commitRun = this.runCommit();
+    return this.commitRun;
+  }
+
+  private async runCommit(): Promise<void> {
     this.committing = true;
     let attempted = '';
     try {
@@ -486,28 +533,38 @@ export class Lab {
         this.resetRequested = false;
         this.analysis.resetLlc();
       }
-      if (!this.captureDraw && (s.running || this.stepRequested)) {
+      // Function-space mode covers the stage: the walkers pause and leave the GPU to the networks.
+      if (!this.captureDraw && !s.fspace && (s.running || this.stepRequested)) {
         engine.advance(s.steps);
         this.stepsSinceClear += s.steps;
         this.rate.steps += s.steps * engine.walkers;
         this.stepRequested = false;
       }
       this.projection?.run();
-      if (!this.captureDraw) {
+      if (!this.captureDraw && !s.fspace) {
         this.readStats(engine, dd);
         if (s.density || s.exact) this.readHistogram(dd);
       }
     }
     // A capture draw neither steps the sweep nor waits for the chart throttle (clips are deterministic).
     this.sweep.frame(s, dd, !this.captureDraw);
-    this.analysis.visible = s.charts || s.sweep;
+    this.functionSpace.frame(s, !this.captureDraw, this.captureDraw);
+    this.stats.functionSpace = s.fspace ? this.functionSpace.stats : null;
+    for (const g of this.groupAnalyses) g.frame(s, dd);
+    this.generalisation.frame(s, dd);
+    this.analysis.visible = s.charts || s.sweep || s.ladder || s.freeEnergy || s.generalisation;
     this.analysis.drawLlc(s, dd, this.captureDraw);
     this.view.setVisible({ surface: s.surface, points: s.points });
     if (this.view.surface) this.view.surface.contours = s.contours;
     if (this.view.walkers) this.view.walkers.pointSize = s.pointSize;
     this.view.setCameraMode(s.camera);
-    this.density.visible = s.density;
-    this.view.render();
+    this.density.visible = s.density && !s.fspace;
+    this.polyFunctions.frame(engine, dd.landscape.id === 'poly' && !s.fspace, s, !this.captureDraw);
+    this.stats.polyShares = this.polyFunctions.reading?.shares ?? null;
+    this.stats.polyReadings = this.polyFunctions.readings;
+    // Function-space mode covers the stage with an opaque panel: the 3-D view is drawn only now and
+    // then (kept current for tests and captures), leaving a software GPU's time to the networks.
+    if (!s.fspace || this.captureDraw || this.stats.frames % 60 === 0) this.view.render();
     this.afterRender?.();
     this.stats.frames++;
     this.rate.frames++;
@@ -527,7 +584,7 @@ export class Lab {
   private readStats(engine: WalkerEngine, d: Derived): Promise<void> | undefined {
     if (this.statsPending) return;
     this.statsPending = true;
-    return engine
+    this.statsRead = engine
       .readStats({ center: d.singularPoint, radius: d.massRadius })
       .then((st: WalkerStats) => {
         if (engine !== this.engine) return;
@@ -558,6 +615,7 @@ export class Lab {
       .finally(() => {
         this.statsPending = false;
       });
+    return this.statsRead;
   }
 
   private readHistogram(d: Derived): Promise<void> | undefined {
@@ -565,7 +623,7 @@ export class Lab {
     if (!hist || this.histPending || hist.busy) return;
     this.histPending = true;
     const s = this.state;
-    return hist
+    this.histRead = hist
       .read(d.window)
       .then((h) => {
         if (hist !== this.hist || this.disposed) return;
@@ -600,6 +658,7 @@ export class Lab {
             tv,
             tvNoise: this.stats.tvNoise,
             insideFraction: this.stats.insideFraction,
+            axes: d.slice?.axes,
           });
         }
       })
@@ -607,6 +666,7 @@ export class Lab {
       .finally(() => {
         this.histPending = false;
       });
+    return this.histRead;
   }
 
   /** Times compute and drawing separately (each waits for the queue), for benchmarks. */
@@ -640,6 +700,7 @@ export class Lab {
   /** Holds (true) or resumes the animation loop: offline capture drives frames itself. */
   hold(on: boolean): void {
     this.paused = on;
+    if (on) this.polyFunctions.startCapture();
   }
 
   /**
@@ -649,14 +710,13 @@ export class Lab {
    * composes in the same task. `fps` is the clip's rate, shown in the HUD instead of the wall clock.
    */
   async captureStep(steps: number, fps: number): Promise<void> {
-    for (let i = 0; i < 600 && !this.settled && !this.disposed; i++) {
-      if (this.committing) await new Promise((r) => setTimeout(r, 10));
-      else await this.commit();
-    }
+    // Awaits promises, never polls with timers: a hidden tab throttles timers (Chromium: one wake-up a
+    // second, after five minutes one a minute), and offline capture must not slow down or stall there.
+    for (let i = 0; i < 600 && !this.settled && !this.disposed; i++) await this.commit();
     const engine = this.engine;
     if (!engine || this.disposed) throw new Error('the scene could not be built');
-    while (this.statsPending || this.histPending || this.hist?.busy)
-      await new Promise((r) => setTimeout(r, 5));
+    // A readback the live loop started before the hold: let it land before this frame's own.
+    await Promise.all([this.statsRead, this.histRead]);
     const s = this.state;
     const d = derive(s);
     if (this.resetRequested) {
@@ -665,12 +725,20 @@ export class Lab {
       this.resetRequested = false;
       this.analysis.resetLlc();
     }
-    if (steps > 0) {
+    if (s.fspace) {
+      await this.functionSpace.captureStep(s, steps > 0, fps);
+      this.stats.functionSpace = this.functionSpace.stats;
+    }
+    if (steps > 0 && !s.fspace) {
       engine.advance(steps);
       this.projection?.run();
       this.stepsSinceClear += steps;
     }
-    await Promise.all([this.readStats(engine, d), s.density || s.exact ? this.readHistogram(d) : undefined]);
+    await Promise.all([
+      this.readStats(engine, d),
+      s.density || s.exact ? this.readHistogram(d) : undefined,
+      this.polyFunctions.captureFrame(engine, s, fps),
+    ]);
     this.stats.fps = fps;
     this.stats.walkerStepsPerSec = steps * engine.walkers * fps;
     this.stats.step = engine.step;
@@ -693,6 +761,7 @@ export class Lab {
   /** Restarts the walkers from the seed and forgets the running statistics (deterministic clips). */
   restartForCapture(): void {
     this.resetRequested = true;
+    this.functionSpace.requestReset();
     Object.assign(this.stats, {
       acceptance: Number.NaN,
       meanLoss: Number.NaN,
@@ -734,6 +803,10 @@ export class Lab {
     this.projection?.destroy();
     this.projection = null;
     this.sweep.destroy();
+    this.polyFunctions.destroy();
+    this.functionSpace.destroy();
+    for (const g of this.groupAnalyses) g.destroy();
+    this.generalisation.destroy();
     this.view.dispose();
     this.density.root.remove();
     this.analysis.root.remove();

@@ -132,7 +132,10 @@ export class CaptureController {
   private readonly ui: ProgressUi;
 
   constructor(private readonly host: CaptureHost) {
-    this.ui = new ProgressUi(() => this.cancel());
+    // In the side column's flow (after every panel), not over it: see ProgressUi.
+    this.ui = new ProgressUi(host.root.querySelector<HTMLElement>('#side') ?? document.body, () =>
+      this.cancel(),
+    );
     window.addEventListener('keydown', (e) => this.onKey(e));
   }
 
@@ -469,11 +472,7 @@ export class CaptureController {
           'The GPU device was lost during the recording: stopped, and kept the frames recorded so far.',
           'error',
         );
-      if (outcome === 'cap')
-        say(
-          `The in-memory recording reached its cap of ${(memoryCap / 2 ** 20).toFixed(0)} MiB: stopped and kept the frames so far. ` +
-            'Choose a file (File System Access) to record longer clips.',
-        );
+      if (outcome === 'cap' && sink instanceof MemorySink) say(sink.fullMessage);
       const frames = recorder.frames;
       const blob = await recorder.finish();
       if (frames === 0) outcome = 'empty';
@@ -665,13 +664,18 @@ async function pickFileSink(base: string, container: Container): Promise<ClipSin
   return FileSystemSink.create(handle);
 }
 
-/** The progress bar: frames done, ETA and a cancel button. Never captured (class capture-ui). */
+/**
+ * The progress bar: frames done, ETA and a cancel button. Never captured (class capture-ui). In the
+ * side column it is the last item and sticks to the column's bottom edge while the column scrolls: it
+ * has a slot of its own at the end, so scrolling down uncovers everything it passes over (a fixed
+ * overlay hid the bottom of the column for good).
+ */
 class ProgressUi {
   private readonly root: HTMLElement;
   private readonly bar: HTMLElement;
   private readonly text: HTMLElement;
 
-  constructor(onCancel: () => void) {
+  constructor(parent: HTMLElement, onCancel: () => void) {
     this.root = document.createElement('div');
     this.root.className = 'capture-ui capture-progress';
     this.root.id = 'capture-progress';
@@ -688,15 +692,18 @@ class ProgressUi {
     cancel.textContent = 'Cancel';
     cancel.id = 'capture-cancel';
     cancel.addEventListener('click', onCancel);
-    this.root.append(this.text, track, cancel);
+    this.root.append(this.text, cancel, track);
+    const inFlow = parent !== document.body;
     Object.assign(this.root.style, {
-      position: 'fixed',
-      right: '12px',
-      bottom: '12px',
+      ...(inFlow
+        ? { position: 'sticky', bottom: '0', order: '99', flex: '0 0 auto' }
+        : { position: 'fixed', right: '12px', bottom: '12px', width: '320px' }),
       zIndex: '20',
       display: 'flex',
+      flexWrap: 'wrap',
       alignItems: 'center',
-      gap: '10px',
+      justifyContent: 'space-between',
+      gap: '6px 10px',
       padding: '8px 10px',
       background: '#1a1f2b',
       border: '1px solid #262c3a',
@@ -706,14 +713,20 @@ class ProgressUi {
     });
     // Inline display would override the hidden attribute: hidden until a recording starts.
     this.root.style.display = 'none';
-    Object.assign(track.style, { width: '160px', height: '6px', background: '#262c3a', borderRadius: '3px' });
+    // The bar takes a row of its own under the text and the button.
+    Object.assign(track.style, {
+      flex: '1 0 100%',
+      height: '6px',
+      background: '#262c3a',
+      borderRadius: '3px',
+    });
     Object.assign(this.bar.style, {
       width: '0%',
       height: '100%',
       background: '#ff7a45',
       borderRadius: '3px',
     });
-    document.body.append(this.root);
+    parent.append(this.root);
   }
 
   show(): void {

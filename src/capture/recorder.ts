@@ -28,22 +28,56 @@ export interface ClipSink {
   abort(): Promise<void>;
   /** Bytes held in memory by this sink (0 for streaming sinks). */
   readonly heldBytes: number;
+  /** Bytes the muxer gathers before each write (default MUX_CHUNK_BYTES). */
+  readonly chunkBytes?: number;
 }
+
+/** The muxer's write size for streaming sinks: few, large writes to the file. */
+export const MUX_CHUNK_BYTES = 4 * 1024 * 1024;
 
 /** Default cap for in-memory recordings when File System Access is unavailable. */
 export const MEMORY_CAP_BYTES = 1024 * 1024 * 1024;
 
-/** Holds the file in memory, in the chunks the muxer wrote, up to a cap. */
+/** 1.5 KiB, 64 MiB, 1 GiB: a byte count for messages. */
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB'];
+  let u = 0;
+  let v = bytes;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${u === 0 ? v : Number(v.toPrecision(3))} ${units[u]}`;
+}
+
+/**
+ * Holds the file in memory, in the chunks the muxer wrote, up to a cap. The cap is soft on purpose:
+ * every write is kept (dropping one would corrupt the file), the recorder checks `full` between frames
+ * and stops, and finalising adds only the index. Chunks are at most 1/16 of the cap (≥ 1 KiB, mediabunny's
+ * minimum), so the cap is noticed within a sixteenth of it.
+ */
 export class MemorySink implements ClipSink {
   readonly kind = 'memory';
   private readonly parts: { data: Uint8Array; position: number }[] = [];
   private bytes = 0;
-  constructor(readonly capBytes = MEMORY_CAP_BYTES) {}
+  readonly chunkBytes: number;
+  constructor(readonly capBytes = MEMORY_CAP_BYTES) {
+    if (!(capBytes > 0)) throw new RangeError(`the memory cap must be positive, got ${capBytes}`);
+    this.chunkBytes = Math.max(1024, Math.min(MUX_CHUNK_BYTES, Math.floor(capBytes / 16)));
+  }
   get heldBytes(): number {
     return this.bytes;
   }
+  /** The cap is reached: record no further frame. */
   get full(): boolean {
     return this.bytes >= this.capBytes;
+  }
+  /** What the user is told when a recording stops at the cap. */
+  get fullMessage(): string {
+    return (
+      `The in-memory recording reached its cap of ${formatBytes(this.capBytes)}: stopped and kept the frames so far. ` +
+      'Choose a file (File System Access) to record longer clips.'
+    );
   }
   write(data: Uint8Array, position: number): void {
     this.parts.push({ data: data.slice(), position });
@@ -196,7 +230,7 @@ export class ClipRecorder {
     });
     const output = new Output({
       format: choice.container === 'mp4' ? new Mp4OutputFormat({ fastStart: false }) : new WebMOutputFormat(),
-      target: new StreamTarget(writable, { chunked: true, chunkSize: 4 * 1024 * 1024 }),
+      target: new StreamTarget(writable, { chunked: true, chunkSize: sink.chunkBytes ?? MUX_CHUNK_BYTES }),
     });
     const source = new EncodedVideoPacketSource(choice.codec);
     output.addVideoTrack(source, { frameRate: fps });

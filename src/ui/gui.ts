@@ -6,7 +6,7 @@
 import GUI, { type Controller } from 'lil-gui';
 import { findLandscape, landscapes } from '../engine/landscapes';
 import { landscapeTitle, resolveSceneLandscape } from './landscape-choice';
-import { addTextField, LandscapePanel } from './landscape-panel';
+import { addTextField, LandscapePanel, type TextField } from './landscape-panel';
 import { presets } from './presets';
 import { type Key, type SceneState, schema } from './schema';
 
@@ -37,16 +37,35 @@ const SLIDERS: Partial<Record<Key, [number, number, number]>> = {
   bins: [16, 256, 16],
   point: [0, 3, 1],
   beta: [0.01, 2, 0.001],
+  rnInputs: [1, 7, 1],
+  rnSw: [0, 4, 0.01],
+  rnSb: [0, 4, 0.01],
 };
 /** Log₁₀ sliders: [min exponent, max exponent]. */
-const LOG_SLIDERS: Partial<Record<Key, [number, number]>> = { n: [0.5, 8], eps: [-9, 0] };
+const LOG_SLIDERS: Partial<Record<Key, [number, number]>> = { n: [0.5, 8], eps: [-9, 0], rnTarget: [3, 10] };
+
+/** The function-space folder's settings (shown while the mode is on). */
+const FUNCTION_SPACE_KEYS: Key[] = [
+  'rnInputs',
+  'rnHidden',
+  'rnAct',
+  'rnInit',
+  'rnSw',
+  'rnSb',
+  'rnDomain',
+  'rnSeed',
+  'rnCapacity',
+  'rnTarget',
+  'rnBatch',
+];
 
 const FOLDERS: [string, Key[]][] = [
   ['Landscape', ['landscape', 'a', 'b']],
   ['Posterior', ['n', 'betaAuto', 'beta', 'prior', 'R', 'gamma', 'wx', 'wy']],
   ['Sampler', ['sampler', 'epsAuto', 'eps', 'walkers', 'steps']],
   ['Run', ['running', 'seed', 'init']],
-  ['Analysis', ['charts', 'sweep', 'sweepR']],
+  ['Analysis', ['charts', 'sweep', 'sweepR', 'ladder', 'freeEnergy', 'generalisation']],
+  ['Function space', ['fspace', ...FUNCTION_SPACE_KEYS]],
   [
     'View',
     [
@@ -75,6 +94,9 @@ export class ControlPanel {
   private readonly proxy: Record<string, unknown> = {};
   private readonly presetModel = { preset: '' };
   private landscapePanel: LandscapePanel | null = null;
+  /** Text fields declared in FOLDERS: re-synced with the state (they keep rejected text on screen). */
+  private readonly textFields: TextField[] = [];
+  private fsActions: Controller[] = [];
 
   constructor(
     container: HTMLElement,
@@ -103,6 +125,16 @@ export class ControlPanel {
         folder.add(actions, 'step').name('single step');
         folder.add(actions, 'reset').name('reset walkers');
       }
+      if (title === 'Function space') {
+        const actions = {
+          run: () => host.set('running', !host.state.running),
+          reset: () => host.reset(),
+        };
+        this.fsActions = [
+          folder.add(actions, 'run').name('run / pause'),
+          folder.add(actions, 'reset').name('reset: start again at network 0'),
+        ];
+      }
       if (title === 'Landscape' || title === 'Sampler' || title === 'View') folder.close();
       if (title === 'Landscape') folder.open();
     }
@@ -125,7 +157,9 @@ export class ControlPanel {
     const log = LOG_SLIDERS[key];
     let c: Controller;
     if (f.kind === 'text') {
-      c = addTextField(folder, key, host).controller;
+      const field = addTextField(folder, key, host);
+      this.textFields.push(field);
+      c = field.controller;
     } else if (log) {
       const prop = `log10_${key}`;
       Object.defineProperty(this.proxy, prop, {
@@ -181,6 +215,9 @@ export class ControlPanel {
       ?.name(`walkers (0 = auto; now ${this.host.walkersInUse().toLocaleString()})`);
     this.controllers.get('point')?.show(landscape.singularPoints.length > 1);
     this.landscapePanel?.refresh(s);
+    for (const t of this.textFields) t.sync();
+    for (const k of FUNCTION_SPACE_KEYS) this.controllers.get(k)?.show(s.fspace);
+    for (const c of this.fsActions) c.show(s.fspace);
   }
 
   destroy(): void {

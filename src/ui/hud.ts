@@ -18,6 +18,9 @@ export class Hud {
   readonly root: HTMLElement;
   private readonly rows = new Map<string, HTMLElement>();
   private readonly title: HTMLElement;
+  private readonly walkerRows: HTMLElement;
+  /** Function-space mode's rows (random networks), shown instead of the walkers'. */
+  private readonly fsRows: HTMLElement;
   private last = 0;
 
   constructor(parent: HTMLElement) {
@@ -26,7 +29,10 @@ export class Hud {
     this.title = document.createElement('div');
     this.title.className = 'hud-title';
     const table = document.createElement('dl');
-    for (const [id, label] of [
+    this.walkerRows = table;
+    this.fsRows = document.createElement('dl');
+    this.fsRows.hidden = true;
+    for (const [id, label, dl] of [
       ['fps', 'frames/s'],
       ['sps', 'walker-steps/s'],
       ['walkers', 'walkers'],
@@ -35,16 +41,21 @@ export class Hud {
       ['lambda', 'LLC estimate'],
       ['mass', 'mass near point'],
       ['nbeta', 'nβ'],
-    ] as const) {
+      ['fs-rate', 'networks/s', this.fsRows],
+      ['fs-samples', 'networks sampled', this.fsRows],
+      ['fs-distinct', 'distinct functions', this.fsRows],
+      ['fs-other', 'other (unplaced)', this.fsRows],
+      ['fs-load', 'table load', this.fsRows],
+    ] as [string, string, HTMLElement?][]) {
       const dt = document.createElement('dt');
       dt.textContent = label;
       const dd = document.createElement('dd');
       dd.id = `hud-${id}`;
       dd.textContent = '—';
-      table.append(dt, dd);
+      (dl ?? table).append(dt, dd);
       this.rows.set(id, dd);
     }
-    this.root.append(this.title, table);
+    this.root.append(this.title, table, this.fsRows);
     parent.append(this.root);
   }
 
@@ -54,11 +65,23 @@ export class Hud {
     if (!force && now - this.last < 250) return;
     this.last = now;
     const exact = d.landscape.exact(d.params);
-    this.title.textContent = `${d.landscape.title} · ${state.sampler.toUpperCase()}`;
     const set = (id: string, text: string) => {
       const el = this.rows.get(id);
       if (el && el.textContent !== text) el.textContent = text;
     };
+    const fs = state.fspace ? s.functionSpace : null;
+    this.walkerRows.hidden = fs !== null;
+    this.fsRows.hidden = fs === null;
+    if (fs) {
+      this.title.textContent = `Random networks ${fs.label}`;
+      set('fs-rate', si(fs.rate));
+      set('fs-samples', `${fs.samples.toLocaleString()} (table: ${fs.total.toLocaleString()})`);
+      set('fs-distinct', fs.distinct.toLocaleString());
+      set('fs-other', fs.other.toLocaleString());
+      set('fs-load', `${num(100 * fs.load, 1)}% of ${fs.capacity.toLocaleString()}`);
+      return;
+    }
+    this.title.textContent = `${d.landscape.title} · ${state.sampler.toUpperCase()}`;
     set('fps', num(s.fps, 1));
     set('sps', si(s.walkerStepsPerSec));
     set('walkers', s.walkers.toLocaleString());

@@ -19,6 +19,23 @@ const crossingScene: Partial<SceneState> = {
   init: 'prior',
 };
 
+/**
+ * The post's comparison in function space: the two orderings share every other setting. Walkers start
+ * from the prior, not at the constant fit w*, so the shares are not the start's.
+ */
+const polyFunctionScene: Partial<SceneState> = {
+  ...crossingScene,
+  landscape: 'poly',
+  polyData: '1:1',
+  n: 100,
+  R: 2,
+  steps: 8,
+  // The automatic ε (0.023 at n = 100) leaves MALA accepting ~8% of moves in this 15-D model
+  // started from the prior; ε = 0.002 accepts ~80% (occam-lens llc --model poly:1,2,3,4,5 --init prior).
+  epsAuto: false,
+  eps: 0.002,
+};
+
 export const presets: readonly Preset[] = [
   {
     id: 'analytic-crossing',
@@ -106,6 +123,23 @@ export const presets: readonly Preset[] = [
     },
   },
   {
+    id: 'poly-functions-12345',
+    title: 'Which function? m = (1, 2, 3, 4, 5) on the point (1, 1)',
+    watch:
+      'Every f with f(1) = 1 fits the data; the function-space panel sorts the walkers by the monomial 1, x, x², x³ or x⁴ their ' +
+      'coefficient vector is nearest to, and draws all their curves. The constant, the coefficient with the fewest parameters, ' +
+      'takes the largest share (with m reversed, x⁴ does): move n to watch the shares shift.',
+    state: { ...polyFunctionScene, polyM: '1,2,3,4,5', axisX: 1, axisY: 11 },
+  },
+  {
+    id: 'poly-functions-54321',
+    title: 'Which function? m = (5, 4, 3, 2, 1) on the point (1, 1)',
+    watch:
+      'The same model with the parameter counts reversed: now x⁴ is a single parameter and the constant a product of five. ' +
+      'The preference follows the parameterisation, not simplicity: compare the shares with m = (1, 2, 3, 4, 5).',
+    state: { ...polyFunctionScene, polyM: '5,4,3,2,1', axisX: 1, axisY: 15 },
+  },
+  {
     id: 'mlp-3-4',
     title: 'Truth of width 3, model of width 4',
     watch:
@@ -149,6 +183,24 @@ export const presets: readonly Preset[] = [
       'Walker groups at eleven values of n run side by side for w₁²w₂² and min(w₁², w₂²). At the analytic crossing the mass near the ' +
       'origin keeps growing with n, at the non-analytic one it does not (dashed: exact quadrature).',
     state: { ...crossingScene, landscape: 'crossing', a: 1, b: 1, sweep: true },
+  },
+  {
+    id: 'random-networks',
+    title: 'Random networks: a bias toward simple functions',
+    watch:
+      'Random (7, 40, 40, 1) ReLU networks, each read off as the Boolean function it computes on all 128 inputs and counted in a ' +
+      'GPU hash table. A handful of simple functions take most of the probability, and P falls exponentially with K_LZ.',
+    state: {
+      fspace: true,
+      rnInputs: 7,
+      rnHidden: '40,40',
+      rnAct: 'relu',
+      rnInit: 'gauss',
+      rnSw: 1,
+      rnSb: 1,
+      rnDomain: '01',
+      rnSeed: 1,
+    },
   },
 ];
 

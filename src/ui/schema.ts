@@ -5,6 +5,7 @@
  * file) goes through `parseState`, which names every field it rejects.
  */
 import { landscapes } from '../engine/landscapes';
+import { ACTIVATIONS, INIT_KINDS, INPUT_DOMAINS, MAX_INPUTS, parseHiddenWidths } from '../engine/randnet';
 import {
   APP_LANDSCAPES,
   checkConstants,
@@ -92,6 +93,15 @@ const text = (
   help?: string,
 ): TextField => ({ kind: 'text', label, default: def, maxLength, check, help });
 
+const checkHidden = (t: string): string | null => {
+  try {
+    parseHiddenWidths(t);
+    return null;
+  } catch (e) {
+    return `hidden widths: ${(e as Error).message}`;
+  }
+};
+
 /** Built-in landscapes, then the ones the app builds from text (formula) or a model spec (poly, mlp). */
 const landscapeIds: [string, ...string[]] = [
   landscapes[0].id,
@@ -150,6 +160,38 @@ export const schema = {
   charts: bool('LLC charts', true, 'λ̂ over steps with its SE band, loss trace, acceptance'),
   sweep: bool('concentration vs n', false, 'walker groups over a log grid of n, against quadrature'),
   sweepR: num('ball radius r (0 = auto)', 0, 0, 10),
+  ladder: bool('temperature ladder (λ, m)', false, 'groups at 8 temperatures: fits λ and m'),
+  freeEnergy: bool('free energy vs n', false, 'WBIC at β = 1/log n over n vs theory'),
+  generalisation: bool(
+    'generalisation vs n',
+    false,
+    'Bayes generalisation error over n (β = 1) vs λ/n: polynomial model, tiny network',
+  ),
+  // Function space (src/view/function-space-view.ts): random networks and the functions they compute.
+  fspace: bool(
+    'function space: random networks',
+    false,
+    'sample random networks, count their Boolean functions (walkers pause)',
+  ),
+  rnInputs: int('inputs n (2ⁿ input points)', 7, 1, MAX_INPUTS),
+  rnHidden: text(
+    'hidden widths',
+    '40,40',
+    checkHidden,
+    40,
+    "comma-separated, e.g. 40,40; 'none' for a perceptron",
+  ),
+  rnAct: oneOf('activation', ACTIVATIONS, 'relu'),
+  rnInit: oneOf('init (weights, biases)', INIT_KINDS, 'gauss'),
+  rnSw: num('σw', 1, 0, 100, { help: 'weights N(0, σw²/fan_in), or uniform with that variance' }),
+  rnSb: num('σb', 1, 0, 100, { help: 'biases N(0, σb²), or uniform with that variance; 0: bias-free' }),
+  rnDomain: oneOf('inputs in', INPUT_DOMAINS, '01'),
+  rnSeed: int('network seed', 1, 0, 2 ** 32 - 1),
+  rnCapacity: int('table capacity (slots)', 131072, 256, 1 << 22, {
+    help: 'distinct functions the GPU table holds; the rest count as other',
+  }),
+  rnTarget: num('target networks', 1e6, 1e3, 1e10, { log: true }),
+  rnBatch: int('networks / batch (0 = auto)', 0, 0, 1 << 18, { log: true }),
 } as const satisfies Record<string, Field>;
 
 export type Schema = typeof schema;

@@ -3,6 +3,8 @@
  * log-scaled on one shared colour scale, and the two marginals (walkers as filled steps, exact as a
  * line). Plain 2-D canvases: a few thousand cells, redrawn when a histogram arrives.
  */
+
+import { fitCanvas } from './canvas-fit';
 import type { ColormapName } from './colormap';
 import { colormapTable } from './colormap';
 import type { Window2D } from './grid-compute';
@@ -25,6 +27,15 @@ export interface DensityFrame {
   readonly tvNoise: number | null;
   /** Fraction of walkers inside the window. */
   readonly insideFraction: number | null;
+  /** 0-based parameter indices along the two axes (a d > 2 slice's own axes); default (0, 1). */
+  readonly axes?: readonly [number, number];
+}
+
+const SUBSCRIPTS = '₀₁₂₃₄₅₆₇₈₉';
+
+/** The name of parameter i (0-based) as shown on axes: w₁, w₂, …, w₁₅. */
+export function paramLabel(i: number): string {
+  return `w${[...String(i + 1)].map((c) => SUBSCRIPTS[Number(c)]).join('')}`;
 }
 
 export class DensityPanel {
@@ -65,11 +76,13 @@ export class DensityPanel {
     if (f.showExact) paintMap(this.exactCanvas, f.bins, f.exact, scaleMax, f.colormap);
     const mw = marginals(f.walkers, f.bins);
     const me = f.showExact ? marginals(f.exact, f.bins) : null;
-    paintMarginal(this.marginalX, 'w₁', f.window.lo[0], f.window.hi[0], mw?.x ?? null, me?.x ?? null);
-    paintMarginal(this.marginalY, 'w₂', f.window.lo[1], f.window.hi[1], mw?.y ?? null, me?.y ?? null);
+    // A slice of a d > 2 landscape shows two chosen parameters, not necessarily w₁ and w₂.
+    const [lx, ly] = (f.axes ?? [0, 1]).map(paramLabel);
+    paintMarginal(this.marginalX, lx, f.window.lo[0], f.window.hi[0], mw?.x ?? null, me?.x ?? null);
+    paintMarginal(this.marginalY, ly, f.window.lo[1], f.window.hi[1], mw?.y ?? null, me?.y ?? null);
     const parts: string[] = [];
     parts.push(
-      `window w₁ ∈ [${fmt(f.window.lo[0])}, ${fmt(f.window.hi[0])}], w₂ ∈ [${fmt(f.window.lo[1])}, ${fmt(f.window.hi[1])}]`,
+      `window ${lx} ∈ [${fmt(f.window.lo[0])}, ${fmt(f.window.hi[0])}], ${ly} ∈ [${fmt(f.window.lo[1])}, ${fmt(f.window.hi[1])}]`,
     );
     if (f.insideFraction !== null) parts.push(`${(100 * f.insideFraction).toFixed(1)}% of walkers inside`);
     if (f.tv !== null && f.showExact)
@@ -122,20 +135,29 @@ function paintMap(
     canvas.width = bins;
     canvas.height = bins;
   }
-  const ctx = canvas.getContext('2d');
-  if (!ctx) return;
-  const img = ctx.createImageData(bins, bins);
+  canvas.getContext('2d')?.putImageData(densityImage(bins, bins, p, max, cmap), 0, 0);
+}
+
+/**
+ * A columns × rows density image (row 0 at the bottom), log-scaled over `decades` below `max`, in a
+ * colour map; empty and negligible cells are the page background.
+ */
+export function densityImage(
+  columns: number,
+  rows: number,
+  p: ArrayLike<number> | null,
+  max: number,
+  cmap: ColormapName,
+  decades = DECADES,
+): ImageData {
+  const img = new ImageData(columns, rows);
   const table = colormapTable(cmap);
   const logMax = Math.log10(max > 0 ? max : 1);
-  for (let j = 0; j < bins; j++) {
-    for (let i = 0; i < bins; i++) {
-      const v = p ? p[j * bins + i] : 0;
-      const o = 4 * ((bins - 1 - j) * bins + i);
-      if (!(v > 0)) {
-        img.data.set([13, 15, 20, 255], o);
-        continue;
-      }
-      const t = Math.min(1, (Math.log10(v) - logMax + DECADES) / DECADES);
+  for (let j = 0; j < rows; j++) {
+    for (let i = 0; i < columns; i++) {
+      const v = p ? p[j * columns + i] : 0;
+      const o = 4 * ((rows - 1 - j) * columns + i);
+      const t = v > 0 ? Math.min(1, (Math.log10(v) - logMax + decades) / decades) : -1;
       if (t < 0) {
         img.data.set([13, 15, 20, 255], o);
         continue;
@@ -144,7 +166,7 @@ function paintMap(
       img.data.set([table[k], table[k + 1], table[k + 2], 255], o);
     }
   }
-  ctx.putImageData(img, 0, 0);
+  return img;
 }
 
 /** Row and column sums of a bins × bins mass array (row = w2 bin). */
@@ -169,16 +191,9 @@ function paintMarginal(
   walkers: Float64Array | null,
   exact: Float64Array | null,
 ): void {
-  const dpr = Math.min(2, window.devicePixelRatio || 1);
-  const cssW = canvas.clientWidth || 300;
-  const cssH = canvas.clientHeight || 96;
-  if (canvas.width !== Math.round(cssW * dpr) || canvas.height !== Math.round(cssH * dpr)) {
-    canvas.width = Math.round(cssW * dpr);
-    canvas.height = Math.round(cssH * dpr);
-  }
-  const ctx = canvas.getContext('2d');
-  if (!ctx) return;
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  const fit = fitCanvas(canvas, 96);
+  if (!fit) return;
+  const { ctx, w: cssW, h: cssH } = fit;
   ctx.clearRect(0, 0, cssW, cssH);
   const pad = { l: 8, r: 8, t: 16, b: 16 };
   const w = cssW - pad.l - pad.r;
@@ -221,6 +236,7 @@ function paintMarginal(
   ctx.font = '11px system-ui, sans-serif';
   ctx.textBaseline = 'top';
   ctx.fillText(`${label} marginal`, pad.l, 2);
+  canvas.setAttribute('aria-label', `${label} marginal`);
   ctx.textBaseline = 'bottom';
   ctx.fillText(fmt(lo), pad.l, cssH - 1);
   const hiText = fmt(hi);

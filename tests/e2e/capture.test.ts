@@ -231,6 +231,22 @@ describe.skipIf(!haveChromium || !haveFfprobe)('capture in headless Chromium', (
       polling: 50,
       timeout: 120_000,
     });
+    // The progress bar shows, in the side column, and hides none of it: scrolled to the end, no panel
+    // lies under the bar (a fixed overlay covered the column's last ~50 px for good).
+    const layout = await page.evaluate(() => {
+      const side = document.getElementById('side')!;
+      const top = side.scrollTop;
+      side.scrollTop = side.scrollHeight;
+      const bar = document.getElementById('capture-progress')!.getBoundingClientRect();
+      const under = [...side.children]
+        .filter((e) => e.id !== 'capture-progress')
+        .map((e) => e.getBoundingClientRect())
+        .filter((r) => r.height > 0 && r.bottom > bar.top + 0.5 && r.top < bar.bottom - 0.5).length;
+      const box = side.getBoundingClientRect();
+      side.scrollTop = top;
+      return { shown: bar.height > 0, inSide: bar.left >= box.left && bar.right <= box.right, under };
+    });
+    expect(layout).toEqual({ shown: true, inSide: true, under: 0 });
     await page.evaluate(() => window.__occam!.capture.cancel());
     const r = await running;
     expect(r.outcome).toBe('cancelled');
@@ -250,6 +266,162 @@ describe.skipIf(!haveChromium || !haveFfprobe)('capture in headless Chromium', (
     expect(none.outcome).toBe('empty');
     expect(none.base64).toBeNull();
     // The app runs on afterwards.
+    await waitForFrames(page, 2);
+    expect(errors, errors.join('\n')).toEqual([]);
+  });
+
+  test('File System Access: the clip streams through the chosen file writable and decodes', async () => {
+    // A stand-in for Chromium's save dialog whose writable records the positioned writes it is given.
+    const r = await page.evaluate(async () => {
+      const writes: { position: number; data: Uint8Array }[] = [];
+      const calls: string[] = [];
+      const w = window as unknown as { showSaveFilePicker?: unknown };
+      const native = w.showSaveFilePicker;
+      w.showSaveFilePicker = async (o: { suggestedName: string }) => {
+        calls.push(`picker ${o.suggestedName}`);
+        return {
+          kind: 'file',
+          name: o.suggestedName,
+          createWritable: async () => ({
+            write: async (op: { type: string; position: number; data: Uint8Array }) => {
+              if (op.type !== 'write' || !Number.isInteger(op.position)) throw new Error('unexpected write');
+              writes.push({ position: op.position, data: new Uint8Array(op.data) });
+            },
+            close: async () => {
+              calls.push('close');
+            },
+            abort: async () => {
+              calls.push('abort');
+            },
+          }),
+        };
+      };
+      try {
+        const rec = await window.__occam!.capture.record({
+          container: 'mp4',
+          fps: 30,
+          width: 320,
+          height: 200,
+          duration: 0.5,
+          pickFile: true,
+        });
+        let size = 0;
+        for (const x of writes) size = Math.max(size, x.position + x.data.length);
+        const file = new Uint8Array(size);
+        for (const x of writes) file.set(x.data, x.position);
+        let text = '';
+        for (let i = 0; i < file.length; i += 0x8000)
+          text += String.fromCharCode(...file.subarray(i, i + 0x8000));
+        // Declining the dialog cancels the recording with a message; the app keeps running.
+        w.showSaveFilePicker = async () => {
+          throw new DOMException('The user aborted a request.', 'AbortError');
+        };
+        const declined = await window
+          .__occam!.capture.record({ width: 320, height: 200, duration: 0.2, pickFile: true })
+          .then(
+            () => 'recorded',
+            (e: Error) => e.message,
+          );
+        return {
+          outcome: rec.outcome,
+          frames: rec.frames,
+          inMemory: rec.base64 !== null,
+          writes: writes.length,
+          calls,
+          file: btoa(text),
+          declined,
+          busy: window.__occam!.capture.progress.active,
+        };
+      } finally {
+        w.showSaveFilePicker = native;
+      }
+    });
+    expect(r).toMatchObject({ outcome: 'complete', frames: 15, inMemory: false, busy: false });
+    expect(r.calls[0]).toMatch(/^picker occam-lens_analytic-crossing_[\d_-]+\.mp4$/);
+    expect(r.calls.slice(1)).toEqual(['close']);
+    expect(r.writes).toBeGreaterThan(0);
+    expect(r.declined).toBe('no file chosen');
+    const file = resolve(out, 'file-system-access.mp4');
+    writeFileSync(file, Buffer.from(r.file, 'base64'));
+    expect(probe(file)).toMatchObject({ codec_name: 'h264', width: 320, height: 200, nb_read_frames: '15' });
+  });
+
+  test('an in-memory recording stops at its cap with a message and keeps a playable file', async () => {
+    // ~8 KB per frame at 2 Mb/s and 30 fps: a 48 KiB cap stops a 60-frame clip after a handful.
+    const r = await record({
+      container: 'mp4',
+      fps: 30,
+      width: 320,
+      height: 200,
+      duration: 2,
+      memoryCapBytes: 48 * 1024,
+    });
+    expect(r.outcome).toBe('cap');
+    expect(r.frames).toBeGreaterThan(0);
+    expect(r.frames).toBeLessThan(60);
+    expect(r.messages.join(' ')).toContain('reached its cap of 48 KiB: stopped and kept the frames so far');
+    const file = resolve(out, 'memory-cap.mp4');
+    writeFileSync(file, Buffer.from(r.base64!, 'base64'));
+    expect(probe(file)).toMatchObject({ codec_name: 'h264', nb_read_frames: String(r.frames) });
+  });
+
+  test('a hidden tab does not disturb offline mode: the same frames, all of them', async () => {
+    const shot = {
+      ...SHOT,
+      title: 'hidden tab',
+      duration: 0.5,
+      keyframes: [
+        { t: 0, n: 100, camera: { azimuth: 20 } },
+        { t: 0.5, n: 10000, camera: { azimuth: 60 } },
+      ],
+    };
+    const shown = await record({ shot, container: 'webm', hashFrames: true });
+    // The same shot again, and two frames in the tab is hidden — made stricter than Chromium's hidden
+    // tab: animation frames stop and timers never fire (Chromium throttles them to one a second, after
+    // five hidden minutes to one a minute) until it is shown again.
+    const running = record({ shot, container: 'webm', hashFrames: true });
+    await page.waitForFunction(() => (window.__occam?.capture.progress.frames ?? 0) >= 2, undefined, {
+      polling: 20,
+      timeout: 120_000,
+    });
+    const hiddenAt = await page.evaluate(() => {
+      const original = { raf: window.requestAnimationFrame, timeout: window.setTimeout };
+      const real = { raf: original.raf.bind(window), timeout: original.timeout.bind(window) };
+      const frames: FrameRequestCallback[] = [];
+      const timers: (() => void)[] = [];
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+      window.requestAnimationFrame = (cb) => frames.push(cb);
+      window.setTimeout = ((cb: () => void, _ms?: number, ...args: unknown[]) =>
+        timers.push(() => (cb as (...a: unknown[]) => void)(...args))) as typeof setTimeout;
+      document.dispatchEvent(new Event('visibilitychange'));
+      (window as unknown as { __show: () => number }).__show = () => {
+        Reflect.deleteProperty(document, 'visibilityState');
+        Reflect.deleteProperty(document, 'hidden');
+        window.requestAnimationFrame = original.raf;
+        window.setTimeout = original.timeout;
+        document.dispatchEvent(new Event('visibilitychange'));
+        for (const cb of frames) real.raf(cb);
+        for (const t of timers) real.timeout(t, 0);
+        return frames.length;
+      };
+      return window.__occam!.capture.progress.frames;
+    });
+    let hidden: Awaited<ReturnType<typeof record>>;
+    try {
+      expect(hiddenAt).toBeLessThan(15);
+      hidden = await running;
+    } finally {
+      const stalled = await page.evaluate(() => (window as unknown as { __show: () => number }).__show());
+      // The app's animation loop was stalled (so the emulation bit) and runs again once shown.
+      expect(stalled).toBeGreaterThan(0);
+    }
+    expect(hidden.outcome).toBe('complete');
+    expect(hidden.frames).toBe(15);
+    expect(hidden.frameHashes).toEqual(shown.frameHashes);
+    const file = resolve(out, 'hidden-tab.webm');
+    writeFileSync(file, Buffer.from(hidden.base64!, 'base64'));
+    expect(Number(probe(file).nb_read_frames)).toBe(15);
     await waitForFrames(page, 2);
     expect(errors, errors.join('\n')).toEqual([]);
   });

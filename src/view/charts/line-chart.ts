@@ -5,6 +5,7 @@
  * uPlot would do the drawing well, but bands with per-point error bars, reference lines and log
  * ticks are each a plugin or a hook there, and these four series kinds are ~200 lines on a plain canvas.
  */
+import { prepareCanvas } from './canvas-2d';
 
 export type Series =
   | {
@@ -46,6 +47,8 @@ export interface ChartOptions {
   readonly title: string;
   readonly xLabel: string;
   readonly logX?: boolean;
+  /** log₁₀ y axis (values ≤ 0 are not drawn; an error bar reaching below 0 runs off the bottom). */
+  readonly logY?: boolean;
   /** Fixed y range; otherwise from the data (and the reference lines). */
   readonly yRange?: readonly [number, number];
   /** The y range always includes these values (e.g. 0). */
@@ -75,6 +78,18 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
   return out;
 }
 
+/** Tick values for a log₁₀ axis spanning [10^lo, 10^hi]: decades, with 2 and 5 when they are few. */
+export function logTicks(lo: number, hi: number): number[] {
+  const out: number[] = [];
+  for (let k = Math.floor(lo); k <= Math.ceil(hi); k++) {
+    for (const m of hi - lo < 2.5 ? [1, 2, 5] : [1]) {
+      const t = k + Math.log10(m);
+      if (t >= lo - 1e-9 && t <= hi + 1e-9) out.push(m * 10 ** k);
+    }
+  }
+  return out;
+}
+
 export class LineChart {
   readonly canvas: HTMLCanvasElement;
   /** The last drawn series (tests read them through the DOM-free path). */
@@ -94,22 +109,13 @@ export class LineChart {
 
   draw(series: readonly Series[]): void {
     this.last = series;
-    const c = this.canvas;
-    const dpr = Math.min(2, window.devicePixelRatio || 1);
-    const w = Math.max(50, c.clientWidth || 300);
-    const h = Math.max(40, c.clientHeight || this.opts.height || 120);
-    if (c.width !== Math.round(w * dpr) || c.height !== Math.round(h * dpr)) {
-      c.width = Math.round(w * dpr);
-      c.height = Math.round(h * dpr);
-    }
-    const ctx = c.getContext('2d');
-    if (!ctx) return;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, w, h);
-    ctx.fillStyle = '#0d0f14';
-    ctx.fillRect(0, 0, w, h);
+    const prepared = prepareCanvas(this.canvas, { width: 300, height: this.opts.height || 120 });
+    if (!prepared) return;
+    const { ctx, w, h } = prepared;
     const logX = !!this.opts.logX;
     const tx = (v: number) => (logX ? Math.log10(v) : v);
+    const logY = !!this.opts.logY;
+    const ty = (v: number) => (logY ? (v > 0 ? Math.log10(v) : Number.NaN) : v);
 
     // Ranges from every finite value drawn.
     let x0 = Infinity;
@@ -124,9 +130,10 @@ export class LineChart {
       }
     };
     const addY = (v: number) => {
-      if (Number.isFinite(v)) {
-        y0 = Math.min(y0, v);
-        y1 = Math.max(y1, v);
+      const t = ty(v);
+      if (Number.isFinite(t)) {
+        y0 = Math.min(y0, t);
+        y1 = Math.max(y1, t);
       }
     };
     for (const s of series) {
@@ -148,7 +155,7 @@ export class LineChart {
       }
     }
     for (const v of this.opts.yInclude ?? []) addY(v);
-    if (this.opts.yRange) [y0, y1] = this.opts.yRange;
+    if (this.opts.yRange) [y0, y1] = [ty(this.opts.yRange[0]), ty(this.opts.yRange[1])];
     if (!Number.isFinite(x0)) [x0, x1] = [0, 1];
     if (!Number.isFinite(y0)) [y0, y1] = [0, 1];
     if (x1 - x0 < 1e-12) [x0, x1] = [x0 - 0.5, x1 + 0.5];
@@ -177,7 +184,11 @@ export class LineChart {
     const pw = w - M.left - M.right;
     const ph = h - top - M.bottom;
     const px = (v: number) => M.left + ((tx(v) - x0) / (x1 - x0)) * pw;
-    const py = (v: number) => top + (1 - (v - y0) / (y1 - y0)) * ph;
+    const py = (v: number) => {
+      const t = ty(v);
+      // Off the bottom (clipped) for log-axis values ≤ 0, e.g. the low end of an error bar.
+      return Number.isFinite(t) ? top + (1 - (t - y0) / (y1 - y0)) * ph : top + ph + 2;
+    };
 
     // Axes and ticks.
     ctx.font = '10px ui-monospace, Menlo, monospace';
@@ -186,7 +197,8 @@ export class LineChart {
     ctx.lineWidth = 1;
     ctx.textAlign = 'right';
     ctx.textBaseline = 'middle';
-    for (const v of niceTicks(y0, y1, Math.max(2, Math.floor(ph / 26)))) {
+    const yTicks = logY ? logTicks(y0, y1) : niceTicks(y0, y1, Math.max(2, Math.floor(ph / 26)));
+    for (const v of yTicks) {
       const y = py(v);
       ctx.beginPath();
       ctx.moveTo(M.left, y);
@@ -241,7 +253,7 @@ export class LineChart {
         ctx.beginPath();
         let started = false;
         for (let i = 0; i < s.x.length; i++) {
-          if (!Number.isFinite(s.y[i])) {
+          if (!Number.isFinite(ty(s.y[i]))) {
             started = false;
             continue;
           }
@@ -255,7 +267,7 @@ export class LineChart {
         ctx.strokeStyle = s.color;
         ctx.lineWidth = 1;
         for (let i = 0; i < s.x.length; i++) {
-          if (!Number.isFinite(s.y[i])) continue;
+          if (!Number.isFinite(ty(s.y[i]))) continue;
           const x = px(s.x[i]);
           const y = py(s.y[i]);
           const e = s.err?.[i];
