@@ -1,17 +1,24 @@
 /**
  * Flag parsing and validation for the `occam-lens` CLI. Every bad flag or value becomes a UsageError
- * whose message names it; main() turns that into exit status 2.
+ * (flags.ts) whose message names it; main() turns that into exit status 2.
  */
-import { parseArgs } from 'node:util';
 import { defaultWstar, type Landscape, landscapes } from '../engine/landscapes';
 import type { InitKind, PosteriorSettings, Prior, SamplerKind } from '../engine/posterior';
 import { wbicBeta } from '../engine/posterior';
 import { MAX_GROUPS } from '../engine/walker-engine';
-import { FlagError, resolveLandscape } from './landscape-flags';
-
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+import {
+  intIn,
+  num,
+  numList,
+  oneOf,
+  optionalNum,
+  parseFlags,
+  REPORT_FLAGS,
+  seedFlag,
+  UsageError,
+  valueFlags,
+} from './flags';
+import { resolveLandscape } from './landscape-flags';
 
 export const COMMANDS = ['llc', 'sample', 'sweep'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -52,37 +59,37 @@ export interface RunArgs {
 }
 
 const options = {
-  landscape: { type: 'string' },
-  a: { type: 'string' },
-  b: { type: 'string' },
-  formula: { type: 'string' },
+  ...valueFlags(
+    'landscape',
+    'a',
+    'b',
+    'formula',
+    'dim',
+    'model',
+    'data',
+    'sigma',
+    'sharpness',
+    'n',
+    'beta',
+    'gamma',
+    'prior',
+    'sampler',
+    'step',
+    'walkers',
+    'steps',
+    'burnin',
+    'seed',
+    'init',
+    'wstar',
+    'out',
+    'ladder',
+    'ladder-span',
+    'radius',
+  ),
   const: { type: 'string', multiple: true },
-  dim: { type: 'string' },
-  model: { type: 'string' },
-  data: { type: 'string' },
-  sigma: { type: 'string' },
-  sharpness: { type: 'string' },
-  n: { type: 'string' },
-  beta: { type: 'string' },
-  gamma: { type: 'string' },
-  prior: { type: 'string' },
-  sampler: { type: 'string' },
-  step: { type: 'string' },
-  walkers: { type: 'string' },
-  steps: { type: 'string' },
-  burnin: { type: 'string' },
-  seed: { type: 'string' },
-  init: { type: 'string' },
-  wstar: { type: 'string' },
-  out: { type: 'string' },
-  json: { type: 'boolean' },
   csv: { type: 'boolean' },
-  ladder: { type: 'string' },
-  'ladder-span': { type: 'string' },
-  radius: { type: 'string' },
-  quiet: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
+  ...REPORT_FLAGS,
 } as const;
 
 export const HELP = `occam-lens: Langevin walkers on tempered posteriors, from the command line (WebGPU via Dawn).
@@ -153,23 +160,6 @@ Output of llc --json:
 time average is one draw); lambda_hat_se_batch is the batch-means error over time, as a cross-check.
 Exit status: 0 success, 1 runtime failure (no GPU, device error), 2 bad flag or value.`;
 
-export function num(
-  name: string,
-  text: string | undefined,
-  fallback: number,
-  check: (x: number) => boolean,
-  what: string,
-): number {
-  if (text === undefined) return fallback;
-  const x = Number(text.trim());
-  if (text.trim() === '' || !Number.isFinite(x) || !check(x)) {
-    throw new UsageError(`--${name}: expected ${what}, got '${text}'`);
-  }
-  return x;
-}
-
-const positiveInt = (x: number) => Number.isInteger(x) && x > 0;
-
 export function parsePrior(text: string | undefined, defaultBound: number): Prior {
   if (text === undefined) return { kind: 'box', scale: defaultBound };
   const m = /^(box|gauss):([^:]+)$/.exec(text.trim());
@@ -196,13 +186,7 @@ export function parseCli(argv: readonly string[]): Parsed {
   if (argv[0] === 'generalisation') return { kind: 'generalisation', argv: argv.slice(1) };
   if (argv[0] === 'record' || argv[0] === 'screenshot')
     return { kind: 'capture', command: argv[0], argv: argv.slice(1) };
-  let parsed: ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true; strict: true }>>;
-  try {
-    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
-  } catch (err) {
-    // node:util's messages name the flag ("Unknown option '--foo'", "Option '--n <value>' argument missing").
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
+  const parsed = parseFlags(argv, options);
   const v = parsed.values;
   if (v.help) return { kind: 'help' };
   if (v.version) return { kind: 'version' };
@@ -214,30 +198,17 @@ export function parseCli(argv: readonly string[]): Parsed {
   }
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
 
-  let landscape: Landscape;
-  let params: number[];
-  try {
-    ({ landscape, params } = resolveLandscape(v));
-  } catch (err) {
-    if (err instanceof FlagError) throw new UsageError(err.message);
-    throw err;
-  }
+  const { landscape, params } = resolveLandscape(v);
 
   let ns: number[] = [];
   if (command === 'sweep') {
     if (v.n === undefined)
       throw new UsageError('--n is required for sweep: a comma-separated list such as 100,1000,10000');
-    ns = v.n.split(',').map((t) => num('n', t, 0, (x) => x > 1, 'comma-separated numbers > 1'));
+    ns = numList('n', v.n, (x) => x > 1, 'comma-separated numbers > 1');
     if (ns.length > MAX_GROUPS) throw new UsageError(`--n: at most ${MAX_GROUPS} values, got ${ns.length}`);
   }
   const n = command === 'sweep' ? ns[0] : num('n', v.n, 1000, (x) => x > 1, 'a number > 1');
-  const ladder = num(
-    'ladder',
-    v.ladder,
-    0,
-    (x) => Number.isInteger(x) && x >= 3 && x < MAX_GROUPS,
-    `an integer in [3, ${MAX_GROUPS - 1}]`,
-  );
+  const ladder = num('ladder', v.ladder, 0, intIn(3, MAX_GROUPS - 1), `an integer in [3, ${MAX_GROUPS - 1}]`);
   if (v.ladder !== undefined && command !== 'llc') throw new UsageError('--ladder is only for llc');
   const ladderSpan = num('ladder-span', v['ladder-span'], 4, (x) => x > 1, 'a number > 1');
   const radius = num('radius', v.radius, 0.1, (x) => x > 0, 'a positive number');
@@ -246,17 +217,13 @@ export function parseCli(argv: readonly string[]): Parsed {
   const beta = num('beta', v.beta, wbicBeta(n), (x) => x > 0, 'a positive number');
   const gamma = num('gamma', v.gamma, 0, (x) => x >= 0, 'a number ≥ 0');
   const prior = parsePrior(v.prior, landscape.defaultBound);
-  const sampler = v.sampler ?? 'mala';
-  if (sampler !== 'mala' && sampler !== 'ula')
-    throw new UsageError(`--sampler: expected mala or ula, got '${sampler}'`);
-  const step = v.step === undefined ? undefined : num('step', v.step, 0, (x) => x > 0, 'a positive number');
-  const walkers = num('walkers', v.walkers, 1024, positiveInt, 'a positive integer');
-  const steps = num('steps', v.steps, 2000, positiveInt, 'a positive integer');
-  const burnin = num('burnin', v.burnin, 1000, (x) => Number.isInteger(x) && x >= 0, 'an integer ≥ 0');
-  const seed = num('seed', v.seed, 1, (x) => Number.isSafeInteger(x) && x >= 0, 'an integer in [0, 2^53)');
-  const init = v.init ?? 'wstar';
-  if (init !== 'wstar' && init !== 'prior')
-    throw new UsageError(`--init: expected wstar or prior, got '${init}'`);
+  const sampler = oneOf<SamplerKind>('sampler', v.sampler, ['mala', 'ula'], 'mala');
+  const step = optionalNum('step', v.step, (x) => x > 0, 'a positive number');
+  const walkers = num('walkers', v.walkers, 1024, intIn(1), 'a positive integer');
+  const steps = num('steps', v.steps, 2000, intIn(1), 'a positive integer');
+  const burnin = num('burnin', v.burnin, 1000, intIn(0), 'an integer ≥ 0');
+  const seed = seedFlag(v.seed);
+  const init = oneOf<InitKind>('init', v.init, ['wstar', 'prior'], 'wstar');
   let wstar = defaultWstar(landscape);
   if (v.wstar !== undefined) {
     const parts = v.wstar.split(',').map((s) => Number(s.trim()));

@@ -6,10 +6,9 @@
  */
 import { open, readFile, unlink, writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { parseShot, ShotError } from '../capture/shot';
 import { findPreset, presets } from '../ui/presets';
-import { UsageError } from './args';
+import { intIn, num, oneOf, parseFlags, REPORT_FLAGS, UsageError, valueFlags } from './flags';
 import { serveApp, waitForFrames } from './headless';
 import type { CliIo } from './main';
 import { Progress } from './progress';
@@ -38,54 +37,13 @@ occam-lens screenshot [--preset NAME] --out SHOT.png [options]
 Both need Debian's chromium (/usr/bin/chromium, or OCCAM_CHROMIUM) and the dev dependencies (vite,
 playwright-core); the app is built once with vite and cached under node_modules/.cache.`;
 
-const recordOptions = {
-  shot: { type: 'string' },
-  out: { type: 'string' },
-  mode: { type: 'string' },
-  json: { type: 'boolean' },
-  quiet: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+const recordOptions = { ...valueFlags('shot', 'out', 'mode'), ...REPORT_FLAGS };
 
 const screenshotOptions = {
-  preset: { type: 'string' },
-  out: { type: 'string' },
-  scale: { type: 'string' },
-  width: { type: 'string' },
-  height: { type: 'string' },
-  background: { type: 'string' },
-  walkers: { type: 'string' },
-  steps: { type: 'string' },
+  ...valueFlags('preset', 'out', 'scale', 'width', 'height', 'background', 'walkers', 'steps'),
   'no-hud': { type: 'boolean' },
-  json: { type: 'boolean' },
-  quiet: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
+  ...REPORT_FLAGS,
 } as const;
-
-function parse<O extends typeof recordOptions | typeof screenshotOptions>(
-  argv: readonly string[],
-  options: O,
-) {
-  try {
-    return parseArgs({ args: [...argv], options, allowPositionals: false, strict: true });
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
-}
-
-function numberFlag(
-  name: string,
-  text: string | undefined,
-  def: number,
-  ok: (x: number) => boolean,
-  what: string,
-) {
-  if (text === undefined) return def;
-  const x = Number(text);
-  if (text.trim() === '' || !Number.isFinite(x) || !ok(x))
-    throw new UsageError(`--${name}: expected ${what}, got '${text}'`);
-  return x;
-}
 
 export async function captureMain(
   command: CaptureCommand,
@@ -96,7 +54,7 @@ export async function captureMain(
 }
 
 async function record(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values: v } = parse(argv, recordOptions);
+  const { values: v } = parseFlags(argv, recordOptions, false);
   if (v.help) {
     io.stdout(`${CAPTURE_HELP}\n`);
     return 0;
@@ -106,9 +64,7 @@ async function record(argv: readonly string[], io: CliIo): Promise<number> {
   const ext = extname(v.out).toLowerCase();
   if (ext !== '.mp4' && ext !== '.webm')
     throw new UsageError(`--out: expected a .mp4 or .webm file, got '${v.out}'`);
-  const mode = v.mode ?? 'offline';
-  if (mode !== 'offline' && mode !== 'realtime')
-    throw new UsageError(`--mode: expected offline or realtime, got '${mode}'`);
+  const mode = oneOf('mode', v.mode, ['offline', 'realtime'] as const, 'offline');
   let text: string;
   try {
     text = await readFile(v.shot, 'utf8');
@@ -213,7 +169,7 @@ async function record(argv: readonly string[], io: CliIo): Promise<number> {
 }
 
 async function screenshot(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values: v } = parse(argv, screenshotOptions);
+  const { values: v } = parseFlags(argv, screenshotOptions, false);
   if (v.help) {
     io.stdout(`${CAPTURE_HELP}\n`);
     return 0;
@@ -225,21 +181,13 @@ async function screenshot(argv: readonly string[], io: CliIo): Promise<number> {
     throw new UsageError(
       `--preset: unknown preset '${v.preset}' (presets: ${presets.map((p) => p.id).join(', ')})`,
     );
-  const scale = numberFlag('scale', v.scale, 1, (x) => x >= 0.25 && x <= 8, 'a number in [0.25, 8]');
-  const size = (x: number) => Number.isInteger(x) && x >= 64 && x <= 7680;
-  const width = numberFlag('width', v.width, 1280, size, 'an integer in [64, 7680]');
-  const height = numberFlag('height', v.height, 720, size, 'an integer in [64, 7680]');
-  const walkers = numberFlag(
-    'walkers',
-    v.walkers,
-    0,
-    (x) => Number.isInteger(x) && x > 0,
-    'a positive integer',
-  );
-  const steps = numberFlag('steps', v.steps, 200, (x) => Number.isInteger(x) && x >= 0, 'an integer ≥ 0');
-  const background = v.background ?? 'solid';
-  if (background !== 'solid' && background !== 'transparent')
-    throw new UsageError(`--background: expected solid or transparent, got '${background}'`);
+  const scale = num('scale', v.scale, 1, (x) => x >= 0.25 && x <= 8, 'a number in [0.25, 8]');
+  const size = intIn(64, 7680);
+  const width = num('width', v.width, 1280, size, 'an integer in [64, 7680]');
+  const height = num('height', v.height, 720, size, 'an integer in [64, 7680]');
+  const walkers = num('walkers', v.walkers, 0, intIn(1), 'a positive integer');
+  const steps = num('steps', v.steps, 200, intIn(0), 'an integer ≥ 0');
+  const background = oneOf('background', v.background, ['solid', 'transparent'] as const, 'solid');
   const log = (t: string) => {
     if (!v.quiet) io.stderr.write(`${t}\n`);
   };

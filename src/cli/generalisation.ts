@@ -2,7 +2,6 @@
  * `occam-lens generalisation`: Bayes generalisation error against n with the λ/n reference line
  * (src/engine/generalisation.ts). Parsing and execution live here; args.ts and main.ts only dispatch.
  */
-import { parseArgs } from 'node:util';
 import {
   type GeneralisationConfig,
   type GenModelSpec,
@@ -13,33 +12,47 @@ import {
 } from '../engine/generalisation';
 import { mlpDefaults } from '../engine/models/mlp';
 import type { InitKind, SamplerKind } from '../engine/posterior';
-import { acquireNodeDevice } from '../gpu/node-device';
-import { num, parsePrior, UsageError } from './args';
-import { FlagError, parseMlpSpec } from './landscape-flags';
+import { parsePrior } from './args';
+import { cliDevice, helpOrRun } from './command';
+import {
+  asUsage,
+  intIn,
+  num,
+  numList,
+  oneOf,
+  optionalNum,
+  REPORT_FLAGS,
+  SAFE_MAX,
+  seedFlag,
+  subcommandFlags,
+  UsageError,
+  valueFlags,
+} from './flags';
+import { parseMlpSpec } from './landscape-flags';
 import type { CliIo } from './main';
 import { Progress } from './progress';
 
 const options = {
-  model: { type: 'string' },
-  m: { type: 'string' },
-  n: { type: 'string' },
-  datasets: { type: 'string' },
-  walkers: { type: 'string' },
-  burnin: { type: 'string' },
-  steps: { type: 'string' },
-  snapshots: { type: 'string' },
-  sigma: { type: 'string' },
-  sharpness: { type: 'string' },
-  prior: { type: 'string' },
-  sampler: { type: 'string' },
-  step: { type: 'string' },
-  init: { type: 'string' },
-  seed: { type: 'string' },
-  'test-points': { type: 'string' },
-  json: { type: 'boolean' },
-  quiet: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+  ...valueFlags(
+    'model',
+    'm',
+    'n',
+    'datasets',
+    'walkers',
+    'burnin',
+    'steps',
+    'snapshots',
+    'sigma',
+    'sharpness',
+    'prior',
+    'sampler',
+    'step',
+    'init',
+    'seed',
+    'test-points',
+  ),
+  ...REPORT_FLAGS,
+};
 
 const POLY_NS = [20, 50, 100, 200, 500, 1000];
 const MLP_NS = [16, 32, 64, 128, 256];
@@ -93,20 +106,7 @@ export interface GeneralisationArgs {
   readonly quiet: boolean;
 }
 
-const positiveInt = (x: number) => Number.isSafeInteger(x) && x > 0;
-
-/** One of a few words; the error names the flag. */
-function oneOf<T extends string>(
-  name: string,
-  text: string | undefined,
-  allowed: readonly T[],
-  fallback: T,
-): T {
-  const value = text ?? fallback;
-  if (!(allowed as readonly string[]).includes(value))
-    throw new UsageError(`--${name}: expected ${allowed.join(' or ')}, got '${value}'`);
-  return value as T;
-}
+const positiveInt = intIn(1, SAFE_MAX);
 
 function parseModelFlags(
   model: string | undefined,
@@ -132,13 +132,7 @@ function parseModelFlags(
   }
   if (kind === 'mlp') {
     if (m !== undefined) throw new UsageError('--m is only for --model poly');
-    let o: ReturnType<typeof parseMlpSpec>;
-    try {
-      o = parseMlpSpec(rest ?? '');
-    } catch (err) {
-      if (err instanceof FlagError) throw new UsageError(err.message);
-      throw err;
-    }
+    const o = parseMlpSpec(rest ?? '');
     if (o.points !== undefined)
       throw new UsageError('--model: points= does not apply here: --n gives the dataset sizes');
     return { spec: { kind: 'mlp', options: { ...mlpDefaults, ...o } }, text };
@@ -150,15 +144,8 @@ export type GeneralisationParsed = { kind: 'help' } | { kind: 'run'; args: Gener
 
 /** Parses the flags after `generalisation`. Throws UsageError naming the flag. */
 export function parseGeneralisation(argv: readonly string[]): GeneralisationParsed {
-  let parsed: ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true; strict: true }>>;
-  try {
-    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
-  const v = parsed.values;
+  const v = subcommandFlags(argv, options);
   if (v.help) return { kind: 'help' };
-  if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument '${parsed.positionals[0]}'`);
   const { spec, text } = parseModelFlags(v.model, v.m);
   if (v.sharpness !== undefined && !(spec.kind === 'mlp' && spec.options.activation === 'softplus'))
     throw new UsageError('--sharpness: only for --model mlp with act=softplus');
@@ -167,9 +154,7 @@ export function parseGeneralisation(argv: readonly string[]): GeneralisationPars
       ? spec.kind === 'poly'
         ? POLY_NS
         : MLP_NS.filter((n) => n <= mlpMaxPoints(spec.options.inputs))
-      : v.n
-          .split(',')
-          .map((t) => num('n', t, 0, (x) => Number.isInteger(x) && x >= 2, 'comma-separated integers ≥ 2'));
+      : numList('n', v.n, intIn(2), 'comma-separated integers ≥ 2');
   if (ns.length > 32) throw new UsageError(`--n: at most 32 values, got ${ns.length}`);
   const steps = num('steps', v.steps, 2000, positiveInt, 'a positive integer');
   const config: GeneralisationConfig = {
@@ -177,45 +162,34 @@ export function parseGeneralisation(argv: readonly string[]): GeneralisationPars
     sigma: num('sigma', v.sigma, 1, (x) => x > 0 && x <= 100, 'a number in (0, 100]'),
     sharpness: num('sharpness', v.sharpness, 1, (x) => x >= 0.1 && x <= 50, 'a number in [0.1, 50]'),
     ns,
-    datasets: num(
-      'datasets',
-      v.datasets,
-      8,
-      (x) => Number.isInteger(x) && x >= 2 && x <= 1024,
-      'an integer in [2, 1024]',
-    ),
+    datasets: num('datasets', v.datasets, 8, intIn(2, 1024), 'an integer in [2, 1024]'),
     walkers: num('walkers', v.walkers, 256, positiveInt, 'a positive integer'),
-    burnin: num('burnin', v.burnin, 2000, (x) => Number.isSafeInteger(x) && x >= 0, 'an integer ≥ 0'),
+    burnin: num('burnin', v.burnin, 2000, intIn(0, SAFE_MAX), 'an integer ≥ 0'),
     steps,
     snapshots: num(
       'snapshots',
       v.snapshots,
       Math.min(20, steps),
-      (x) => positiveInt(x) && x <= steps,
+      intIn(1, steps),
       `an integer in [1, --steps]`,
     ),
     sampler: oneOf<SamplerKind>('sampler', v.sampler, ['mala', 'ula'], 'mala'),
     prior: v.prior === undefined ? undefined : parsePrior(v.prior, 1),
-    step: v.step === undefined ? undefined : num('step', v.step, 0, (x) => x > 0, 'a positive number'),
+    step: optionalNum('step', v.step, (x) => x > 0, 'a positive number'),
     init: oneOf<InitKind>('init', v.init, ['wstar', 'prior'], 'wstar'),
-    seed: num('seed', v.seed, 1, (x) => Number.isSafeInteger(x) && x >= 0, 'an integer in [0, 2^53)'),
-    testPoints: num(
-      'test-points',
-      v['test-points'],
-      16,
-      (x) => Number.isInteger(x) && x >= 2 && x <= 64,
-      'an integer in [2, 64]',
-    ),
+    seed: seedFlag(v.seed),
+    testPoints: num('test-points', v['test-points'], 16, intIn(2, 64), 'an integer in [2, 64]'),
   };
-  try {
-    validateGeneralisation(config);
-  } catch (err) {
-    if (!(err instanceof RangeError)) throw err;
-    // Messages start with the field's name; the network's own checks (mlp: …) belong to --model.
-    const flag =
-      /^(n|datasets|walkers|burnin|steps|snapshots|sigma|seed)\b/.exec(err.message)?.[1] ?? 'model';
-    throw new UsageError(`--${flag}: ${err.message.replace(/^n:\s*/, '')}`);
-  }
+  asUsage(
+    () => validateGeneralisation(config),
+    (err) => {
+      if (!(err instanceof RangeError)) return undefined;
+      // Messages start with the field's name; the network's own checks (mlp: …) belong to --model.
+      const flag =
+        /^(n|datasets|walkers|burnin|steps|snapshots|sigma|seed)\b/.exec(err.message)?.[1] ?? 'model';
+      return `--${flag}: ${err.message.replace(/^n:\s*/, '')}`;
+    },
+  );
   return { kind: 'run', args: { config, modelText: text, json: v.json ?? false, quiet: v.quiet ?? false } };
 }
 
@@ -244,26 +218,20 @@ export function generalisationRows(args: GeneralisationArgs, r: GenResult, devic
 }
 
 async function execute(args: GeneralisationArgs, io: CliIo): Promise<number> {
-  let device = io.device;
-  let description = 'provided device';
-  if (!device) {
-    const gpu = await acquireNodeDevice();
-    device = gpu.device;
-    description = gpu.adapterDescription;
-  }
+  const { device, description } = await cliDevice(io);
   const progress = new Progress('occam-lens generalisation', io.stderr as NodeJS.WriteStream, !args.quiet);
-  let result: GenResult;
-  try {
-    result = await runGeneralisation(device, {
-      ...args.config,
-      onProgress: (done, total) => progress.update(done, total, 'walker-steps'),
-    });
-  } catch (err) {
+  const result = await asUsage(
+    () =>
+      runGeneralisation(device, {
+        ...args.config,
+        onProgress: (done, total) => progress.update(done, total, 'walker-steps'),
+      }),
     // The device's walker limit: the run's flags, not a failure of the tool.
-    if (err instanceof RangeError && err.message.startsWith('walkers'))
-      throw new UsageError(`--walkers: ${err.message} (--walkers is per (n, dataset))`);
-    throw err;
-  }
+    (err) =>
+      err instanceof RangeError && err.message.startsWith('walkers')
+        ? `--walkers: ${err.message} (--walkers is per (n, dataset))`
+        : undefined,
+  );
   progress.done();
   const rows = generalisationRows(args, result, description);
   if (args.json) {
@@ -295,10 +263,5 @@ async function execute(args: GeneralisationArgs, io: CliIo): Promise<number> {
 
 /** `occam-lens generalisation …` (argv after the command word). Throws UsageError for bad flags. */
 export async function generalisationMain(argv: readonly string[], io: CliIo): Promise<number> {
-  const parsed = parseGeneralisation(argv);
-  if (parsed.kind === 'help') {
-    io.stdout(`${GENERALISATION_HELP}\n`);
-    return 0;
-  }
-  return execute(parsed.args, io);
+  return helpOrRun(parseGeneralisation(argv), GENERALISATION_HELP, io, execute);
 }

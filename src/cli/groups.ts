@@ -7,7 +7,8 @@ import { fitLadder, ladderInitialSteps, runGroups, temperatureLadder } from '../
 import { wbicBeta } from '../engine/posterior';
 import { exactExpectations2D } from '../engine/quadrature';
 import { WalkerEngine } from '../engine/walker-engine';
-import { posteriorOf, type RunArgs, UsageError } from './args';
+import { posteriorOf, type RunArgs } from './args';
+import { asUsage, rangeAsUsage } from './flags';
 import { Progress } from './progress';
 
 export interface GroupIo {
@@ -23,23 +24,19 @@ async function makeEngine(device: GPUDevice, args: RunArgs, groupNbeta: number[]
     args.step !== undefined
       ? groupNbeta.map(() => args.step!)
       : ladderInitialSteps({ ...posterior, groupNbeta });
-  try {
-    return await WalkerEngine.create(device, {
-      ...posterior,
-      walkers: args.walkers * groupNbeta.length,
-      sampler: args.sampler,
-      eps: steps[0],
-      groupNbeta,
-      groupEps: steps,
-      seed: args.seed,
-    });
-  } catch (err) {
-    if (err instanceof RangeError)
-      throw new UsageError(
-        err.message.startsWith('walkers') ? `--${err.message} (--walkers is per group)` : err.message,
-      );
-    throw err;
-  }
+  return asUsage(
+    () =>
+      WalkerEngine.create(device, {
+        ...posterior,
+        walkers: args.walkers * groupNbeta.length,
+        sampler: args.sampler,
+        eps: steps[0],
+        groupNbeta,
+        groupEps: steps,
+        seed: args.seed,
+      }),
+    rangeAsUsage(' (--walkers is per group)'),
+  );
 }
 
 async function run(engine: WalkerEngine, args: RunArgs, io: GroupIo) {

@@ -14,6 +14,7 @@ import {
   mlpLandscape,
 } from '../engine/models/mlp';
 import { parseData, polynomialLandscape } from '../engine/models/polynomial';
+import { UsageError } from './flags';
 
 export interface LandscapeFlags {
   readonly landscape?: string;
@@ -28,12 +29,8 @@ export interface LandscapeFlags {
   readonly sharpness?: string;
 }
 
-export class FlagError extends Error {
-  override readonly name = 'FlagError';
-}
-
 const fail = (flag: string, message: string): never => {
-  throw new FlagError(`--${flag}: ${message}`);
+  throw new UsageError(`--${flag}: ${message}`);
 };
 
 function number(flag: string, text: string | undefined): number | undefined {
@@ -43,7 +40,7 @@ function number(flag: string, text: string | undefined): number | undefined {
   return x;
 }
 
-/** The options of `mlp:key=value,…` (the text after `mlp:`); throws FlagError naming --model. */
+/** The options of `mlp:key=value,…` (the text after `mlp:`); throws UsageError naming --model. */
 export function parseMlpSpec(rest: string): Partial<MlpOptions> {
   const o: Record<string, number | string> = {};
   for (const part of rest ? rest.split(',') : []) {
@@ -94,19 +91,19 @@ function parseModel(spec: string, flags: LandscapeFlags): Landscape {
     try {
       return mlpLandscape({ ...mlpDefaults, ...parseMlpSpec(rest) });
     } catch (err) {
-      if (err instanceof FlagError) throw err;
+      if (err instanceof UsageError) throw err;
       return fail('model', (err as Error).message);
     }
   }
   return fail('model', `expected poly:m0,…,m4 or mlp:key=value,…, got '${spec}'`);
 }
 
-/** The landscape and its parameter values from the flags; throws FlagError naming the flag. */
+/** The landscape and its parameter values from the flags; throws UsageError naming the flag. */
 export function resolveLandscape(flags: LandscapeFlags): { landscape: Landscape; params: number[] } {
   const chosen = (['landscape', 'formula', 'model'] as const).filter((k) => flags[k] !== undefined);
-  if (chosen.length === 0) throw new FlagError('one of --landscape, --formula or --model is required');
+  if (chosen.length === 0) throw new UsageError('one of --landscape, --formula or --model is required');
   if (chosen.length > 1)
-    throw new FlagError(`--${chosen[0]} and --${chosen[1]} cannot be combined: choose one`);
+    throw new UsageError(`--${chosen[0]} and --${chosen[1]} cannot be combined: choose one`);
   const values: Record<string, number> = {};
   let landscape: Landscape;
   if (flags.formula !== undefined) {

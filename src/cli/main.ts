@@ -7,9 +7,10 @@ import { initialStep, type LlcResult, runLlc } from '../engine/llc-run';
 import { MONOMIALS, polyFunctionSpace } from '../engine/poly-functions';
 import { WalkerEngine } from '../engine/walker-engine';
 import { NoWebGPUError } from '../gpu/device';
-import { acquireNodeDevice } from '../gpu/node-device';
-import { HELP, parseCli, posteriorOf, type RunArgs, UsageError } from './args';
+import { HELP, parseCli, posteriorOf, type RunArgs } from './args';
 import { captureMain } from './capture';
+import { cliDevice } from './command';
+import { asUsage, rangeAsUsage, UsageError } from './flags';
 import { generalisationMain } from './generalisation';
 import { runLadder, runSweep } from './groups';
 import { Progress } from './progress';
@@ -84,13 +85,7 @@ function humanReport(o: ReturnType<typeof report> & { function_shares?: Record<s
 }
 
 async function execute(args: RunArgs, io: CliIo): Promise<number> {
-  let device = io.device;
-  let description = 'provided device';
-  if (!device) {
-    const gpu = await acquireNodeDevice();
-    device = gpu.device;
-    description = gpu.adapterDescription;
-  }
+  const { device, description } = await cliDevice(io);
   if (args.command === 'sweep') return runSweep(device, args, io, args.betaGiven);
   if (args.ladder > 0) {
     return runLadder(device, args, io, (fields) => {
@@ -128,20 +123,17 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
     });
   }
   const posterior = posteriorOf(args);
-  let engine: WalkerEngine;
-  try {
-    engine = await WalkerEngine.create(device, {
-      ...posterior,
-      walkers: args.walkers,
-      sampler: args.sampler,
-      eps: args.step ?? initialStep(posterior),
-      seed: args.seed,
-    });
-  } catch (err) {
-    if (err instanceof RangeError)
-      throw new UsageError(err.message.startsWith('walkers') ? `--${err.message}` : err.message);
-    throw err;
-  }
+  const engine = await asUsage(
+    () =>
+      WalkerEngine.create(device, {
+        ...posterior,
+        walkers: args.walkers,
+        sampler: args.sampler,
+        eps: args.step ?? initialStep(posterior),
+        seed: args.seed,
+      }),
+    rangeAsUsage(),
+  );
   try {
     const progress = new Progress(`occam-lens ${args.command}`, io.stderr as NodeJS.WriteStream, !args.quiet);
     const result = await runLlc(engine, {

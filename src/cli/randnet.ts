@@ -3,7 +3,6 @@
  * the GPU hash table, and print the top functions with K_LZ and the probability mass by K_LZ.
  * Parsing and execution live here; args.ts and main.ts only dispatch to `randnetMain`.
  */
-import { parseArgs } from 'node:util';
 import {
   ACTIVATIONS,
   type Activation,
@@ -19,8 +18,19 @@ import {
   validateRandNet,
 } from '../engine/randnet';
 import { FunctionSpace, type FunctionSummary, summarise } from '../engine/randnet-run';
-import { acquireNodeDevice } from '../gpu/node-device';
-import { UsageError } from './args';
+import { cliDevice, helpOrRun } from './command';
+import {
+  asUsage,
+  choice,
+  intIn,
+  num,
+  optionalNum,
+  REPORT_FLAGS,
+  SAFE_MAX,
+  seedFlag,
+  subcommandFlags,
+  valueFlags,
+} from './flags';
 import type { CliIo } from './main';
 import { Progress } from './progress';
 
@@ -36,24 +46,24 @@ export interface RandnetArgs {
 }
 
 const options = {
-  inputs: { type: 'string' },
-  hidden: { type: 'string' },
-  activation: { type: 'string' },
-  init: { type: 'string' },
-  'bias-init': { type: 'string' },
-  sw: { type: 'string' },
-  sb: { type: 'string' },
-  domain: { type: 'string' },
-  samples: { type: 'string' },
-  seed: { type: 'string' },
-  top: { type: 'string' },
-  capacity: { type: 'string' },
-  batch: { type: 'string' },
-  'max-probes': { type: 'string' },
-  json: { type: 'boolean' },
-  quiet: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+  ...valueFlags(
+    'inputs',
+    'hidden',
+    'activation',
+    'init',
+    'bias-init',
+    'sw',
+    'sb',
+    'domain',
+    'samples',
+    'seed',
+    'top',
+    'capacity',
+    'batch',
+    'max-probes',
+  ),
+  ...REPORT_FLAGS,
+};
 
 export const DEFAULT_CAPACITY = 2 ** 20;
 export const DEFAULT_BATCH = 65536;
@@ -102,65 +112,24 @@ entropy of ones/N in bits. mass_by_klz sums p over the counted functions by K_LZ
 other / samples, is not in it).
 Exit status: 0 success, 1 runtime failure (no GPU, device error), 2 bad flag or value.`;
 
-function num(
-  name: string,
-  text: string | undefined,
-  fallback: number,
-  check: (x: number) => boolean,
-  what: string,
-): number {
-  if (text === undefined) return fallback;
-  const x = Number(text.trim());
-  if (text.trim() === '' || !Number.isFinite(x) || !check(x)) {
-    throw new UsageError(`--${name}: expected ${what}, got '${text}'`);
-  }
-  return x;
-}
-
-function choice<T extends string>(
-  name: string,
-  text: string | undefined,
-  allowed: readonly T[],
-  fallback: T,
-): T {
-  if (text === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(text))
-    throw new UsageError(`--${name}: expected one of ${allowed.join(', ')}, got '${text}'`);
-  return text as T;
-}
-
 function parseHidden(text: string | undefined): number[] {
   if (text === undefined) return [40, 40];
-  try {
-    return parseHiddenWidths(text);
-  } catch (e) {
-    throw new UsageError(`--hidden: ${(e as Error).message}`);
-  }
+  return asUsage(
+    () => parseHiddenWidths(text),
+    (e) => `--hidden: ${(e as Error).message}`,
+  );
 }
 
 export type RandnetParsed = { kind: 'help' } | { kind: 'run'; args: RandnetArgs };
 
 /** Parses the flags after `randnet`. Throws UsageError naming the flag. */
 export function parseRandnet(argv: readonly string[]): RandnetParsed {
-  let parsed: ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true; strict: true }>>;
-  try {
-    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
-  const v = parsed.values;
+  const v = subcommandFlags(argv, options);
   if (v.help) return { kind: 'help' };
-  if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument '${parsed.positionals[0]}'`);
-  const posInt = (x: number) => Number.isSafeInteger(x) && x > 0;
+  const posInt = intIn(1, SAFE_MAX);
   const init = choice<InitKind>('init', v.init, INIT_KINDS, 'gauss');
   const net: RandNetConfig = {
-    inputs: num(
-      'inputs',
-      v.inputs,
-      7,
-      (x) => Number.isInteger(x) && x >= 1 && x <= MAX_INPUTS,
-      `an integer in 1..${MAX_INPUTS}`,
-    ),
+    inputs: num('inputs', v.inputs, 7, intIn(1, MAX_INPUTS), `an integer in 1..${MAX_INPUTS}`),
     hidden: parseHidden(v.hidden),
     activation: choice<Activation>('activation', v.activation, ACTIVATIONS, 'relu'),
     init,
@@ -168,24 +137,25 @@ export function parseRandnet(argv: readonly string[]): RandnetParsed {
     sw: num('sw', v.sw, 1, (x) => x >= 0, 'a number ≥ 0'),
     sb: num('sb', v.sb, 1, (x) => x >= 0, 'a number ≥ 0'),
     domain: choice<InputDomain>('domain', v.domain, INPUT_DOMAINS, '01'),
-    seed: num('seed', v.seed, 1, (x) => Number.isSafeInteger(x) && x >= 0, 'an integer in [0, 2^53)'),
+    seed: seedFlag(v.seed),
   };
-  try {
-    validateRandNet(net);
-  } catch (err) {
-    throw new UsageError(`--${(err as Error).message}`);
-  }
+  asUsage(
+    () => validateRandNet(net),
+    (err) => `--${(err as Error).message}`,
+  );
   const capacity = num('capacity', v.capacity, DEFAULT_CAPACITY, posInt, 'a positive integer');
-  const maxProbes =
-    v['max-probes'] === undefined
-      ? undefined
-      : num('max-probes', v['max-probes'], 0, (x) => posInt(x) && x <= capacity, `an integer in 1..capacity`);
+  const maxProbes = optionalNum(
+    'max-probes',
+    v['max-probes'],
+    intIn(1, capacity),
+    `an integer in 1..capacity`,
+  );
   return {
     kind: 'run',
     args: {
       net,
       samples: num('samples', v.samples, 1e6, posInt, 'a positive integer below 2^53 (e.g. 1e6)'),
-      top: num('top', v.top, 10, (x) => Number.isInteger(x) && x >= 0, 'an integer ≥ 0'),
+      top: num('top', v.top, 10, intIn(0), 'an integer ≥ 0'),
       capacity,
       batch: num('batch', v.batch, DEFAULT_BATCH, posInt, 'a positive integer'),
       maxProbes,
@@ -250,27 +220,20 @@ function humanReport(o: ReturnType<typeof randnetReport>): string {
 
 /** Runs a parsed randnet command; returns the exit status. */
 async function execute(args: RandnetArgs, io: CliIo): Promise<number> {
-  let device = io.device;
-  let description = 'provided device';
-  if (!device) {
-    const gpu = await acquireNodeDevice();
-    device = gpu.device;
-    description = gpu.adapterDescription;
-  }
-  let space: FunctionSpace;
-  try {
-    space = await FunctionSpace.create(device, args.net, {
-      batch: Math.min(args.batch, args.samples),
-      capacity: args.capacity,
-      maxProbes: args.maxProbes,
-    });
-  } catch (err) {
-    if (err instanceof RangeError) {
-      const flag = /^(capacity|batch|max probes)/.exec(err.message)?.[1]?.replace(' ', '-');
-      throw new UsageError(flag ? `--${err.message.replace('max probes', 'max-probes')}` : err.message);
-    }
-    throw err;
-  }
+  const { device, description } = await cliDevice(io);
+  const space = await asUsage(
+    () =>
+      FunctionSpace.create(device, args.net, {
+        batch: Math.min(args.batch, args.samples),
+        capacity: args.capacity,
+        maxProbes: args.maxProbes,
+      }),
+    (err) => {
+      if (!(err instanceof RangeError)) return undefined;
+      const flag = /^(capacity|batch|max probes)/.test(err.message);
+      return flag ? `--${err.message.replace('max probes', 'max-probes')}` : err.message;
+    },
+  );
   try {
     const progress = new Progress('occam-lens randnet', io.stderr as NodeJS.WriteStream, !args.quiet);
     const t0 = performance.now();
@@ -301,10 +264,5 @@ async function execute(args: RandnetArgs, io: CliIo): Promise<number> {
 
 /** `occam-lens randnet …` (argv after the command word). Throws UsageError for bad flags. */
 export async function randnetMain(argv: readonly string[], io: CliIo): Promise<number> {
-  const parsed = parseRandnet(argv);
-  if (parsed.kind === 'help') {
-    io.stdout(`${RANDNET_HELP}\n`);
-    return 0;
-  }
-  return execute(parsed.args, io);
+  return helpOrRun(parseRandnet(argv), RANDNET_HELP, io, execute);
 }
