@@ -8,7 +8,7 @@ import { ConcentrationSweep } from './analysis/concentration-sweep';
 import { freeEnergyAnalysis } from './analysis/free-energy';
 import type { FunctionSpaceStats } from './analysis/function-space-stream';
 import { GeneralisationAnalysis } from './analysis/generalisation-view';
-import { GroupAnalysis } from './analysis/group-analysis';
+import { GroupAnalysis, scenePosterior } from './analysis/group-analysis';
 import { ladderAnalysis } from './analysis/ladder-analysis';
 import { defaultWstar, type Landscape } from './engine/landscapes';
 import { wbicBeta } from './engine/posterior';
@@ -388,13 +388,7 @@ export class Lab {
     changed: Set<string>,
   ): Promise<void> {
     const config = {
-      landscape: d.landscape,
-      params: d.params,
-      n: s.n,
-      beta: d.beta,
-      gamma: s.gamma,
-      prior: { kind: s.prior, scale: s.R },
-      wstar: d.wstar,
+      ...scenePosterior(s, d),
       sampler: s.sampler,
       eps: d.eps,
       seed: s.seed,

@@ -292,28 +292,9 @@ export class FunctionSpaceStream {
       if (this.cache?.inputs !== config.inputs) this.cache = new KCache(config.inputs);
       this.key = key;
       this.failedKey = '';
-      this.busy = false;
-      this.reading = false;
       this.resetPending = false;
-      this.summary = null;
-      this.version++;
-      this.readSamples = -1;
-      this.lastRead = 0;
-      this.rateWindow = { t0: 0, n: 0 };
-      Object.assign(this.stats, {
-        samples: 0,
-        rate: 0,
-        total: 0,
-        countsSum: 0,
-        other: 0,
-        distinct: 0,
-        load: 0,
-        reads: 0,
-        capacity: s.rnCapacity,
-        label: architectureLabel(config),
-        error: null,
-        done: false,
-      });
+      this.restartCounts();
+      Object.assign(this.stats, { capacity: s.rnCapacity, label: architectureLabel(config), error: null });
       this.stats.builds++;
     } catch (e) {
       // Not retried until the settings change; whatever was running keeps running.
@@ -338,6 +319,11 @@ export class FunctionSpaceStream {
     if (gen !== this.gen) return;
     if (this.cache && this.cache.size > 4 * Math.max(1, this.stats.capacity))
       this.cache = new KCache(this.cache.inputs);
+    this.restartCounts();
+  }
+
+  /** Back to network 0 with an empty table (after a build or a reset): no read, no rate, zero counts. */
+  private restartCounts(): void {
     this.busy = false;
     this.reading = false;
     this.summary = null;

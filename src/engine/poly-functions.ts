@@ -9,6 +9,7 @@ import { type ComputeLayouts, computeLayouts } from '../gpu/layouts';
 import { computePipeline } from '../gpu/shader-assembly';
 import type { WalkerEngine } from './walker-engine';
 import { landscapeModule } from './walker-engine';
+import { encodeWalkerPass } from './walker-pass';
 
 export const MONOMIALS = ['1', 'x', 'x²', 'x³', 'x⁴'] as const;
 
@@ -108,23 +109,8 @@ export async function classifyPolynomials(
   });
   try {
     device.queue.writeBuffer(uniform, 0, params);
-    const encoder = device.createCommandEncoder({ label: 'poly/classify' });
-    const pass = encoder.beginComputePass({ label: 'poly/classify' });
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(
-      0,
-      device.createBindGroup({
-        label: 'poly/classify',
-        layout: l.group,
-        entries: [uniform, engine.positions, counts, hist].map((buffer, binding) => ({
-          binding,
-          resource: { buffer },
-        })),
-      }),
-    );
-    pass.setBindGroup(1, engine.landscapeBindGroup);
-    pass.dispatchWorkgroups(Math.ceil(engine.walkers / 64));
-    pass.end();
+    const buffers = [uniform, engine.positions, counts, hist];
+    const encoder = encodeWalkerPass(engine, 'poly/classify', pipeline, l.group, buffers, engine.walkers);
     encoder.copyBufferToBuffer(counts, 0, staging, 0, 32);
     encoder.copyBufferToBuffer(hist, 0, staging, 32, 4 * cells);
     device.queue.submit([encoder.finish()]);

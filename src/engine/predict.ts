@@ -8,6 +8,7 @@ import { computeLayouts } from '../gpu/layouts';
 import { computePipeline } from '../gpu/shader-assembly';
 import type { Landscape } from './landscapes';
 import { landscapeModule, type WalkerEngine } from './walker-engine';
+import { encodeWalkerPass } from './walker-pass';
 
 /** True when a landscape's WGSL defines `predict` (the polynomial model and the tiny networks). */
 export const canPredict = (landscape: Landscape): boolean => /\bfn\s+predict\s*\(/.test(landscape.wgsl);
@@ -63,23 +64,8 @@ export async function predictWalkers(
   try {
     device.queue.writeBuffer(uniform, 0, new Uint32Array([count, first, inputs.length, 0]));
     device.queue.writeBuffer(input, 0, xs);
-    const encoder = device.createCommandEncoder({ label: 'predict' });
-    const pass = encoder.beginComputePass({ label: 'predict' });
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(
-      0,
-      device.createBindGroup({
-        label: 'predict',
-        layout: layouts.group,
-        entries: [uniform, engine.positions, input, output].map((buffer, binding) => ({
-          binding,
-          resource: { buffer },
-        })),
-      }),
-    );
-    pass.setBindGroup(1, engine.landscapeBindGroup);
-    pass.dispatchWorkgroups(Math.ceil(count / 64));
-    pass.end();
+    const buffers = [uniform, engine.positions, input, output];
+    const encoder = encodeWalkerPass(engine, 'predict', pipeline, layouts.group, buffers, count);
     encoder.copyBufferToBuffer(output, 0, staging, 0, bytes);
     device.queue.submit([encoder.finish()]);
     await staging.mapAsync(GPUMapMode.READ);

@@ -191,7 +191,7 @@ function paintMarginal(
   walkers: Float64Array | null,
   exact: Float64Array | null,
 ): void {
-  const fit = fitCanvas(canvas, 96);
+  const fit = fitCanvas(canvas, { width: 300, height: 96 });
   if (!fit) return;
   const { ctx, w: cssW, h: cssH } = fit;
   ctx.clearRect(0, 0, cssW, cssH);

@@ -181,7 +181,7 @@ export class PolyFunctionsPanel {
 
 /** Five bars on a linear axis from 0 (top: the next 0.2 above the largest share), each with its number. */
 function drawShares(canvas: HTMLCanvasElement, shares: readonly number[]): void {
-  const c = fitCanvas(canvas, 110);
+  const c = fitCanvas(canvas, { width: 300, height: 110 });
   if (!c) return;
   const { ctx, w, h } = c;
   ctx.fillStyle = BG;
@@ -243,7 +243,7 @@ function drawCurves(
   scratch.height = rows;
   // Two decades, not the density panel's four: nearly every cell some curve crosses would light up.
   scratch.getContext('2d')?.putImageData(densityImage(columns, rows, space.curves, max, cmap, 2), 0, 0);
-  const c = fitCanvas(canvas, 200);
+  const c = fitCanvas(canvas, { width: 300, height: 200 });
   if (!c) return;
   const { ctx, w, h } = c;
   ctx.imageSmoothingEnabled = true;

@@ -10,16 +10,15 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { haveChromium, type Served, serveApp, waitForFrames } from './harness';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { haveChromium, openApp, SHOTS, serveForSuite, waitForFrames } from './harness';
 
 const CI = process.env.CI === 'true';
 const haveFfprobe = spawnSync('ffprobe', ['-version']).status === 0;
 if (CI && !haveFfprobe) throw new Error('CI=true but ffprobe is missing: .ci/run installs ffmpeg');
 if (!haveFfprobe) console.warn('\n!!! CAPTURE TESTS SKIPPED: ffprobe not found (apt-get install ffmpeg)\n');
 
-const out = resolve(import.meta.dirname, '../../test-results/capture');
-let served: Served;
+const out = resolve(SHOTS, 'capture');
 let page: Page;
 let errors: string[];
 
@@ -86,19 +85,12 @@ const SHOT = {
 };
 
 describe.skipIf(!haveChromium || !haveFfprobe)('capture in headless Chromium', () => {
+  const served = serveForSuite(240_000);
   beforeAll(async () => {
     mkdirSync(out, { recursive: true });
-    served = await serveApp();
-    const p = await served.page({ width: 800, height: 500 });
-    page = p.page;
-    errors = p.errors;
-    await page.goto(`${served.url}#preset=analytic-crossing&walkers=4096`);
-    await waitForFrames(page, 4);
-  }, 240_000);
-
-  afterAll(async () => {
-    await served?.close();
-  });
+    const hash = 'preset=analytic-crossing&walkers=4096';
+    ({ page, errors } = await openApp(served(), hash, { width: 800, height: 500, frames: 4, keep: 'suite' }));
+  }, 120_000);
 
   test('a 2× screenshot is a PNG of twice the window size with content; transparent has alpha', async () => {
     const shot = await page.evaluate(() => window.__occam!.capture.screenshot({ scale: 2 }));

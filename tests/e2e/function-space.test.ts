@@ -8,20 +8,15 @@
  * Small networks keep SwiftShader fast: 5 inputs (32 input points), two hidden layers of 8, batches of
  * 512, and a 1024-slot table, which fills up, so "other" is exercised too.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { haveChromium, type Served, serveApp, waitForFrames } from './harness';
-
-const CI = process.env.CI === 'true';
-if (!haveChromium && CI) throw new Error('CI=true but /usr/bin/chromium is missing');
+import { beforeAll, describe, expect, test } from 'vitest';
+import { haveChromium, openApp, SHOTS, serveForSuite } from './harness';
 
 const SCENE = 'fspace=true&rnInputs=5&rnHidden=8,8&rnBatch=512&rnCapacity=1024&rnTarget=1e7&walkers=4096';
 const CHARTS = ['fs-rank-chart', 'fs-scatter-chart', 'fs-mass-chart', 'fs-top-chart'] as const;
 
-const shots = resolve(import.meta.dirname, '../../test-results');
-let served: Served;
 let page: Page;
 let errors: string[];
 
@@ -76,18 +71,16 @@ const chartImage = (p: Page, id: string) =>
   p.evaluate((i) => (document.getElementById(i) as HTMLCanvasElement).toDataURL(), id);
 
 describe.skipIf(!haveChromium)('function space in headless Chromium', () => {
+  const served = serveForSuite(240_000);
   beforeAll(async () => {
-    served = await serveApp();
-    const p = await served.page({ width: 1200, height: 760 });
-    page = p.page;
-    errors = p.errors;
-    await page.goto(`${served.url}#${SCENE}`);
-    await waitForFrames(page, 2);
-  }, 240_000);
-
-  afterAll(async () => {
-    await served?.close();
-  });
+    // One page for all the tests, in order: each continues the scene the previous one left.
+    ({ page, errors } = await openApp(served(), SCENE, {
+      width: 1200,
+      height: 760,
+      frames: 2,
+      keep: 'suite',
+    }));
+  }, 120_000);
 
   test('samples stream in, totals grow and equal Σ counts + other, every chart draws', async () => {
     await waitForReads(page, 2);
@@ -113,8 +106,7 @@ describe.skipIf(!haveChromium)('function space in headless Chromium', () => {
     expect(await page.locator('#fs-other').textContent()).toContain('Σ counts + other');
     expect(await page.locator('#fs-bound').textContent()).toMatch(/a = -?\d|needs functions/);
     expect(await page.locator('#fspace').isVisible()).toBe(true);
-    mkdirSync(shots, { recursive: true });
-    await page.screenshot({ path: resolve(shots, 'function-space.png') });
+    await page.screenshot({ path: resolve(SHOTS, 'function-space.png') });
     expect(errors, errors.join('\n')).toEqual([]);
   });
 

@@ -6,17 +6,10 @@
  * that SwiftShader spends its time on the background run (SwiftShader settings: 8 n × 4 datasets ×
  * 48 walkers, 400 + 400 steps).
  */
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { haveChromium, type Served, serveApp, waitForFrames } from './harness';
-
-const CI = process.env.CI === 'true';
-if (!haveChromium && CI) throw new Error('CI=true but /usr/bin/chromium is missing');
-
-const shots = resolve(import.meta.dirname, '../../test-results');
-let served: Served;
+import { describe, expect, test } from 'vitest';
+import { haveChromium, openApp, SHOTS, serveForSuite } from './harness';
 
 /** Chart pixels near an RGB colour (a series colour). */
 const colourCount = (page: Page, id: string, [r, g, b]: [number, number, number]) =>
@@ -38,57 +31,42 @@ const colourCount = (page: Page, id: string, [r, g, b]: [number, number, number]
   );
 
 describe.skipIf(!haveChromium)('generalisation vs n in the browser', () => {
-  beforeAll(async () => {
-    mkdirSync(shots, { recursive: true });
-    served = await serveApp();
-  }, 180_000);
-
-  afterAll(async () => {
-    await served?.close();
-  });
+  const served = serveForSuite();
 
   test('the polynomial model charts B_g ± SE over n beside λ/n; other landscapes say what it needs', async () => {
-    const { page, errors, context } = await served.page({ width: 1100, height: 900 });
-    try {
-      await page.goto(
-        `${served.url}#preset=poly-12345&walkers=256&steps=4&density=false&charts=false&surface=false&points=false`,
-      );
-      await waitForFrames(page, 3);
-      await page.locator('[data-key="generalisation"] input[type="checkbox"]').check();
-      const readout = page.locator('#generalisation-readout');
-      // Progress first (counts and an ETA), with the exact reference from the start.
-      await expect
-        .poll(() => readout.textContent(), { timeout: 60_000 })
-        .toMatch(/polynomial model: 8 n × 4 datasets × 48 walkers: +\d+% \d+\/\d+ walker-steps.*ETA/);
-      await expect
-        .poll(() => readout.textContent(), { timeout: 240_000, interval: 1000 })
-        .toContain('done in');
-      const text = (await readout.textContent()) ?? '';
-      expect(text).toContain('λ = #{k : m_k ≥ 1}/2, exact');
-      const nbg = [...text.matchAll(/(\d+): (-?[\d.]+) ± ([\d.]+)/g)].map((m) => ({
-        n: Number(m[1]),
-        nBg: Number(m[2]),
-      }));
-      expect(nbg.map((p) => p.n)).toEqual([10, 20, 50, 100, 200, 500, 1000, 2000]);
-      for (const p of nbg) expect(p.nBg).toBeGreaterThan(0);
-      // B_g itself falls with n (λ/n falls 200-fold over the grid; n·B_g stays O(1)).
-      expect(nbg.at(-1)!.nBg / 2000).toBeLessThan(nbg[0].nBg / 10);
-      expect(await colourCount(page, 'chart-generalisation', [255, 122, 69]), 'measured B_g').toBeGreaterThan(
-        30,
-      );
-      expect(await colourCount(page, 'chart-generalisation', [232, 236, 244]), 'λ/n line').toBeGreaterThan(
-        30,
-      );
-      await page.locator('#chart-generalisation').scrollIntoViewIfNeeded();
-      await page.screenshot({ path: resolve(shots, 'generalisation.png') });
+    const { page, errors } = await openApp(
+      served(),
+      'preset=poly-12345&walkers=256&steps=4&density=false&charts=false&surface=false&points=false',
+      { width: 1100, height: 900 },
+    );
+    await page.locator('[data-key="generalisation"] input[type="checkbox"]').check();
+    const readout = page.locator('#generalisation-readout');
+    // Progress first (counts and an ETA), with the exact reference from the start.
+    await expect
+      .poll(() => readout.textContent(), { timeout: 60_000 })
+      .toMatch(/polynomial model: 8 n × 4 datasets × 48 walkers: +\d+% \d+\/\d+ walker-steps.*ETA/);
+    await expect.poll(() => readout.textContent(), { timeout: 240_000, interval: 1000 }).toContain('done in');
+    const text = (await readout.textContent()) ?? '';
+    expect(text).toContain('λ = #{k : m_k ≥ 1}/2, exact');
+    const nbg = [...text.matchAll(/(\d+): (-?[\d.]+) ± ([\d.]+)/g)].map((m) => ({
+      n: Number(m[1]),
+      nBg: Number(m[2]),
+    }));
+    expect(nbg.map((p) => p.n)).toEqual([10, 20, 50, 100, 200, 500, 1000, 2000]);
+    for (const p of nbg) expect(p.nBg).toBeGreaterThan(0);
+    // B_g itself falls with n (λ/n falls 200-fold over the grid; n·B_g stays O(1)).
+    expect(nbg.at(-1)!.nBg / 2000).toBeLessThan(nbg[0].nBg / 10);
+    expect(await colourCount(page, 'chart-generalisation', [255, 122, 69]), 'measured B_g').toBeGreaterThan(
+      30,
+    );
+    expect(await colourCount(page, 'chart-generalisation', [232, 236, 244]), 'λ/n line').toBeGreaterThan(30);
+    await page.locator('#chart-generalisation').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: resolve(SHOTS, 'generalisation.png') });
 
-      await page.locator('[data-key="landscape"] select').selectOption({ label: 'Analytic normal crossing' });
-      await expect
-        .poll(() => readout.textContent(), { timeout: 30_000 })
-        .toContain('needs the polynomial model or the tiny network');
-      expect(errors).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    await page.locator('[data-key="landscape"] select').selectOption({ label: 'Analytic normal crossing' });
+    await expect
+      .poll(() => readout.textContent(), { timeout: 30_000 })
+      .toContain('needs the polynomial model or the tiny network');
+    expect(errors).toEqual([]);
   });
 });

@@ -7,17 +7,10 @@
  *
  * 2048 walkers (15-D) keep SwiftShader's frames short; the panel reads back twice a second.
  */
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { haveChromium, type Served, serveApp, waitForFrames } from './harness';
-
-const CI = process.env.CI === 'true';
-if (!haveChromium && CI) throw new Error('CI=true but /usr/bin/chromium is missing');
-
-const shots = resolve(import.meta.dirname, '../../test-results');
-let served: Served;
+import { describe, expect, test } from 'vitest';
+import { haveChromium, openApp, SHOTS, serveForSuite, waitForFrames } from './harness';
 
 const stats = (page: Page) => page.evaluate(() => ({ ...window.__occam!.stats! }));
 
@@ -39,95 +32,85 @@ const CONTENT = `(data) => {
 }`;
 
 describe.skipIf(!haveChromium)('polynomial function space in the app', () => {
-  beforeAll(async () => {
-    served = await serveApp();
-  }, 240_000);
-
-  afterAll(async () => {
-    await served?.close();
-  });
+  const served = serveForSuite(240_000);
 
   test('the preset shows live shares and the curve density; reversing m reverses the preference', async () => {
     // Tall enough that the whole panel is inside the side column's visible box (the capture clips it).
-    const { page, errors, context } = await served.page({ width: 1100, height: 1100 });
-    try {
-      await page.goto(`${served.url}#preset=poly-functions-12345&walkers=2048`);
-      await waitForFrames(page, 3);
-      await expect.poll(() => page.locator('#poly-functions').isVisible()).toBe(true);
-      const forward = await shares(page);
-      expect(forward).toHaveLength(5);
-      // Counts over one walker population: the shares are exact fractions of the same total.
-      expect(Math.abs(forward.reduce((a, b) => a + b, 0) - 1)).toBeLessThanOrEqual(1e-6);
-      await expect.poll(() => page.locator('#poly-readout').textContent()).toMatch(/^1 \d+\.\d% · x /);
+    const { page, errors } = await openApp(served(), 'preset=poly-functions-12345&walkers=2048', {
+      width: 1100,
+      height: 1100,
+    });
+    await expect.poll(() => page.locator('#poly-functions').isVisible()).toBe(true);
+    const forward = await shares(page);
+    expect(forward).toHaveLength(5);
+    // Counts over one walker population: the shares are exact fractions of the same total.
+    expect(Math.abs(forward.reduce((a, b) => a + b, 0) - 1)).toBeLessThanOrEqual(1e-6);
+    await expect.poll(() => page.locator('#poly-readout').textContent()).toMatch(/^1 \d+\.\d% · x /);
 
-      // The density image, not just the overlaid monomials and axes (≈ 4% of the canvas), is drawn:
-      // 2048 prior-drawn curves cover a large part of the window.
-      const onScreen = await page.evaluate(`(() => {
-        const c = document.getElementById('poly-curves');
-        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-        return (${CONTENT})(d);
-      })()`);
-      expect(onScreen).toBeGreaterThan(0.15);
-      mkdirSync(shots, { recursive: true });
-      await page.screenshot({ path: resolve(shots, 'poly-functions.png') });
+    // The density image, not just the overlaid monomials and axes (≈ 4% of the canvas), is drawn:
+    // 2048 prior-drawn curves cover a large part of the window.
+    const onScreen = await page.evaluate(`(() => {
+      const c = document.getElementById('poly-curves');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      return (${CONTENT})(d);
+    })()`);
+    expect(onScreen).toBeGreaterThan(0.15);
+    await page.screenshot({ path: resolve(SHOTS, 'poly-functions.png') });
 
-      // What you see is what you capture: the panel's region of a screenshot has the same content.
-      const captured = await page.evaluate(`(async () => {
-        const shot = await window.__occam.capture.screenshot({ scale: 1 });
-        const bytes = Uint8Array.from(atob(shot.base64), (ch) => ch.charCodeAt(0));
-        const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
-        const off = new OffscreenCanvas(bmp.width, bmp.height);
-        const ctx = off.getContext('2d');
-        ctx.drawImage(bmp, 0, 0);
-        const r = document.getElementById('poly-curves').getBoundingClientRect();
-        const a = document.getElementById('app').getBoundingClientRect();
-        const d = ctx.getImageData(Math.round(r.left - a.left) + 2, Math.round(r.top - a.top) + 2,
-          Math.round(r.width) - 4, Math.round(r.height) - 4).data;
-        return { width: shot.width, content: (${CONTENT})(d) };
-      })()`);
-      expect(captured).toMatchObject({ width: 1100 });
-      expect((captured as { content: number }).content).toBeGreaterThan(0.15);
+    // What you see is what you capture: the panel's region of a screenshot has the same content.
+    const captured = await page.evaluate(`(async () => {
+      const shot = await window.__occam.capture.screenshot({ scale: 1 });
+      const bytes = Uint8Array.from(atob(shot.base64), (ch) => ch.charCodeAt(0));
+      const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+      const off = new OffscreenCanvas(bmp.width, bmp.height);
+      const ctx = off.getContext('2d');
+      ctx.drawImage(bmp, 0, 0);
+      const r = document.getElementById('poly-curves').getBoundingClientRect();
+      const a = document.getElementById('app').getBoundingClientRect();
+      const d = ctx.getImageData(Math.round(r.left - a.left) + 2, Math.round(r.top - a.top) + 2,
+        Math.round(r.width) - 4, Math.round(r.height) - 4).data;
+      return { width: shot.width, content: (${CONTENT})(d) };
+    })()`);
+    expect(captured).toMatchObject({ width: 1100 });
+    expect((captured as { content: number }).content).toBeGreaterThan(0.15);
 
-      // An offline recording reads the panel on its own clock (first frame, then every 0.5 s of clip).
-      const clip = await page.evaluate(() =>
-        window.__occam!.capture.record({ container: 'webm', width: 320, height: 320, duration: 0.2 }),
-      );
-      expect(clip).toMatchObject({ outcome: 'complete', frames: 6 });
+    // An offline recording reads the panel on its own clock (first frame, then every 0.5 s of clip).
+    const clip = await page.evaluate(() =>
+      window.__occam!.capture.record({ container: 'webm', width: 320, height: 320, duration: 0.2 }),
+    );
+    expect(clip).toMatchObject({ outcome: 'complete', frames: 6 });
 
-      // A 15-D slice along w₁ and w₁₁: the marginals and the window caption name those axes.
-      expect(await page.locator('#marginal-w1').getAttribute('aria-label')).toBe('w₁ marginal');
-      expect(await page.locator('#marginal-w2').getAttribute('aria-label')).toBe('w₁₁ marginal');
-      await expect
-        .poll(() => page.locator('.density .caption').textContent())
-        .toMatch(/^window w₁ ∈ .*, w₁₁ ∈/);
+    // A 15-D slice along w₁ and w₁₁: the marginals and the window caption name those axes.
+    expect(await page.locator('#marginal-w1').getAttribute('aria-label')).toBe('w₁ marginal');
+    expect(await page.locator('#marginal-w2').getAttribute('aria-label')).toBe('w₁₁ marginal');
+    await expect
+      .poll(() => page.locator('.density .caption').textContent())
+      .toMatch(/^window w₁ ∈ .*, w₁₁ ∈/);
 
-      // Reverse the ordering: the engine is rebuilt and the readings start again.
-      await page.evaluate(() => window.__occam!.set('polyM', '5,4,3,2,1'));
-      await page.waitForFunction(() => window.__occam!.state.polyM === '5,4,3,2,1');
-      await waitForFrames(page, 2);
-      const reversed = await shares(page);
-      expect(Math.abs(reversed.reduce((a, b) => a + b, 0) - 1)).toBeLessThanOrEqual(1e-6);
-      // Walkers from the prior (box ±2): the coefficient that is a single parameter is most often the
-      // largest, so 1 beats x⁴ for m = (1,…,5) and x⁴ beats 1 for (5,…,1). With 2048 walkers each share
-      // has SE ≤ 0.011; the gaps are ≈ 0.2 (CLI, n = 10…10⁵), so a 0.05 margin is > 4 SE of the difference.
-      expect(forward[0] - forward[4]).toBeGreaterThan(0.05);
-      expect(reversed[4] - reversed[0]).toBeGreaterThan(0.05);
+    // Reverse the ordering: the engine is rebuilt and the readings start again.
+    await page.evaluate(() => window.__occam!.set('polyM', '5,4,3,2,1'));
+    await page.waitForFunction(() => window.__occam!.state.polyM === '5,4,3,2,1');
+    await waitForFrames(page, 2);
+    const reversed = await shares(page);
+    expect(Math.abs(reversed.reduce((a, b) => a + b, 0) - 1)).toBeLessThanOrEqual(1e-6);
+    // Walkers from the prior (box ±2): the coefficient that is a single parameter is most often the
+    // largest, so 1 beats x⁴ for m = (1,…,5) and x⁴ beats 1 for (5,…,1). With 2048 walkers each share
+    // has SE ≤ 0.011; the gaps are ≈ 0.2 (CLI, n = 10…10⁵), so a 0.05 margin is > 4 SE of the difference.
+    expect(forward[0] - forward[4]).toBeGreaterThan(0.05);
+    expect(reversed[4] - reversed[0]).toBeGreaterThan(0.05);
 
-      // "density panels" off hides the density panel (its display:flex must not beat [hidden]).
-      await page.evaluate(() => window.__occam!.set('density', false));
-      await expect.poll(() => page.locator('section.density').isVisible()).toBe(false);
-      expect(await page.locator('#poly-functions').isVisible()).toBe(true);
-      await page.evaluate(() => window.__occam!.set('density', true));
-      await expect.poll(() => page.locator('section.density').isVisible()).toBe(true);
+    // "density panels" off hides the density panel (its display:flex must not beat [hidden]).
+    await page.evaluate(() => window.__occam!.set('density', false));
+    await expect.poll(() => page.locator('section.density').isVisible()).toBe(false);
+    expect(await page.locator('#poly-functions').isVisible()).toBe(true);
+    await page.evaluate(() => window.__occam!.set('density', true));
+    await expect.poll(() => page.locator('section.density').isVisible()).toBe(true);
 
-      // Another landscape: no panel, no shares.
-      await page.evaluate(() => window.__occam!.set('landscape', 'bowl'));
-      await waitForFrames(page, 2);
-      expect(await page.locator('#poly-functions').isVisible()).toBe(false);
-      expect((await stats(page)).polyShares).toBeNull();
-      expect(errors, errors.join('\n')).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    // Another landscape: no panel, no shares.
+    await page.evaluate(() => window.__occam!.set('landscape', 'bowl'));
+    await waitForFrames(page, 2);
+    expect(await page.locator('#poly-functions').isVisible()).toBe(false);
+    expect((await stats(page)).polyShares).toBeNull();
+    expect(errors, errors.join('\n')).toEqual([]);
   }, 240_000);
 });

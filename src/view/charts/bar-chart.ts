@@ -3,7 +3,7 @@
  * plus optional labelled bars set apart on the right (e.g. "other", which belongs to no x). Same look as
  * LineChart (line-chart.ts), whose tick helper it reuses.
  */
-import { prepareCanvas } from './canvas-2d';
+import { axisStyle, prepareCanvas } from './canvas-2d';
 import { niceTicks } from './line-chart';
 
 export interface BarData {
@@ -62,12 +62,7 @@ export class BarChart {
     const px = (v: number) => M.left + ((v - x0) / (x1 - x0)) * pw;
     const py = (v: number) => M.top + (1 - (Math.log10(Math.max(v, 10 ** y0)) - y0) / (y1 - y0)) * ph;
 
-    ctx.font = '10px ui-monospace, Menlo, monospace';
-    ctx.strokeStyle = '#262c3a';
-    ctx.fillStyle = '#8b93a7';
-    ctx.lineWidth = 1;
-    ctx.textAlign = 'right';
-    ctx.textBaseline = 'middle';
+    axisStyle(ctx);
     const every = Math.max(1, Math.ceil((y1 - y0) / Math.max(2, Math.floor(ph / 22))));
     for (let e = y0; e <= y1; e += every) {
       const y = py(10 ** e);

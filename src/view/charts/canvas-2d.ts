@@ -3,6 +3,7 @@
  * device pixel ratio (at most 2), the transform set, and the chart background painted. Shared by the
  * hand-written charts (line, bar, truth tables) so they look and scale alike.
  */
+import { fitCanvas } from '../canvas-fit';
 
 /** The chart background (the page's --bg). */
 export const CHART_BG = '#0d0f14';
@@ -12,18 +13,21 @@ export function prepareCanvas(
   fallback: { width: number; height: number },
   min: { width: number; height: number } = { width: 50, height: 40 },
 ): { ctx: CanvasRenderingContext2D; w: number; h: number } | null {
-  const dpr = Math.min(2, window.devicePixelRatio || 1);
-  const w = Math.max(min.width, canvas.clientWidth || fallback.width);
-  const h = Math.max(min.height, canvas.clientHeight || fallback.height);
-  if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
-    canvas.width = Math.round(w * dpr);
-    canvas.height = Math.round(h * dpr);
-  }
-  const ctx = canvas.getContext('2d');
-  if (!ctx) return null;
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  const fit = fitCanvas(canvas, fallback, min);
+  if (!fit) return null;
+  const { ctx, w, h } = fit;
   ctx.clearRect(0, 0, w, h);
   ctx.fillStyle = CHART_BG;
   ctx.fillRect(0, 0, w, h);
-  return { ctx, w, h };
+  return fit;
+}
+
+/** The y-axis style every chart starts its axes with: grid lines, muted labels right-aligned to the axis. */
+export function axisStyle(ctx: CanvasRenderingContext2D): void {
+  ctx.font = '10px ui-monospace, Menlo, monospace';
+  ctx.strokeStyle = '#262c3a';
+  ctx.fillStyle = '#8b93a7';
+  ctx.lineWidth = 1;
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'middle';
 }

@@ -5,7 +5,7 @@
  * uPlot would do the drawing well, but bands with per-point error bars, reference lines and log
  * ticks are each a plugin or a hook there, and these four series kinds are ~200 lines on a plain canvas.
  */
-import { prepareCanvas } from './canvas-2d';
+import { axisStyle, prepareCanvas } from './canvas-2d';
 
 export type Series =
   | {
@@ -191,12 +191,7 @@ export class LineChart {
     };
 
     // Axes and ticks.
-    ctx.font = '10px ui-monospace, Menlo, monospace';
-    ctx.strokeStyle = '#262c3a';
-    ctx.fillStyle = '#8b93a7';
-    ctx.lineWidth = 1;
-    ctx.textAlign = 'right';
-    ctx.textBaseline = 'middle';
+    axisStyle(ctx);
     const yTicks = logY ? logTicks(y0, y1) : niceTicks(y0, y1, Math.max(2, Math.floor(ph / 26)));
     for (const v of yTicks) {
       const y = py(v);
