@@ -59,6 +59,8 @@ const FUNCTION_SPACE_KEYS: Key[] = [
   'rnBatch',
 ];
 
+const WALKER_FOLDERS = ['Landscape', 'Posterior', 'Sampler', 'Analysis'];
+
 const FOLDERS: [string, Key[]][] = [
   ['Landscape', ['landscape', 'a', 'b']],
   ['Posterior', ['n', 'betaAuto', 'beta', 'prior', 'R', 'gamma', 'wx', 'wy']],
@@ -97,6 +99,8 @@ export class ControlPanel {
   /** Text fields declared in FOLDERS: re-synced with the state (they keep rejected text on screen). */
   private readonly textFields: TextField[] = [];
   private fsActions: Controller[] = [];
+  /** Folders about the walkers: hidden while the function-space mode has the stage. */
+  private readonly walkerFolders: GUI[] = [];
 
   constructor(
     container: HTMLElement,
@@ -116,6 +120,7 @@ export class ControlPanel {
     for (const [title, keys] of FOLDERS) {
       const folder = this.gui.addFolder(title);
       for (const key of keys) this.addField(folder, key);
+      if (WALKER_FOLDERS.includes(title)) this.walkerFolders.push(folder);
       if (title === 'Landscape') this.landscapePanel = new LandscapePanel(folder, host);
       if (title === 'Run') {
         const actions = {
@@ -218,6 +223,7 @@ export class ControlPanel {
     for (const t of this.textFields) t.sync();
     for (const k of FUNCTION_SPACE_KEYS) this.controllers.get(k)?.show(s.fspace);
     for (const c of this.fsActions) c.show(s.fspace);
+    for (const f of this.walkerFolders) f.show(!s.fspace);
   }
 
   destroy(): void {

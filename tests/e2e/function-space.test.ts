@@ -106,6 +106,9 @@ describe.skipIf(!haveChromium)('function space in headless Chromium', () => {
     expect(await page.locator('#fs-other').textContent()).toContain('Σ counts + other');
     expect(await page.locator('#fs-bound').textContent()).toMatch(/a = -?\d|needs functions/);
     expect(await page.locator('#fspace').isVisible()).toBe(true);
+    // The walkers' folders (landscape, posterior, sampler, analyses) step aside in this mode.
+    expect(await page.locator('[data-key="rnAct"]').isVisible()).toBe(true);
+    expect(await page.locator('[data-key="n"]').isVisible()).toBe(false);
     await page.screenshot({ path: resolve(SHOTS, 'function-space.png') });
     expect(errors, errors.join('\n')).toEqual([]);
   });
