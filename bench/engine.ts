@@ -16,7 +16,8 @@ import { formatRate, type Table } from './table';
 
 const MIN_SECONDS = 0.3;
 
-function crossing(n = 1000): PosteriorSettings {
+/** The normal crossing w1²w2² at n, WBIC β, box prior of scale 1, w* = 0. */
+export function crossing(n = 1000): PosteriorSettings {
   return {
     landscape: findLandscape('crossing')!,
     params: [1, 1],

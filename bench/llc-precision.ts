@@ -6,25 +6,16 @@
  * run's wall time, burn-in included.
  */
 import { cpuAdvance, cpuInit } from '../src/engine/cpu-reference';
-import { findLandscape } from '../src/engine/landscapes';
 import { initialStep, runLlc } from '../src/engine/llc-run';
-import { type PosteriorSettings, wbicBeta } from '../src/engine/posterior';
 import { WalkerEngine } from '../src/engine/walker-engine';
+import { crossing } from './engine';
 import type { Table } from './table';
 
 const TARGET = 0.01;
 
 export async function llcPrecisionBench(device: GPUDevice): Promise<Table> {
   const n = 10000;
-  const p: PosteriorSettings = {
-    landscape: findLandscape('crossing')!,
-    params: [1, 1],
-    n,
-    beta: wbicBeta(n),
-    gamma: 0,
-    prior: { kind: 'box', scale: 1 },
-    wstar: [0, 0],
-  };
+  const p = crossing(n);
   const nbeta = n * p.beta;
   const gpuWalkers = 1024;
   const engine = await WalkerEngine.create(device, {

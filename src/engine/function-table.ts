@@ -9,6 +9,7 @@
 import { makeShaderDataDefinitions, makeStructuredView, type StructuredView } from 'webgpu-utils';
 import hashtableWgsl from '../../shaders/hashtable.wgsl';
 import { type ComputeLayouts, computeLayouts } from '../gpu/layouts';
+import { readBuffer } from '../gpu/readback';
 import { computePipeline } from '../gpu/shader-assembly';
 
 const TABLE_WG = 256;
@@ -232,28 +233,11 @@ export class FunctionTable {
     }
   }
 
-  private async read(source: GPUBuffer, bytes: number, label: string): Promise<ArrayBuffer> {
-    const staging = this.device.createBuffer({
-      label,
-      size: bytes,
-      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-    });
-    try {
-      const encoder = this.device.createCommandEncoder({ label });
-      encoder.copyBufferToBuffer(source, 0, staging, 0, bytes);
-      this.device.queue.submit([encoder.finish()]);
-      await staging.mapAsync(GPUMapMode.READ);
-      return staging.getMappedRange().slice(0);
-    } finally {
-      staging.destroy();
-    }
-  }
-
   /** distinct and other only: 16 bytes read back. */
   async readCounts(): Promise<{ total: number; distinct: number; other: number }> {
     this.assertAlive();
     const total = this.inserted;
-    const s = new Uint32Array(await this.read(this.stats, 16, 'function-table/stats-readback'));
+    const s = new Uint32Array(await readBuffer(this.device, this.stats, 16, 'function-table/stats-readback'));
     return { total, distinct: s[2], other: s[0] + s[1] * 2 ** 32 };
   }
 
@@ -282,7 +266,7 @@ export class FunctionTable {
         pass.end();
         this.device.queue.submit([encoder.finish()]);
         const words = new Uint32Array(
-          await this.read(compacted, compacted.size, 'function-table/entries-readback'),
+          await readBuffer(this.device, compacted, compacted.size, 'function-table/entries-readback'),
         );
         for (let j = 0; j < n; j++) {
           const b = ENTRY_WORDS * j;

@@ -26,7 +26,7 @@
  */
 
 import type { Landscape } from './landscapes';
-import { initialStep, runLlc, tunedStep } from './llc-run';
+import { burnIn, chunkSteps, initialStep, runLlc } from './llc-run';
 import { type MlpOptions, mlpLandscape, mlpTeacher, mlpTruth } from './models/mlp';
 import {
   type DataPoint,
@@ -403,25 +403,23 @@ export async function runGeneralisation(device: GPUDevice, c: GeneralisationConf
       // Burn-in: each group tunes its own ε toward acceptance 0.8 (a colder group needs a smaller step).
       const tune = c.step === undefined && c.sampler === 'mala';
       const chunks = tune ? Math.max(1, Math.min(12, Math.floor(c.burnin / 25))) : 1;
-      for (let k = 0; k < chunks; k++) {
-        stop();
-        const steps = Math.floor((c.burnin * (k + 1)) / chunks) - Math.floor((c.burnin * k) / chunks);
-        engine.clearCounters();
-        engine.advance(steps);
-        done += steps * engine.walkers;
-        if (tune && steps > 0) {
-          const stats = await engine.readGroupStats();
-          engine.update({
-            groupEps: stats.map((st, g) => tunedStep(engine.groupStep(g), st.acceptance, 0.8)),
-          });
-        }
-        c.onProgress?.(done, total);
-      }
+      await burnIn(engine, {
+        burnin: c.burnin,
+        chunks,
+        tune,
+        target: 0.8,
+        perGroup: true,
+        beforeChunk: stop,
+        afterChunk: (steps) => {
+          done += steps * engine.walkers;
+          c.onProgress?.(done, total);
+        },
+      });
       engine.clearCounters();
       const accumulator = new PredictiveAccumulator(batch.length, model, c.sigma, c.hermite ?? 16);
       for (let s = 0; s < c.snapshots; s++) {
         stop();
-        const steps = Math.floor((c.steps * (s + 1)) / c.snapshots) - Math.floor((c.steps * s) / c.snapshots);
+        const steps = chunkSteps(c.steps, c.snapshots, s);
         engine.advance(steps);
         done += steps * engine.walkers;
         const predictions = await predictWalkers(engine, model.inputs);

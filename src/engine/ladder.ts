@@ -5,7 +5,7 @@
  *    m are fitted, since nβ·E_β[K] = λ − (m − 1)/log(nβ) + c/log²(nβ) + …;
  *  - a sweep over n (β = 1/log n each): λ̂, WBIC and the posterior mass near w* as functions of n.
  */
-import { batchMeansSe, initialStep, tunedStep } from './llc-run';
+import { batchMeansSe, burnIn, chunkSteps, initialStep } from './llc-run';
 import type { InitKind } from './posterior';
 import { wbicBeta } from './posterior';
 import type { EngineConfig, WalkerEngine } from './walker-engine';
@@ -71,20 +71,17 @@ export async function runGroups(
   const rounds = opts.tuneRounds ?? Math.min(40, Math.floor(opts.burnin / 25));
   const chunks = tune ? Math.max(1, Math.min(rounds, opts.burnin)) : 1;
   let done = 0;
-  for (let c = 0; c < chunks; c++) {
-    const k = Math.floor((opts.burnin * (c + 1)) / chunks) - Math.floor((opts.burnin * c) / chunks);
-    engine.clearCounters();
-    engine.advance(k);
-    done += k;
-    if (tune && k > 0) {
-      // Each group tunes its own ε: a colder group needs a smaller step for the same acceptance.
-      const stats = await engine.readGroupStats();
-      engine.update({
-        groupEps: stats.map((st, g) => tunedStep(engine.groupStep(g), st.acceptance, target)),
-      });
-    }
-    opts.onProgress?.(done, total);
-  }
+  await burnIn(engine, {
+    burnin: opts.burnin,
+    chunks,
+    tune,
+    target,
+    perGroup: true,
+    afterChunk: (k) => {
+      done += k;
+      opts.onProgress?.(done, total);
+    },
+  });
   const lossAtWstar = (await engine.evaluate(engine.settings.wstar)).loss[0];
   engine.clearCounters();
   engine.setAccumulate(true);
@@ -96,7 +93,7 @@ export async function runGroups(
   const previous = Array.from({ length: engine.groups }, () => ({ total: 0, samples: 0 }));
   const traces: number[][] = previous.map(() => []);
   for (let b = 0; b < batches; b++) {
-    const k = Math.floor((opts.steps * (b + 1)) / batches) - Math.floor((opts.steps * b) / batches);
+    const k = chunkSteps(opts.steps, batches, b);
     engine.advance(k);
     done += k;
     if (traced) {

@@ -66,6 +66,47 @@ export function tunedStep(eps: number, acceptance: number, target: number): numb
   return Number.isFinite(next) && next > 0 ? next : eps;
 }
 
+/** Steps in chunk i when `total` steps are split into `chunks` near-equal chunks. */
+export const chunkSteps = (total: number, chunks: number, i: number): number =>
+  Math.floor((total * (i + 1)) / chunks) - Math.floor((total * i) / chunks);
+
+/**
+ * Burn-in in `chunks` chunks, the counters cleared before each. With `tune`, after each non-empty
+ * chunk the MALA step moves toward acceptance `target`: ε, or with `perGroup` each group's ε (a colder
+ * group needs a smaller step). `beforeChunk` runs first in each chunk, `afterChunk` last, with its steps.
+ */
+export async function burnIn(
+  engine: WalkerEngine,
+  opts: {
+    readonly burnin: number;
+    readonly chunks: number;
+    readonly tune: boolean;
+    readonly target: number;
+    readonly perGroup: boolean;
+    readonly beforeChunk?: () => void;
+    readonly afterChunk?: (steps: number) => void;
+  },
+): Promise<void> {
+  for (let c = 0; c < opts.chunks; c++) {
+    opts.beforeChunk?.();
+    const k = chunkSteps(opts.burnin, opts.chunks, c);
+    engine.clearCounters();
+    engine.advance(k);
+    if (opts.tune && k > 0) {
+      if (opts.perGroup) {
+        const stats = await engine.readGroupStats();
+        engine.update({
+          groupEps: stats.map((st, g) => tunedStep(engine.groupStep(g), st.acceptance, opts.target)),
+        });
+      } else {
+        const s = await engine.readStats();
+        engine.update({ eps: tunedStep(engine.settings.eps, s.acceptance, opts.target) });
+      }
+    }
+    opts.afterChunk?.(k);
+  }
+}
+
 /** A first guess for ε: a fraction of the scale set by the tempered curvature and the prior. */
 export function initialStep(cfg: Pick<EngineConfig, 'n' | 'beta' | 'prior'>): number {
   const nbeta = cfg.n * cfg.beta;
@@ -84,17 +125,17 @@ export async function runLlc(engine: WalkerEngine, opts: LlcOptions): Promise<Ll
   // Burn-in, in chunks; MALA's step is adapted between chunks and then frozen.
   const tune = opts.tuneStep && engine.settings.sampler === 'mala';
   const chunks = tune ? Math.max(1, Math.min(40, Math.floor(opts.burnin / 25))) : 1;
-  for (let c = 0; c < chunks; c++) {
-    const k = Math.floor((opts.burnin * (c + 1)) / chunks) - Math.floor((opts.burnin * c) / chunks);
-    engine.clearCounters();
-    engine.advance(k);
-    done += k;
-    if (tune && k > 0) {
-      const s = await engine.readStats();
-      engine.update({ eps: tunedStep(engine.settings.eps, s.acceptance, target) });
-    }
-    opts.onProgress?.(done, total);
-  }
+  await burnIn(engine, {
+    burnin: opts.burnin,
+    chunks,
+    tune,
+    target,
+    perGroup: false,
+    afterChunk: (k) => {
+      done += k;
+      opts.onProgress?.(done, total);
+    },
+  });
 
   // L_n(w*) from the landscape's own WGSL.
   const lossAtWstar = (await engine.evaluate(engine.settings.wstar)).loss[0];
@@ -106,7 +147,7 @@ export async function runLlc(engine: WalkerEngine, opts: LlcOptions): Promise<Ll
   let previousSamples = 0;
   let stats: WalkerStats | undefined;
   for (let b = 0; b < batches; b++) {
-    const k = Math.floor((opts.steps * (b + 1)) / batches) - Math.floor((opts.steps * b) / batches);
+    const k = chunkSteps(opts.steps, batches, b);
     engine.advance(k);
     done += k;
     stats = await engine.readStats(

@@ -9,6 +9,7 @@ import { makeShaderDataDefinitions, makeStructuredView, type StructuredView } fr
 import randnetWgsl from '../../shaders/randnet.wgsl';
 import rngWgsl from '../../shaders/rng.wgsl';
 import { type ComputeLayouts, computeLayouts } from '../gpu/layouts';
+import { readBuffer } from '../gpu/readback';
 import { computePipeline } from '../gpu/shader-assembly';
 import { layerShapes, parameterCount, type RandNetConfig, validateRandNet } from './randnet';
 import { seedKey } from './rng';
@@ -234,22 +235,9 @@ export class RandNetSampler {
     }
   }
 
-  private async readBuffer(source: GPUBuffer, bytes: number, label: string): Promise<ArrayBuffer> {
+  private readBuffer(source: GPUBuffer, bytes: number, label: string): Promise<ArrayBuffer> {
     if (this.destroyed) throw new Error('RandNetSampler used after destroy()');
-    const staging = this.device.createBuffer({
-      label,
-      size: bytes,
-      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-    });
-    try {
-      const encoder = this.device.createCommandEncoder({ label });
-      encoder.copyBufferToBuffer(source, 0, staging, 0, bytes);
-      this.device.queue.submit([encoder.finish()]);
-      await staging.mapAsync(GPUMapMode.READ);
-      return staging.getMappedRange().slice(0);
-    } finally {
-      staging.destroy();
-    }
+    return readBuffer(this.device, source, bytes, label);
   }
 
   /** Frees every GPU buffer this sampler owns. Safe to call twice. */

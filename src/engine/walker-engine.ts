@@ -13,6 +13,7 @@ import posteriorWgsl from '../../shaders/posterior.wgsl';
 import reduceWgsl from '../../shaders/reduce.wgsl';
 import rngWgsl from '../../shaders/rng.wgsl';
 import { engineLayouts } from '../gpu/layouts';
+import { readBuffer } from '../gpu/readback';
 import { assemble, computePipeline } from '../gpu/shader-assembly';
 import { LandscapeBinding, landscapeParamsSource } from './landscape-uniforms';
 import type { Landscape } from './landscapes';
@@ -129,6 +130,8 @@ export class WalkerEngine {
   private readonly evalModuleCode: string;
   private stepIndex = 0;
   private statsQueue: Promise<unknown> = Promise.resolve();
+  /** readGroupStats' readback, sized for the current group count. */
+  private groupReadback?: GPUBuffer;
   private samples = 0;
   private stepsSinceAcceptClear = 0;
   private accumulate = false;
@@ -449,84 +452,73 @@ export class WalkerEngine {
     const center = query.center ?? this.config.wstar;
     const radius = query.radius ?? 0;
     const slot = this.partials.size;
-    // One range: the engine's own readback buffer; several: a staging buffer for this call.
-    const readback =
-      ranges.length === 1
-        ? this.partialsReadback
-        : this.device.createBuffer({
-            label: 'partials-readback/groups',
-            size: slot * ranges.length,
-            usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-          });
-    try {
-      ranges.forEach((range, i) => {
-        this.reduceParams.set({
-          walkers: range.count,
-          first: range.first,
-          groups: this.reduceGroups,
-          inv_samples: this.samples > 0 ? 1 / this.samples : 0,
-          shift: shifts.chainMean ?? 0,
-          radius2: radius * radius,
-          loss_shift: shifts.loss ?? 0,
-          center: floatsOf(center, 32),
-        });
-        // Queue order: each submit sees its own uniform write, and the copy precedes the next reduce.
-        this.device.queue.writeBuffer(this.reduceUniform, 0, this.reduceParams.arrayBuffer);
-        const encoder = this.device.createCommandEncoder({ label: 'reduce' });
-        const pass = encoder.beginComputePass({ label: 'reduce' });
-        pass.setPipeline(this.pipelines.reduce);
-        pass.setBindGroup(0, this.reduceBindGroup);
-        pass.dispatchWorkgroups(this.reduceGroups);
-        pass.end();
-        encoder.copyBufferToBuffer(this.partials, 0, readback, i * slot, slot);
-        this.device.queue.submit([encoder.finish()]);
+    // One range: the engine's own readback buffer; several: one kept for that many ranges (calls are
+    // queued by statsQueue, so neither is ever mapped or pending when reused).
+    const readback = ranges.length === 1 ? this.partialsReadback : this.groupsReadback(slot * ranges.length);
+    ranges.forEach((range, i) => {
+      this.reduceParams.set({
+        walkers: range.count,
+        first: range.first,
+        groups: this.reduceGroups,
+        inv_samples: this.samples > 0 ? 1 / this.samples : 0,
+        shift: shifts.chainMean ?? 0,
+        radius2: radius * radius,
+        loss_shift: shifts.loss ?? 0,
+        center: floatsOf(center, 32),
       });
-      await readback.mapAsync(GPUMapMode.READ);
-      const all = new Float32Array(readback.getMappedRange().slice(0));
-      readback.unmap();
-      return ranges.map((range, i) => {
-        const rows = all.subarray((i * slot) / 4, ((i + 1) * slot) / 4);
-        const sum = new Float64Array(ROW);
-        for (let g = 0; g < this.reduceGroups; g++) for (let k = 0; k < ROW; k++) sum[k] += rows[g * ROW + k];
-        const n = range.count;
-        const lossShift = shifts.loss ?? 0;
-        const chainShift = shifts.chainMean ?? 0;
-        const meanLossShifted = sum[0] / n;
-        const chainShifted = sum[2] / n;
-        const proposals = n * this.stepsSinceAcceptClear;
-        return {
-          walkers: n,
-          meanLoss: meanLossShifted + lossShift,
-          varLoss: Math.max(0, sum[1] / n - meanLossShifted ** 2),
-          chainMean: this.samples > 0 ? chainShifted + chainShift : 0,
-          chainMeanVar: this.samples > 0 ? Math.max(0, sum[3] / n - chainShifted ** 2) : 0,
-          samples: this.samples,
-          massNear: sum[4] / n,
-          acceptance: proposals > 0 ? sum[5] / proposals : Number.NaN,
-          diverged: Math.round(sum[6]),
-        };
-      });
-    } finally {
-      if (readback !== this.partialsReadback) readback.destroy();
-    }
+      // Queue order: each submit sees its own uniform write, and the copy precedes the next reduce.
+      this.device.queue.writeBuffer(this.reduceUniform, 0, this.reduceParams.arrayBuffer);
+      const encoder = this.device.createCommandEncoder({ label: 'reduce' });
+      const pass = encoder.beginComputePass({ label: 'reduce' });
+      pass.setPipeline(this.pipelines.reduce);
+      pass.setBindGroup(0, this.reduceBindGroup);
+      pass.dispatchWorkgroups(this.reduceGroups);
+      pass.end();
+      encoder.copyBufferToBuffer(this.partials, 0, readback, i * slot, slot);
+      this.device.queue.submit([encoder.finish()]);
+    });
+    await readback.mapAsync(GPUMapMode.READ);
+    const all = new Float32Array(readback.getMappedRange().slice(0));
+    readback.unmap();
+    return ranges.map((range, i) => {
+      const rows = all.subarray((i * slot) / 4, ((i + 1) * slot) / 4);
+      const sum = new Float64Array(ROW);
+      for (let g = 0; g < this.reduceGroups; g++) for (let k = 0; k < ROW; k++) sum[k] += rows[g * ROW + k];
+      const n = range.count;
+      const lossShift = shifts.loss ?? 0;
+      const chainShift = shifts.chainMean ?? 0;
+      const meanLossShifted = sum[0] / n;
+      const chainShifted = sum[2] / n;
+      const proposals = n * this.stepsSinceAcceptClear;
+      return {
+        walkers: n,
+        meanLoss: meanLossShifted + lossShift,
+        varLoss: Math.max(0, sum[1] / n - meanLossShifted ** 2),
+        chainMean: this.samples > 0 ? chainShifted + chainShift : 0,
+        chainMeanVar: this.samples > 0 ? Math.max(0, sum[3] / n - chainShifted ** 2) : 0,
+        samples: this.samples,
+        massNear: sum[4] / n,
+        acceptance: proposals > 0 ? sum[5] / proposals : Number.NaN,
+        diverged: Math.round(sum[6]),
+      };
+    });
   }
 
-  private async readBuffer(source: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
-    this.assertAlive();
-    const staging = this.device.createBuffer({
-      label: 'walkers/readback',
-      size: bytes,
-      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-    });
-    try {
-      const encoder = this.device.createCommandEncoder({ label: 'readback' });
-      encoder.copyBufferToBuffer(source, 0, staging, 0, bytes);
-      this.device.queue.submit([encoder.finish()]);
-      await staging.mapAsync(GPUMapMode.READ);
-      return staging.getMappedRange().slice(0);
-    } finally {
-      staging.destroy();
+  private groupsReadback(size: number): GPUBuffer {
+    if (this.groupReadback?.size !== size) {
+      this.groupReadback?.destroy();
+      this.groupReadback = this.device.createBuffer({
+        label: 'partials-readback/groups',
+        size,
+        usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+      });
     }
+    return this.groupReadback;
+  }
+
+  private readBuffer(source: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
+    this.assertAlive();
+    return readBuffer(this.device, source, bytes, 'walkers/readback');
   }
 
   /** All walker positions (N·d floats). For exports and tests, never per frame. */
@@ -568,6 +560,7 @@ export class WalkerEngine {
     if (this.destroyed) return;
     this.destroyed = true;
     for (const b of this.owned) b.destroy();
+    this.groupReadback?.destroy();
     this.landscapeBinding.destroy();
   }
 }

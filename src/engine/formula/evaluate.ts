@@ -84,21 +84,19 @@ export function evaluate(node: Node, w: readonly number[], c: readonly number[])
   throw new Error('unreachable');
 }
 
+/** A node's arguments, in order (none for numbers, parameters and constants). */
+export const children = (node: Node): readonly Node[] =>
+  node.kind === 'neg'
+    ? [node.arg]
+    : node.kind === 'bin'
+      ? [node.left, node.right]
+      : node.kind === 'call'
+        ? node.args
+        : [];
+
 /** True when a subtree depends on the parameters (only those need adjoints). */
 export function dependsOnParams(node: Node): boolean {
-  switch (node.kind) {
-    case 'param':
-      return true;
-    case 'num':
-    case 'const':
-      return false;
-    case 'neg':
-      return dependsOnParams(node.arg);
-    case 'bin':
-      return dependsOnParams(node.left) || dependsOnParams(node.right);
-    case 'call':
-      return node.args.some(dependsOnParams);
-  }
+  return node.kind === 'param' || children(node).some(dependsOnParams);
 }
 
 /**
@@ -154,15 +152,6 @@ export function localPartials(node: Node, args: readonly number[], value: number
   }
   return [];
 }
-
-const children = (node: Node): readonly Node[] =>
-  node.kind === 'neg'
-    ? [node.arg]
-    : node.kind === 'bin'
-      ? [node.left, node.right]
-      : node.kind === 'call'
-        ? node.args
-        : [];
 
 /** Value and gradient (length dim) by reverse mode over the tree. */
 export function evaluateWithGradient(

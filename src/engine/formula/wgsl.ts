@@ -6,7 +6,7 @@
  * re-formatted from parsed values, parameters as w[i], constants as lp(i), functions from a fixed
  * table — never from the formula text.
  */
-import { dependsOnParams } from './evaluate';
+import { children, dependsOnParams } from './evaluate';
 import type { Node } from './parse';
 
 /** A finite number as a WGSL float literal. */
@@ -90,15 +90,7 @@ export function generateWgsl(ast: Node): string {
   const forward: string[] = [];
   let next = 0;
   const emit = (node: Node): Emitted => {
-    const kids =
-      node.kind === 'neg'
-        ? [node.arg]
-        : node.kind === 'bin'
-          ? [node.left, node.right]
-          : node.kind === 'call'
-            ? node.args
-            : [];
-    const emittedKids = kids.map(emit);
+    const emittedKids = children(node).map(emit);
     const id = next++;
     const a = emittedKids.map((k) => `v${k.id}`);
     let expr: string;
