@@ -16,7 +16,7 @@ import { Progress } from './progress';
 export const CAPTURE_COMMANDS = ['record', 'screenshot'] as const;
 export type CaptureCommand = (typeof CAPTURE_COMMANDS)[number];
 
-export const CAPTURE_HELP = `occam-lens record --shot FILE.json --out CLIP.mp4|CLIP.webm [options]
+const CAPTURE_HELP = `occam-lens record --shot FILE.json --out CLIP.mp4|CLIP.webm [options]
   Renders a scripted shot (see assets/shots/) in headless Chromium, one frame's worth of walker steps
   per encoded frame (offline mode), and writes MP4 (H.264) or WebM (VP9) by the --out extension.
   --mode offline|realtime   offline (default): smooth and deterministic; realtime: as the screen draws
@@ -98,11 +98,7 @@ async function record(argv: readonly string[], io: CliIo): Promise<number> {
     });
     await page.goto(served.url);
     await waitForFrames(page, 1, 180_000);
-    const progress = new Progress(
-      `occam-lens record ${shot.title}`,
-      io.stderr as NodeJS.WriteStream,
-      !v.quiet,
-    );
+    const progress = new Progress(`occam-lens record ${shot.title}`, io.stderr, !v.quiet);
     const timer = setInterval(() => {
       page
         .evaluate(() => window.__occam!.capture.progress)

@@ -13,7 +13,7 @@ import {
 import { mlpDefaults } from '../engine/models/mlp';
 import type { InitKind, SamplerKind } from '../engine/posterior';
 import { parsePrior } from './args';
-import { cliDevice, helpOrRun } from './command';
+import { cliDevice, helpOrRun, round, warnDiverged } from './command';
 import {
   asUsage,
   intIn,
@@ -193,10 +193,8 @@ export function parseGeneralisation(argv: readonly string[]): GeneralisationPars
   return { kind: 'run', args: { config, modelText: text, json: v.json ?? false, quiet: v.quiet ?? false } };
 }
 
-const round = (x: number, digits = 6) => (Number.isFinite(x) ? Number(x.toPrecision(digits)) : x);
-
 /** One row per n, as printed with --json. */
-export function generalisationRows(args: GeneralisationArgs, r: GenResult, device: string) {
+function generalisationRows(args: GeneralisationArgs, r: GenResult, device: string) {
   return r.points.map((p) => ({
     model: args.modelText,
     n: p.n,
@@ -219,7 +217,7 @@ export function generalisationRows(args: GeneralisationArgs, r: GenResult, devic
 
 async function execute(args: GeneralisationArgs, io: CliIo): Promise<number> {
   const { device, description } = await cliDevice(io);
-  const progress = new Progress('occam-lens generalisation', io.stderr as NodeJS.WriteStream, !args.quiet);
+  const progress = new Progress('occam-lens generalisation', io.stderr, !args.quiet);
   const result = await asUsage(
     () =>
       runGeneralisation(device, {
@@ -253,11 +251,10 @@ async function execute(args: GeneralisationArgs, io: CliIo): Promise<number> {
         `reference λ = ${round(ref.lambda)}${ref.kind === 'measured' ? ` ± ${round(ref.se, 3)}` : ''} (${ref.note})\n${header}\n${lines.join('\n')}\n`,
     );
   }
-  const diverged = rows.reduce((s, r) => s + r.diverged, 0);
-  if (diverged > 0)
-    io.stderr.write(
-      `warning: ${diverged} walker divergences (non-finite loss or position), each re-drawn from the prior; lower --step.\n`,
-    );
+  warnDiverged(
+    io.stderr,
+    rows.reduce((s, r) => s + r.diverged, 0),
+  );
   return 0;
 }
 

@@ -8,15 +8,10 @@ import { wbicBeta } from '../engine/posterior';
 import { exactExpectations2D } from '../engine/quadrature';
 import { WalkerEngine } from '../engine/walker-engine';
 import { posteriorOf, type RunArgs } from './args';
+import { round, warnDiverged } from './command';
 import { asUsage, rangeAsUsage } from './flags';
+import type { CliIo } from './main';
 import { Progress } from './progress';
-
-export interface GroupIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: { write(text: string): boolean; isTTY?: boolean };
-}
-
-const round = (x: number, digits = 6) => (Number.isFinite(x) ? Number(x.toPrecision(digits)) : x);
 
 async function makeEngine(device: GPUDevice, args: RunArgs, groupNbeta: number[]): Promise<WalkerEngine> {
   const posterior = posteriorOf(args);
@@ -39,8 +34,8 @@ async function makeEngine(device: GPUDevice, args: RunArgs, groupNbeta: number[]
   );
 }
 
-async function run(engine: WalkerEngine, args: RunArgs, io: GroupIo) {
-  const progress = new Progress(`occam-lens ${args.command}`, io.stderr as NodeJS.WriteStream, !args.quiet);
+async function run(engine: WalkerEngine, args: RunArgs, io: CliIo) {
+  const progress = new Progress(`occam-lens ${args.command}`, io.stderr, !args.quiet);
   const result = await runGroups(engine, {
     steps: args.steps,
     burnin: args.burnin,
@@ -51,23 +46,16 @@ async function run(engine: WalkerEngine, args: RunArgs, io: GroupIo) {
       progress.update(done * engine.walkers, total * engine.walkers, 'walker-steps'),
   });
   progress.done();
-  const diverged = result.groups.reduce((s, g) => s + g.diverged, 0);
-  if (diverged > 0) {
-    io.stderr.write(
-      `warning: ${diverged} walker divergences (non-finite loss or position), each re-drawn from the prior; lower --step.\n`,
-    );
-  }
+  warnDiverged(
+    io.stderr,
+    result.groups.reduce((s, g) => s + g.diverged, 0),
+  );
   return result;
 }
 
 /** occam-lens sweep: one line (JSON, CSV or a table row) per n. */
-export async function runSweep(
-  device: GPUDevice,
-  args: RunArgs,
-  io: GroupIo,
-  betaGiven: boolean,
-): Promise<number> {
-  const betas = args.ns.map((n) => (betaGiven ? args.beta : wbicBeta(n)));
+export async function runSweep(device: GPUDevice, args: RunArgs, io: CliIo): Promise<number> {
+  const betas = args.ns.map((n) => (args.betaGiven ? args.beta : wbicBeta(n)));
   const engine = await makeEngine(
     device,
     args,
@@ -135,7 +123,7 @@ export async function runSweep(
 export async function runLadder(
   device: GPUDevice,
   args: RunArgs,
-  io: GroupIo,
+  io: CliIo,
   report: (r: Record<string, unknown>) => void,
 ): Promise<number> {
   const nbeta0 = args.n * args.beta;

@@ -16,7 +16,7 @@ import { dirname, extname, join, resolve, sep } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.OCCAM_CHROMIUM ?? '/usr/bin/chromium';
-export const CHROMIUM_FLAGS = [
+const CHROMIUM_FLAGS = [
   '--no-sandbox',
   '--enable-unsafe-webgpu',
   '--enable-features=Vulkan',
@@ -33,7 +33,7 @@ export const CHROMIUM_FLAGS = [
 export const haveChromium = existsSync(CHROMIUM);
 
 /** The repository root: the nearest folder up from this module with occam-lens's package.json. */
-export function projectRoot(from = import.meta.dirname ?? process.cwd()): string {
+function projectRoot(from = import.meta.dirname ?? process.cwd()): string {
   for (let dir = resolve(from); ; dir = dirname(dir)) {
     const pkg = join(dir, 'package.json');
     if (existsSync(pkg)) {
@@ -144,7 +144,7 @@ const TYPES: Record<string, string> = {
 };
 
 /** Serves a folder on 127.0.0.1 at a free port ("localhost" is a secure context for WebGPU). */
-export function serveStatic(dir: string): Promise<{ url: string; server: Server }> {
+function serveStatic(dir: string): Promise<{ url: string; server: Server }> {
   const base = resolve(dir);
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);

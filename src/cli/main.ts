@@ -9,11 +9,11 @@ import { WalkerEngine } from '../engine/walker-engine';
 import { NoWebGPUError } from '../gpu/device';
 import { HELP, parseCli, posteriorOf, type RunArgs } from './args';
 import { captureMain } from './capture';
-import { cliDevice } from './command';
+import { cliDevice, round, warnDiverged } from './command';
 import { asUsage, rangeAsUsage, UsageError } from './flags';
 import { generalisationMain } from './generalisation';
 import { runLadder, runSweep } from './groups';
-import { Progress } from './progress';
+import { Progress, type ProgressStream } from './progress';
 import { randnetMain } from './randnet';
 
 declare const __OCCAM_VERSION__: string | undefined;
@@ -21,23 +21,26 @@ const VERSION = typeof __OCCAM_VERSION__ === 'string' ? __OCCAM_VERSION__ : 'dev
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
-  readonly stderr: NodeJS.WriteStream | { write(text: string): boolean; isTTY?: boolean };
+  readonly stderr: ProgressStream;
   /** An existing device (tests); otherwise one is acquired through Dawn. */
   readonly device?: GPUDevice;
 }
 
 const defaultIo: CliIo = { stdout: (t) => process.stdout.write(t), stderr: process.stderr };
 
-function round(x: number, digits = 6): number {
-  return Number.isFinite(x) ? Number(x.toPrecision(digits)) : x;
+/** The landscape's id, with the formula or model text it came from. */
+function landscapeSource(args: RunArgs) {
+  return {
+    landscape: args.landscape.id,
+    ...(args.formula !== undefined ? { formula: args.formula } : {}),
+    ...(args.model !== undefined ? { model: args.model } : {}),
+  };
 }
 
 function report(args: RunArgs, r: LlcResult, device: string) {
   const exact = args.landscape.exact(args.params);
   return {
-    landscape: args.landscape.id,
-    ...(args.formula !== undefined ? { formula: args.formula } : {}),
-    ...(args.model !== undefined ? { model: args.model } : {}),
+    ...landscapeSource(args),
     dim: args.landscape.dim,
     params: Object.fromEntries(args.landscape.params.map((p, i) => [p.name, args.params[i]])),
     n: args.n,
@@ -86,14 +89,12 @@ function humanReport(o: ReturnType<typeof report> & { function_shares?: Record<s
 
 async function execute(args: RunArgs, io: CliIo): Promise<number> {
   const { device, description } = await cliDevice(io);
-  if (args.command === 'sweep') return runSweep(device, args, io, args.betaGiven);
+  if (args.command === 'sweep') return runSweep(device, args, io);
   if (args.ladder > 0) {
     return runLadder(device, args, io, (fields) => {
       const exact = args.landscape.exact(args.params);
       const out = {
-        landscape: args.landscape.id,
-        ...(args.formula !== undefined ? { formula: args.formula } : {}),
-        ...(args.model !== undefined ? { model: args.model } : {}),
+        ...landscapeSource(args),
         n: args.n,
         beta: round(args.beta),
         sampler: args.sampler,
@@ -135,7 +136,7 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
     rangeAsUsage(),
   );
   try {
-    const progress = new Progress(`occam-lens ${args.command}`, io.stderr as NodeJS.WriteStream, !args.quiet);
+    const progress = new Progress(`occam-lens ${args.command}`, io.stderr, !args.quiet);
     const result = await runLlc(engine, {
       ...engine.settings,
       steps: args.steps,
@@ -173,12 +174,11 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
       io.stdout(
         `${humanReport(out)}${args.command === 'sample' ? `\nwrote ${engine.walkers} walkers to ${args.out}` : ''}\n`,
       );
-    if (result.diverged > 0) {
-      io.stderr.write(
-        `warning: ${result.diverged} walker divergences (non-finite loss or position), each re-drawn from the prior; ` +
-          `the step size ε = ${round(result.eps)} is too large for this posterior: lower --step.\n`,
-      );
-    }
+    warnDiverged(
+      io.stderr,
+      result.diverged,
+      `the step size ε = ${round(result.eps)} is too large for this posterior: lower --step`,
+    );
     return 0;
   } finally {
     engine.destroy();

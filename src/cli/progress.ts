@@ -4,6 +4,12 @@
  */
 import { progressText } from '../analysis/progress-text';
 
+/** Where the line goes: stderr, or a test's capture of it. */
+export interface ProgressStream {
+  write(text: string): boolean;
+  readonly isTTY?: boolean;
+}
+
 export class Progress {
   private readonly start = performance.now();
   private lastPrint = 0;
@@ -11,7 +17,7 @@ export class Progress {
 
   constructor(
     private readonly label: string,
-    private readonly stream: NodeJS.WriteStream = process.stderr,
+    private readonly stream: ProgressStream = process.stderr,
     private readonly enabled = true,
   ) {}
 

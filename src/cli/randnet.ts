@@ -18,7 +18,7 @@ import {
   validateRandNet,
 } from '../engine/randnet';
 import { FunctionSpace, type FunctionSummary, summarise } from '../engine/randnet-run';
-import { cliDevice, helpOrRun } from './command';
+import { cliDevice, helpOrRun, round } from './command';
 import {
   asUsage,
   choice,
@@ -65,8 +65,8 @@ const options = {
   ...REPORT_FLAGS,
 };
 
-export const DEFAULT_CAPACITY = 2 ** 20;
-export const DEFAULT_BATCH = 65536;
+const DEFAULT_CAPACITY = 2 ** 20;
+const DEFAULT_BATCH = 65536;
 
 export const RANDNET_HELP = `occam-lens randnet: which Boolean functions do random networks compute? (the parameter-function map)
 
@@ -168,11 +168,7 @@ export function parseRandnet(argv: readonly string[]): RandnetParsed {
 const CONVENTION =
   'bits[i] = 1 iff output > 0 at input point i; input point i = binary expansion of i, most significant bit = first input';
 
-function round(x: number, digits = 6): number {
-  return Number.isFinite(x) ? Number(x.toPrecision(digits)) : x;
-}
-
-export function randnetReport(args: RandnetArgs, s: FunctionSummary, seconds: number, device: string) {
+function randnetReport(args: RandnetArgs, s: FunctionSummary, seconds: number, device: string) {
   const n = args.net;
   return {
     samples: s.samples,
@@ -235,7 +231,7 @@ async function execute(args: RandnetArgs, io: CliIo): Promise<number> {
     },
   );
   try {
-    const progress = new Progress('occam-lens randnet', io.stderr as NodeJS.WriteStream, !args.quiet);
+    const progress = new Progress('occam-lens randnet', io.stderr, !args.quiet);
     const t0 = performance.now();
     while (space.samples < args.samples) {
       await space.advance(Math.min(space.sampler.batch, args.samples - space.samples));

@@ -12,7 +12,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, onTestFinished } from 'vitest';
 import * as headless from '../../src/cli/headless';
 
-export { CHROMIUM, CHROMIUM_FLAGS, haveChromium, type Served, waitForFrames } from '../../src/cli/headless';
+export { haveChromium, waitForFrames } from '../../src/cli/headless';
 
 // Every browser-test file imports this harness, so the rule is stated once: under CI the browser tests
 // must run, never skip; elsewhere they skip loudly.
@@ -27,14 +27,11 @@ export const SHOTS = resolve(import.meta.dirname, '../../test-results');
 
 let outDir: string | undefined;
 
-/** `vite build` once per test process, into a private temporary folder removed at exit. */
-export function buildApp(): Promise<string> {
-  outDir ??= headless.privateBuildDir();
-  return headless.buildApp({ outDir });
-}
-
-/** Builds (once), serves and launches Chromium. */
-export async function serveApp(): Promise<headless.Served> {
+/**
+ * Builds (`vite build` once per test process, into a private folder removed at exit), serves and
+ * launches Chromium.
+ */
+function serveApp(): Promise<headless.Served> {
   outDir ??= headless.privateBuildDir();
   return headless.serveApp({ outDir });
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HELP } from '../../src/cli/args';
-import { cli } from '../helpers/cli';
+import { cli, expectUsageError, jsonLines } from '../helpers/cli';
 import { noGpu } from '../helpers/gpu';
 
 describe('occam-lens arguments', () => {
@@ -65,10 +65,7 @@ describe('occam-lens arguments', () => {
     [['llc', '--landscape', 'bowl', '--ladder', '2'], /--ladder: expected an integer in \[3, 63\]/],
     [['sample', '--landscape', 'bowl', '--out', 'x.csv', '--ladder', '4'], /--ladder is only for llc/],
   ])('exits 2 naming the problem for %j', async (argv, message) => {
-    const r = await cli(...argv);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(message);
-    expect(r.stdout).toBe('');
+    expectUsageError(await cli(...argv), message);
   });
 });
 
@@ -213,10 +210,7 @@ describe.skipIf(noGpu)('occam-lens runs on the GPU', () => {
       '--quiet',
     );
     expect(r.code).toBe(0);
-    const rows = r.stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const rows = jsonLines(r.stdout);
     expect(rows.map((x) => x.n)).toEqual([100, 10000]);
     for (const row of rows) {
       for (const key of [

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { HELP } from '../../src/cli/args';
 import { GENERALISATION_HELP } from '../../src/cli/generalisation';
-import { cli } from '../helpers/cli';
+import { cli, expectUsageError, jsonLines } from '../helpers/cli';
 import { noGpu } from '../helpers/gpu';
 
 describe('occam-lens generalisation arguments', () => {
@@ -54,10 +54,7 @@ describe('occam-lens generalisation arguments', () => {
     [['--sigma', '0'], /--sigma/],
     [['extra'], /unexpected argument 'extra'/],
   ])('rejects %j with exit status 2', async (flags, message) => {
-    const r = await cli('generalisation', ...flags);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(message);
-    expect(r.stdout).toBe('');
+    expectUsageError(await cli('generalisation', ...flags), message);
   });
 });
 
@@ -69,10 +66,7 @@ describe.skipIf(noGpu)('occam-lens generalisation runs', () => {
       ...['--burnin', '40', '--steps', '40', '--snapshots', '2', '--sigma', '0.5', '--json'],
     );
     expect(r.code, r.stderr).toBe(0);
-    const rows = r.stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const rows = jsonLines(r.stdout);
     expect(rows.map((x) => x.n)).toEqual([10, 40]);
     for (const row of rows) {
       expect(row).toMatchObject({ model: 'poly:1,1,0,0,0', datasets: 2, walkers: 32, lambda_ref: 1 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { HELP } from '../../src/cli/args';
 import { RANDNET_HELP } from '../../src/cli/randnet';
 import { kLz } from '../../src/engine/complexity';
-import { cli } from '../helpers/cli';
+import { cli, expectUsageError } from '../helpers/cli';
 import { noGpu } from '../helpers/gpu';
 
 describe('occam-lens randnet arguments', () => {
@@ -56,10 +56,7 @@ describe('occam-lens randnet arguments', () => {
     [['randnet', '--bogus'], /--bogus/],
     [['randnet', 'extra'], /unexpected argument 'extra'/],
   ])('exits 2 naming the problem for %j', async (argv, message) => {
-    const r = await cli(...argv);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(message);
-    expect(r.stdout).toBe('');
+    expectUsageError(await cli(...argv), message);
   });
 });
 
