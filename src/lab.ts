@@ -165,6 +165,7 @@ const isSoftware = (info: GPUAdapterInfo | undefined): boolean =>
   );
 
 export class Lab {
+  /** Replaced by `setState`, never mutated (derived values are cached per state object). */
   state: SceneState;
   readonly view: SceneView;
   readonly density: DensityPanel;
@@ -173,6 +174,7 @@ export class Lab {
   private exact: Float64Array | null = null;
   /** The window and bins the exact masses were computed for (JSON). */
   private exactFor = '';
+  private derived: { s: SceneState; d: Derived; k: Lab['keys'] } | null = null;
   private keys = { engine: '', uniforms: '', reset: '', surface: '', exact: '', hist: '', wstar: '' };
   private committing = false;
   private statsPending = false;
@@ -300,16 +302,9 @@ export class Lab {
     this.rafId = requestAnimationFrame(loop);
   }
 
-  /** The walker count a state asks for, capped at the device's limit. */
-  resolveWalkers(s: SceneState): { count: number; capped: boolean; limit: number } {
-    const requested =
-      s.walkers > 0 ? s.walkers : this.software ? AUTO_WALKERS.software : AUTO_WALKERS.hardware;
-    const limit = maxWalkers(this.device, derive(s).landscape.dim);
-    return { count: Math.min(requested, limit), capped: requested > limit, limit };
-  }
-
-  get autoWalkers(): number {
-    return this.software ? AUTO_WALKERS.software : AUTO_WALKERS.hardware;
+  /** The walker count a state asks for, capped at the device's limit (`dim`: the state's, if known). */
+  resolveWalkers(s: SceneState, dim = derive(s).landscape.dim): WalkerCount {
+    return resolveWalkerCount(s.walkers, this.software, maxWalkers(this.device, dim));
   }
 
   setState(next: SceneState): void {
@@ -326,7 +321,7 @@ export class Lab {
   }
 
   private keysFor(s: SceneState, d: Derived) {
-    const w = this.resolveWalkers(s);
+    const w = this.resolveWalkers(s, d.landscape.dim);
     const post = [d.key, d.params, d.nbeta, s.gamma, s.prior, s.R, d.wstar];
     return {
       engine: `${d.key}|${w.count}`,
@@ -337,6 +332,24 @@ export class Lab {
       hist: `${s.bins}`,
       wstar: JSON.stringify([d.key, d.params, d.wstar]),
     };
+  }
+
+  /**
+   * The live state with what it implies, derived once per state object (setState replaces the state,
+   * nothing mutates it): the frame loop and `settled` ask every frame.
+   */
+  private current(): { s: SceneState; d: Derived; k: Lab['keys'] } {
+    const s = this.state;
+    if (this.derived?.s !== s) {
+      const d = derive(s);
+      this.derived = { s, d, k: this.keysFor(s, d) };
+    }
+    return this.derived;
+  }
+
+  /** The names of the keys that differ from the applied ones. */
+  private changedKeys(k: Lab['keys']): (keyof Lab['keys'])[] {
+    return (Object.keys(k) as (keyof Lab['keys'])[]).filter((name) => k[name] !== this.keys[name]);
   }
 
   private gridPosterior(s: SceneState, d: Derived): GridPosterior {
@@ -365,7 +378,7 @@ export class Lab {
         const s = { ...this.state };
         const d = derive(s);
         const k = this.keysFor(s, d);
-        const changed = (Object.keys(k) as (keyof typeof k)[]).filter((name) => k[name] !== this.keys[name]);
+        const changed = this.changedKeys(k);
         if (changed.length === 0) break;
         attempted = JSON.stringify(k);
         await this.apply(s, d, k, new Set(changed));
@@ -394,7 +407,7 @@ export class Lab {
       seed: s.seed,
     } as const;
     if (changed.has('engine')) {
-      const w = this.resolveWalkers(s);
+      const w = this.resolveWalkers(s, d.landscape.dim);
       if (d.landscapeError) {
         this.cb.notice(
           `Could not build the landscape (${d.landscapeError}); running ${d.landscape.title} instead.`,
@@ -410,12 +423,7 @@ export class Lab {
           'warn',
         );
       }
-      this.engine?.destroy();
-      this.engine = null;
-      this.hist?.destroy();
-      this.hist = null;
-      this.projection?.destroy();
-      this.projection = null;
+      this.dropEngine();
       const points = this.view.replaceWalkers(w.count);
       points.pointSize = s.pointSize;
       points.setWindow(d.window);
@@ -507,14 +515,8 @@ export class Lab {
   /** One animation frame: commit changes, step the walkers, kick off readbacks, draw. */
   frame(): void {
     const t0 = performance.now();
-    const s = this.state;
-    const d = derive(s);
-    const k = this.keysFor(s, d);
-    if (
-      !this.committing &&
-      (Object.keys(k) as (keyof typeof k)[]).some((name) => k[name] !== this.keys[name]) &&
-      JSON.stringify(k) !== this.failedKeys
-    ) {
+    const { s, d, k } = this.current();
+    if (!this.committing && this.changedKeys(k).length > 0 && JSON.stringify(k) !== this.failedKeys) {
       void this.commit();
     }
     const engine = this.committing && k.engine !== this.keys.engine ? null : this.engine;
@@ -546,7 +548,9 @@ export class Lab {
     this.stats.functionSpace = s.fspace ? this.functionSpace.stats : null;
     for (const g of this.groupAnalyses) g.frame(s, dd);
     this.generalisation.frame(s, dd);
-    this.analysis.visible = s.charts || s.sweep || s.ladder || s.freeEnergy || s.generalisation;
+    // The walkers' charts step aside with the walkers' folders while function space has the stage.
+    this.analysis.visible =
+      !s.fspace && (s.charts || s.sweep || s.ladder || s.freeEnergy || s.generalisation);
     this.analysis.drawLlc(s, dd, this.captureDraw);
     this.view.setVisible({ surface: s.surface, points: s.points });
     if (this.view.surface) this.view.surface.contours = s.contours;
@@ -711,8 +715,7 @@ export class Lab {
     if (!engine || this.disposed) throw new Error('the scene could not be built');
     // A readback the live loop started before the hold: let it land before this frame's own.
     await Promise.all([this.statsRead, this.histRead]);
-    const s = this.state;
-    const d = derive(s);
+    const { s, d } = this.current();
     if (this.resetRequested) {
       engine.reset(s.init);
       this.stepsSinceClear = 0;
@@ -769,14 +772,8 @@ export class Lab {
 
   /** True once the engine matches the state and nothing is being rebuilt. */
   get settled(): boolean {
-    const s = this.state;
-    const d = derive(s);
-    const k = this.keysFor(s, d);
-    return (
-      !this.committing &&
-      this.engine !== null &&
-      (Object.keys(k) as (keyof typeof k)[]).every((n) => k[n] === this.keys[n])
-    );
+    const { k } = this.current();
+    return !this.committing && this.engine !== null && this.changedKeys(k).length === 0;
   }
 
   /** Positions of every walker (tests only: a full readback). */
@@ -785,17 +782,22 @@ export class Lab {
     return this.engine.readPositions();
   }
 
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    cancelAnimationFrame(this.rafId);
-    window.removeEventListener('resize', this.onResize);
+  /** Destroys the engine and the GPU objects that read its positions. */
+  private dropEngine(): void {
     this.engine?.destroy();
     this.engine = null;
     this.hist?.destroy();
     this.hist = null;
     this.projection?.destroy();
     this.projection = null;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    cancelAnimationFrame(this.rafId);
+    window.removeEventListener('resize', this.onResize);
+    this.dropEngine();
     this.sweep.destroy();
     this.polyFunctions.destroy();
     this.functionSpace.destroy();

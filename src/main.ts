@@ -4,7 +4,7 @@
  * fresh device when the device is lost. Exposes `window.__occam` for tests and benchmarks.
  */
 
-import { CaptureController } from './capture/capture';
+import { CaptureController, download, pickJsonFile } from './capture/capture';
 import { addCaptureFolder, type CaptureHook, captureHook } from './capture/capture-gui';
 import { acquireBrowserDevice, NO_WEBGPU_HELP } from './gpu/browser-device';
 import { NoWebGPUError } from './gpu/device';
@@ -290,25 +290,14 @@ class App {
       },
       exportJson: () => {
         const blob = new Blob([exportJson(this.state)], { type: 'application/json' });
-        const a = document.createElement('a');
-        a.href = URL.createObjectURL(blob);
-        a.download = `occam-lens-${this.state.landscape}-n${this.state.n}.json`;
-        a.click();
-        setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+        download(blob, `occam-lens-${this.state.landscape}-n${this.state.n}.json`);
       },
-      importJson: () => {
-        const input = document.createElement('input');
-        input.type = 'file';
-        input.accept = 'application/json,.json';
-        input.addEventListener('change', async () => {
-          const file = input.files?.[0];
-          if (!file) return;
+      importJson: () =>
+        pickJsonFile(async (file) => {
           const decoded = importJson(await file.text(), this.state);
           if (decoded.errors.length > 0) this.reportStateErrors(`File ${file.name}`, decoded.errors);
           else this.replaceState(decoded.state, undefined);
-        });
-        input.click();
-      },
+        }),
     };
   }
 

@@ -94,14 +94,14 @@ export class ConcentrationSweep {
     if (this.building || this.targets.length === 0) return;
     const steps = Math.max(1, Math.min(s.steps, 32));
     if (!step) {
-      this.draw(s, d);
+      this.draw(s, d, true);
       return;
     }
     if (s.running) for (const t of this.targets) t.engine?.advance(steps);
     this.frames++;
     if (!this.reading && this.frames % 4 === 0) void this.read(this.targets);
     this.stepExact(s);
-    this.draw(s, d);
+    this.draw(s, d, false);
   }
 
   private clear(): void {
@@ -225,6 +225,7 @@ export class ConcentrationSweep {
   }
 
   private lastRadius = 0.1;
+  private lastDraw = 0;
 
   /** A few quadratures per frame (each ≈ 10–30 ms of CPU). */
   private stepExact(s: SceneState): void {
@@ -251,8 +252,12 @@ export class ConcentrationSweep {
     }
   }
 
-  private draw(s: SceneState, d: Derived): void {
+  /** Redraws the chart at most 4× a second (like the LLC charts), or now when `force` (a capture frame). */
+  private draw(s: SceneState, d: Derived, force: boolean): void {
     this.lastRadius = sweepRadius(s, d);
+    const now = performance.now();
+    if (!force && now - this.lastDraw < 250) return;
+    this.lastDraw = now;
     const first = this.targets[0];
     let exactAtN: number | null = null;
     if (first?.exact) {

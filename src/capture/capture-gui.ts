@@ -3,7 +3,7 @@
  * and the test/CLI hook `window.__occam.capture`, which hands files back as base64 text.
  */
 import type GUI from 'lil-gui';
-import type { CaptureController, RecordOptions, ScreenshotOptions } from './capture';
+import { type CaptureController, pickJsonFile, type RecordOptions, type ScreenshotOptions } from './capture';
 import { parseShot, ShotError } from './shot';
 
 export function addCaptureFolder(
@@ -51,12 +51,7 @@ function loadShot(
   capture: CaptureController,
   notice: (t: string, k: 'info' | 'warn' | 'error') => void,
 ): void {
-  const input = document.createElement('input');
-  input.type = 'file';
-  input.accept = 'application/json,.json';
-  input.addEventListener('change', async () => {
-    const file = input.files?.[0];
-    if (!file) return;
+  pickJsonFile(async (file) => {
     try {
       const shot = parseShot(await file.text());
       notice(
@@ -71,7 +66,6 @@ function loadShot(
       );
     }
   });
-  input.click();
 }
 
 /** What tests and the headless CLI reach on `window.__occam.capture`. */

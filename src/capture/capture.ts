@@ -647,6 +647,18 @@ export function download(blob: Blob, filename: string): void {
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
 
+/** Opens the browser's file picker for one JSON file and hands the chosen file on. */
+export function pickJsonFile(onFile: (file: File) => void | Promise<void>): void {
+  const input = document.createElement('input');
+  input.type = 'file';
+  input.accept = 'application/json,.json';
+  input.addEventListener('change', () => {
+    const file = input.files?.[0];
+    if (file) void onFile(file);
+  });
+  input.click();
+}
+
 async function pickFileSink(base: string, container: Container): Promise<ClipSink> {
   const picker = (
     window as unknown as {

@@ -29,13 +29,7 @@ export function landscapeTitle(id: string): string {
 
 /** Formula text: the parser's verdict, with the 1-based position. */
 export function checkFormula(text: string): string | null {
-  try {
-    parseFormula(text);
-    return null;
-  } catch (e) {
-    if (e instanceof FormulaError) return e.message;
-    throw e;
-  }
+  return formulaProblem(text)?.message ?? null;
 }
 
 /** The parse error of a formula (reason, 0-based position, caret pointer), or null. */
@@ -73,13 +67,18 @@ export function parseConstants(text: string): Record<string, number> {
   return out;
 }
 
-export function checkConstants(text: string): string | null {
+/** The message `parse` throws for `text`, or null when it accepts it (the schema's validators). */
+function problemOf(parse: (text: string) => unknown, text: string): string | null {
   try {
-    parseConstants(text);
+    parse(text);
     return null;
   } catch (e) {
     return (e as Error).message;
   }
+}
+
+export function checkConstants(text: string): string | null {
+  return problemOf(parseConstants, text);
 }
 
 /** Sets one constant in `name=value,…` text (canonical order: as given, new names appended). */
@@ -101,12 +100,7 @@ export function parsePolyM(text: string): number[] {
 }
 
 export function checkPolyM(text: string): string | null {
-  try {
-    parsePolyM(text);
-    return null;
-  } catch (e) {
-    return (e as Error).message;
-  }
+  return problemOf(parsePolyM, text);
 }
 
 export function checkPolyData(text: string): string | null {

@@ -9,7 +9,10 @@ export interface Preset {
   readonly state: Partial<SceneState>;
 }
 
-/** Both crossing presets share every setting except the landscape, so switching compares like with like. */
+/**
+ * Both crossing presets share every setting except the landscape, so switching compares like with like
+ * (the regular minimum uses them too).
+ */
 const crossingScene: Partial<SceneState> = {
   n: 1000,
   betaAuto: true,
@@ -59,16 +62,7 @@ export const presets: readonly Preset[] = [
     watch:
       'L = w₁² + w₂²: the posterior is a Gaussian of width 1/√(2nβ), and λ̂ settles at d/2 = 1. ' +
       'The walker histogram and the exact density should be indistinguishable.',
-    state: {
-      n: 1000,
-      betaAuto: true,
-      prior: 'box',
-      R: 1,
-      sampler: 'mala',
-      init: 'prior',
-      landscape: 'bowl',
-      zoom: true,
-    },
+    state: { ...crossingScene, landscape: 'bowl', zoom: true },
   },
   {
     id: 'higher-order-crossing',

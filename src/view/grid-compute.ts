@@ -9,7 +9,7 @@ import { LandscapeBinding } from '../engine/landscape-uniforms';
 import type { Landscape } from '../engine/landscapes';
 import type { Prior } from '../engine/posterior';
 import { landscapeModule } from '../engine/walker-engine';
-import { engineLayouts } from '../gpu/layouts';
+import { computeLayouts } from '../gpu/layouts';
 import { computePipeline } from '../gpu/shader-assembly';
 
 /** An axis-aligned window in parameter space: [lo, hi] on each of w1, w2. */
@@ -36,28 +36,8 @@ export interface GridPosterior {
 /** Marks a cell outside the prior's support (log 0), as written by surface.wgsl. */
 export const LOG_ZERO_THRESHOLD = -1e37;
 
-const layoutCache = new WeakMap<GPUDevice, { group: GPUBindGroupLayout; pipeline: GPUPipelineLayout }>();
-
-function layouts(device: GPUDevice) {
-  let l = layoutCache.get(device);
-  if (!l) {
-    const group = device.createBindGroupLayout({
-      label: 'grid',
-      entries: [
-        { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } },
-        { binding: 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
-      ],
-    });
-    // Group 1: the landscape's own uniforms, bound exactly as the walker kernels bind them.
-    const landscapeGroup = engineLayouts(device).landscapeGroup;
-    l = {
-      group,
-      pipeline: device.createPipelineLayout({ label: 'grid', bindGroupLayouts: [group, landscapeGroup] }),
-    };
-    layoutCache.set(device, l);
-  }
-  return l;
-}
+/** Group 0: the grid's uniforms and output; group 1: the landscape's uniforms, bound as the walker kernels bind them. */
+const layouts = (device: GPUDevice) => computeLayouts(device, 'grid', ['uniform', 'storage'], true);
 
 async function runGrid(
   device: GPUDevice,

@@ -109,6 +109,7 @@ describe.skipIf(!haveChromium)('function space in headless Chromium', () => {
     // The walkers' folders (landscape, posterior, sampler, analyses) step aside in this mode.
     expect(await page.locator('[data-key="rnAct"]').isVisible()).toBe(true);
     expect(await page.locator('[data-key="n"]').isVisible()).toBe(false);
+    expect(await page.locator('#analysis').isVisible()).toBe(false);
     await page.screenshot({ path: resolve(SHOTS, 'function-space.png') });
     expect(errors, errors.join('\n')).toEqual([]);
   });
