@@ -5,7 +5,7 @@
 import { defaultWstar, type Landscape, landscapes } from '../engine/landscapes';
 import type { InitKind, PosteriorSettings, Prior, SamplerKind } from '../engine/posterior';
 import { wbicBeta } from '../engine/posterior';
-import { MAX_GROUPS } from '../engine/walker-engine';
+import { MAX_GROUPS, MAX_RUN_STEPS } from '../engine/walker-engine';
 import {
   intIn,
   num,
@@ -56,7 +56,12 @@ export interface RunArgs {
   readonly csv: boolean;
   /** True when --beta was given (sweeps then use it for every n instead of 1/log n). */
   readonly betaGiven: boolean;
+  /** Replica exchange between neighbouring groups (sweep, --ladder): swap every `exchangeEvery` steps, 0 = off. */
+  readonly exchangeEvery: number;
 }
+
+/** Default swap interval of replica exchange (steps). */
+export const DEFAULT_EXCHANGE_EVERY = 16;
 
 const options = {
   ...valueFlags(
@@ -85,6 +90,8 @@ const options = {
     'ladder',
     'ladder-span',
     'radius',
+    'exchange',
+    'exchange-every',
   ),
   const: { type: 'string', multiple: true },
   csv: { type: 'boolean' },
@@ -151,6 +158,11 @@ Options:
   --ladder-span S    the ladder's span S > 1 (default 4); a wider span (e.g. 16) separates the
                      1/log and 1/log² terms and shrinks the SE of m several-fold
   --radius R         radius of the ball around w* for mass_near (default 0.1)
+  --exchange on|off  (sweep, llc --ladder) replica exchange: walker k of each group swaps its state with
+                     walker k of the group at the next n·β, accepted with the exact Metropolis ratio
+                     exp((nβ_i − nβ_j)(L_i − L_j)), even and odd pairs alternating (default on); lets
+                     cold groups cross between basins through the hot ones. Adds swap_acceptance
+  --exchange-every K steps between swaps (default ${DEFAULT_EXCHANGE_EVERY})
   --quiet            no progress line on stderr
 
 Output of llc --json:
@@ -222,6 +234,24 @@ export function parseCli(argv: readonly string[]): Parsed {
   const walkers = num('walkers', v.walkers, 1024, intIn(1), 'a positive integer');
   const steps = num('steps', v.steps, 2000, intIn(1), 'a positive integer');
   const burnin = num('burnin', v.burnin, 1000, intIn(0), 'an integer ≥ 0');
+  if (steps + burnin > MAX_RUN_STEPS) {
+    throw new UsageError(
+      `--steps: --steps + --burnin must be at most 2^32 = ${MAX_RUN_STEPS} (the RNG's step counter is 32 bits), got ${steps + burnin}`,
+    );
+  }
+  const grouped = command === 'sweep' || ladder > 0;
+  const exchange = oneOf('exchange', v.exchange, ['on', 'off'], grouped ? 'on' : 'off');
+  if (v.exchange === 'on' && !grouped)
+    throw new UsageError('--exchange needs walker groups: use it with sweep or llc --ladder K');
+  const exchangeEvery = num(
+    'exchange-every',
+    v['exchange-every'],
+    DEFAULT_EXCHANGE_EVERY,
+    intIn(1),
+    'a positive integer',
+  );
+  if (v['exchange-every'] !== undefined && exchange === 'off')
+    throw new UsageError('--exchange-every needs --exchange on (sweep or llc --ladder)');
   const seed = seedFlag(v.seed);
   const init = oneOf<InitKind>('init', v.init, ['wstar', 'prior'], 'wstar');
   let wstar = defaultWstar(landscape);
@@ -265,6 +295,7 @@ export function parseCli(argv: readonly string[]): Parsed {
       radius,
       csv: v.csv ?? false,
       betaGiven: v.beta !== undefined,
+      exchangeEvery: exchange === 'on' ? exchangeEvery : 0,
     },
   };
 }

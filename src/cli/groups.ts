@@ -29,6 +29,7 @@ async function makeEngine(device: GPUDevice, args: RunArgs, groupNbeta: number[]
         groupNbeta,
         groupEps: steps,
         seed: args.seed,
+        exchangeEvery: groupNbeta.length > 1 ? args.exchangeEvery : 0,
       }),
     rangeAsUsage(' (--walkers is per group)'),
   );
@@ -62,8 +63,10 @@ export async function runSweep(device: GPUDevice, args: RunArgs, io: CliIo): Pro
     args.ns.map((n, j) => n * betas[j]),
   );
   try {
-    const { groups, seconds } = await run(engine, args, io);
+    const { groups, seconds, exchange } = await run(engine, args, io);
     const exact = args.landscape.dim === 2;
+    // Each row's swap acceptance with the group at the next larger n·β (null for the largest).
+    const swapUp = (nbeta: number) => exchange.find((p) => p.nbetaLo === nbeta && p.nbetaHi !== nbeta);
     const rows = groups.map((g, j) => {
       const e = exact
         ? exactExpectations2D(
@@ -85,6 +88,8 @@ export async function runSweep(device: GPUDevice, args: RunArgs, io: CliIo): Pro
         diverged: g.diverged,
         step: round(g.eps),
         walkers: g.walkers,
+        exchange: engine.exchanging ? 'on' : 'off',
+        swap_acceptance: engine.exchanging ? round(swapUp(g.nbeta)?.rate ?? Number.NaN, 4) : null,
         exact_lambda_hat: e ? round(e.nbetaLoss) : null,
         exact_mass_near: e ? round(e.massNear) : null,
       };
@@ -131,7 +136,7 @@ export async function runLadder(
   const nbetas = [...ladder.filter((x) => Math.abs(x / nbeta0 - 1) > 1e-9), nbeta0].sort((a, b) => a - b);
   const engine = await makeEngine(device, args, nbetas);
   try {
-    const { groups, lossAtWstar, seconds } = await run(engine, args, io);
+    const { groups, lossAtWstar, seconds, exchange } = await run(engine, args, io);
     const fit = fitLadder(groups.map((g) => ({ nbeta: g.nbeta, value: g.lambdaHat, se: g.lambdaHatSe })));
     const center = groups.find((g) => Math.abs(g.nbeta / nbeta0 - 1) < 1e-9)!;
     report({
@@ -154,6 +159,12 @@ export async function runLadder(
         lambda_hat: round(g.lambdaHat),
         se: round(g.lambdaHatSe, 3),
         acceptance: round(g.acceptance, 3),
+      })),
+      exchange: engine.exchanging ? 'on' : 'off',
+      swap_acceptance: exchange.map((p) => ({
+        nbeta_lo: round(p.nbetaLo),
+        nbeta_hi: round(p.nbetaHi),
+        rate: round(p.rate, 4),
       })),
       seconds: round(seconds, 3),
     });

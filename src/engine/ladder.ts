@@ -8,7 +8,7 @@
 import { batchMeansSe, burnIn, chunkSteps, initialStep } from './llc-run';
 import type { InitKind } from './posterior';
 import { wbicBeta } from './posterior';
-import type { EngineConfig, WalkerEngine } from './walker-engine';
+import type { EngineConfig, ExchangePair, WalkerEngine } from './walker-engine';
 
 export interface GroupRunOptions {
   readonly steps: number;
@@ -61,7 +61,13 @@ export interface GroupResult {
 export async function runGroups(
   engine: WalkerEngine,
   opts: GroupRunOptions,
-): Promise<{ groups: GroupResult[]; lossAtWstar: number; seconds: number }> {
+): Promise<{
+  groups: GroupResult[];
+  lossAtWstar: number;
+  seconds: number;
+  /** Swap acceptance of each neighbour pair over the sampling phase (empty without exchange). */
+  exchange: ExchangePair[];
+}> {
   const t0 = performance.now();
   const total = opts.burnin + opts.steps;
   const target = opts.targetAcceptance ?? 0.8;
@@ -81,6 +87,7 @@ export async function runGroups(
       done += k;
       opts.onProgress?.(done, total);
     },
+    during: (k) => opts.onProgress?.(done + k, total),
   });
   const lossAtWstar = (await engine.evaluate(engine.settings.wstar)).loss[0];
   engine.clearCounters();
@@ -94,7 +101,7 @@ export async function runGroups(
   const traces: number[][] = previous.map(() => []);
   for (let b = 0; b < batches; b++) {
     const k = chunkSteps(opts.steps, batches, b);
-    engine.advance(k);
+    await engine.run(k, (d) => opts.onProgress?.(done + d, total));
     done += k;
     if (traced) {
       const stats = await engine.readGroupStats({}, { chainMean: lossAtWstar, loss: lossAtWstar });
@@ -130,7 +137,8 @@ export async function runGroups(
       walkers: s.walkers,
     });
   }
-  return { groups, lossAtWstar, seconds: (performance.now() - t0) / 1000 };
+  const exchange = engine.exchanging ? await engine.readExchange() : [];
+  return { groups, lossAtWstar, seconds: (performance.now() - t0) / 1000, exchange };
 }
 
 /** K values of n·β, log-spaced over [nβ0/4, 4·nβ0] with β0 = 1/log n (the default ladder). */

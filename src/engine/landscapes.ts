@@ -51,6 +51,11 @@ export interface Landscape {
   readonly singularPoints: readonly SingularPoint[];
   /** The default w* (LLC point and localisation centre); the origin when absent. */
   readonly defaultWstar?: readonly number[];
+  /**
+   * Datasets the uniforms carry, one per walker group (the polynomial model's generalisation runs);
+   * default 1. With more than one, groups are different posteriors and replica exchange is refused.
+   */
+  readonly datasets?: number;
   /** Exact (λ, m) at the origin for the given parameter values, or null where theory is silent. */
   exact(params: readonly number[]): ExactCoefficients | null;
   /** TypeScript twin of the WGSL loss (f64), for tests and the CPU reference only. */

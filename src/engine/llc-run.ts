@@ -85,13 +85,15 @@ export async function burnIn(
     readonly perGroup: boolean;
     readonly beforeChunk?: () => void;
     readonly afterChunk?: (steps: number) => void;
+    /** Steps the GPU has completed within the current chunk (progress of long chunks). */
+    readonly during?: (steps: number) => void;
   },
 ): Promise<void> {
   for (let c = 0; c < opts.chunks; c++) {
     opts.beforeChunk?.();
     const k = chunkSteps(opts.burnin, opts.chunks, c);
     engine.clearCounters();
-    engine.advance(k);
+    await engine.run(k, opts.during);
     if (opts.tune && k > 0) {
       if (opts.perGroup) {
         const stats = await engine.readGroupStats();
@@ -135,6 +137,7 @@ export async function runLlc(engine: WalkerEngine, opts: LlcOptions): Promise<Ll
       done += k;
       opts.onProgress?.(done, total);
     },
+    during: (k) => opts.onProgress?.(done + k, total),
   });
 
   // L_n(w*) from the landscape's own WGSL.
@@ -148,7 +151,7 @@ export async function runLlc(engine: WalkerEngine, opts: LlcOptions): Promise<Ll
   let stats: WalkerStats | undefined;
   for (let b = 0; b < batches; b++) {
     const k = chunkSteps(opts.steps, batches, b);
-    engine.advance(k);
+    await engine.run(k, (d) => opts.onProgress?.(done + d, total));
     done += k;
     stats = await engine.readStats(
       { center: engine.settings.wstar, radius: opts.radius ?? 0 },

@@ -7,12 +7,13 @@
  */
 import { makeShaderDataDefinitions, makeStructuredView, type StructuredView } from 'webgpu-utils';
 import evalWgsl from '../../shaders/eval.wgsl';
+import exchangeWgsl from '../../shaders/exchange.wgsl';
 import langevinWgsl from '../../shaders/langevin.wgsl';
 import malaWgsl from '../../shaders/mala.wgsl';
 import posteriorWgsl from '../../shaders/posterior.wgsl';
 import reduceWgsl from '../../shaders/reduce.wgsl';
 import rngWgsl from '../../shaders/rng.wgsl';
-import { engineLayouts } from '../gpu/layouts';
+import { computeLayouts, engineLayouts } from '../gpu/layouts';
 import { readBuffer } from '../gpu/readback';
 import { assemble, computePipeline } from '../gpu/shader-assembly';
 import { LandscapeBinding, landscapeParamsSource } from './landscape-uniforms';
@@ -39,7 +40,34 @@ export interface EngineConfig extends PosteriorSettings, SamplerSettings {
   readonly groupNbeta?: readonly number[];
   /** Step size of each group (default: `eps` for every group); same length as groupNbeta. */
   readonly groupEps?: readonly number[];
+  /**
+   * Replica exchange between groups at neighbouring n·β every this many steps (0 or absent: off).
+   * Needs at least two groups on the same data (refused for a landscape with several datasets).
+   */
+  readonly exchangeEvery?: number;
 }
+
+/** Swap statistics of one neighbour pair (in n·β order) since the last counter clear. */
+export interface ExchangePair {
+  readonly nbetaLo: number;
+  readonly nbetaHi: number;
+  readonly attempts: number;
+  readonly accepted: number;
+  /** accepted / attempts (NaN before any attempt). */
+  readonly rate: number;
+}
+
+/**
+ * The RNG counter of a step is a u32 (step_base in posterior.wgsl): a run (burn-in + sampling) holds
+ * at most this many steps, so that no random word is ever reused.
+ */
+export const MAX_RUN_STEPS = 2 ** 32;
+
+/**
+ * Submits `run()` lets the queue hold before it waits for the GPU: memory stays bounded by this,
+ * never by the step count (each dispatch also queues a uniform write).
+ */
+export const MAX_SUBMITS_AHEAD = 32;
 
 /** What one reduction reads back: a few hundred bytes whatever the walker count. */
 export interface WalkerStats {
@@ -126,6 +154,7 @@ export class WalkerEngine {
     ula: GPUComputePipeline;
     mala: GPUComputePipeline;
     reduce: GPUComputePipeline;
+    exchange: GPUComputePipeline;
   };
   private readonly evalModuleCode: string;
   private stepIndex = 0;
@@ -137,12 +166,23 @@ export class WalkerEngine {
   private accumulate = false;
   private destroyed = false;
   private readonly owned: GPUBuffer[] = [];
+  private readonly exchangeUniform: GPUBuffer;
+  private readonly swapAccepts: GPUBuffer;
+  private readonly exchangeBindGroup: GPUBindGroup;
+  private readonly exchangeParams: StructuredView;
+  /** Swap attempts per nβ-rank pair since the last clear (counted here: the schedule is known). */
+  private readonly swapAttempts = new Float64Array(MAX_GROUPS);
+  /** Submits queued and not yet known complete, and the most ever (bounded-queue tests). */
+  private submitted = 0;
+  private completed = 0;
+  private maxAhead = 0;
 
   private constructor(
     device: GPUDevice,
     config: EngineConfig,
     walkerCode: string,
     reduceCode: string,
+    exchangeCode: string,
     pipelines: WalkerEngine['pipelines'],
   ) {
     this.device = device;
@@ -227,6 +267,24 @@ export class WalkerEngine {
         buf(6, this.partials),
       ],
     });
+    const exchangeDefs = makeShaderDataDefinitions(exchangeCode);
+    this.exchangeParams = makeStructuredView(exchangeDefs.uniforms.ex);
+    this.exchangeUniform = make(
+      'exchange-uniform',
+      this.exchangeParams.arrayBuffer.byteLength,
+      GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    );
+    this.swapAccepts = make('swap-accepts', 4 * MAX_GROUPS, storage);
+    this.exchangeBindGroup = device.createBindGroup({
+      label: 'exchange',
+      layout: exchangeLayouts(device).group,
+      entries: [
+        buf(0, this.exchangeUniform),
+        buf(1, this.positions),
+        buf(2, this.currentLoss),
+        buf(3, this.swapAccepts),
+      ],
+    });
   }
 
   /** Compiles (or reuses) the pipelines for the landscape and allocates the walkers. */
@@ -238,15 +296,29 @@ export class WalkerEngine {
     const dim = config.landscape.dim;
     const walkerCode = landscapeModule(config.landscape, rngWgsl, posteriorWgsl, langevinWgsl, malaWgsl);
     const reduceCode = assemble(dim, reduceWgsl);
+    const exchangeCode = assemble(dim, rngWgsl, exchangeWgsl);
     const layouts = engineLayouts(device);
     const label = `${config.landscape.id}/d${dim}`;
-    const [init, ula, mala, reduce] = await Promise.all([
+    const [init, ula, mala, reduce, exchange] = await Promise.all([
       computePipeline(device, walkerCode, 'init_walkers', layouts.walkerPipeline, `${label}/init`),
       computePipeline(device, walkerCode, 'ula_steps', layouts.walkerPipeline, `${label}/ula`),
       computePipeline(device, walkerCode, 'mala_steps', layouts.walkerPipeline, `${label}/mala`),
       computePipeline(device, reduceCode, 'reduce_stats', layouts.reducePipeline, `${label}/reduce`),
+      computePipeline(
+        device,
+        exchangeCode,
+        'exchange_groups',
+        exchangeLayouts(device).pipeline,
+        `d${dim}/exchange`,
+      ),
     ]);
-    return new WalkerEngine(device, config, walkerCode, reduceCode, { init, ula, mala, reduce });
+    return new WalkerEngine(device, config, walkerCode, reduceCode, exchangeCode, {
+      init,
+      ula,
+      mala,
+      reduce,
+      exchange,
+    });
   }
 
   private static checkGroups(c: EngineConfig): void {
@@ -263,6 +335,19 @@ export class WalkerEngine {
     if (e !== undefined && (e.length !== g.length || !e.every((x) => Number.isFinite(x) && x > 0))) {
       throw new RangeError(`groupEps must hold ${g.length} positive step sizes`);
     }
+    const k = c.exchangeEvery ?? 0;
+    if (!Number.isInteger(k) || k < 0)
+      throw new RangeError(`exchange interval must be a non-negative integer, got ${k}`);
+    if (k > 0 && (c.landscape.datasets ?? 1) > 1) {
+      throw new RangeError(
+        'replica exchange needs every group on the same data: these groups hold different datasets',
+      );
+    }
+  }
+
+  /** True when groups swap states (replica exchange) during advance. */
+  get exchanging(): boolean {
+    return (this.config.exchangeEvery ?? 0) > 0 && this.groups > 1;
   }
 
   /** The step size of group g. */
@@ -351,7 +436,79 @@ export class WalkerEngine {
     pass.setBindGroup(1, this.landscapeBinding.bindGroup);
     pass.dispatchWorkgroups(Math.ceil(this.walkers / WALKER_WG));
     pass.end();
+    this.submit(encoder);
+  }
+
+  private submit(encoder: GPUCommandEncoder): void {
     this.device.queue.submit([encoder.finish()]);
+    this.submitted++;
+    this.maxAhead = Math.max(this.maxAhead, this.submitted - this.completed);
+  }
+
+  /** The most dispatches ever queued ahead of the GPU's known progress (see run()). */
+  get maxSubmitsAhead(): number {
+    return this.maxAhead;
+  }
+
+  /** Group indices sorted by n·β (ties by index): exchange neighbours. */
+  private nbetaOrder(): number[] {
+    const nb = this.config.groupNbeta ?? [this.config.n * this.config.beta];
+    return nb.map((_, g) => g).sort((a, b) => nb[a] - nb[b] || a - b);
+  }
+
+  /** One exchange sweep over the even (phase 0) or odd (phase 1) neighbour pairs, at the current step. */
+  private exchangeOnce(phase: number): void {
+    const order = this.nbetaOrder();
+    const nb = this.config.groupNbeta!;
+    const [seedLo, seedHi] = seedKey(this.config.seed);
+    const size = Math.ceil(this.walkers / this.groups);
+    this.exchangeParams.set({
+      walkers: this.walkers,
+      groups: this.groups,
+      group_size: size,
+      phase,
+      seed_lo: seedLo,
+      seed_hi: seedHi,
+      step: this.stepIndex >>> 0,
+      order: Uint32Array.from({ length: 4 * 16 }, (_, i) => order[i] ?? 0),
+      nbeta: floatsOf(nb, 4 * 16),
+    });
+    this.device.queue.writeBuffer(this.exchangeUniform, 0, this.exchangeParams.arrayBuffer);
+    let pairs = 0;
+    for (let r = phase; r + 1 < this.groups; r += 2) {
+      pairs++;
+      this.swapAttempts[r] += Math.min(this.groupRange(order[r]).count, this.groupRange(order[r + 1]).count);
+    }
+    if (pairs === 0) return;
+    const encoder = this.device.createCommandEncoder({ label: 'exchange' });
+    const pass = encoder.beginComputePass({ label: 'exchange' });
+    pass.setPipeline(this.pipelines.exchange);
+    pass.setBindGroup(0, this.exchangeBindGroup);
+    pass.dispatchWorkgroups(Math.ceil((pairs * size) / WALKER_WG));
+    pass.end();
+    this.submit(encoder);
+  }
+
+  private clearSwapCounters(): void {
+    this.swapAttempts.fill(0);
+    const encoder = this.device.createCommandEncoder({ label: 'clear-swaps' });
+    encoder.clearBuffer(this.swapAccepts);
+    this.device.queue.submit([encoder.finish()]);
+  }
+
+  /** Swap acceptance of each neighbour pair (in n·β order) since the last counter clear. */
+  async readExchange(): Promise<ExchangePair[]> {
+    this.assertAlive();
+    const accepted = new Uint32Array(await this.readBuffer(this.swapAccepts, 4 * MAX_GROUPS));
+    const nb = this.config.groupNbeta ?? [this.config.n * this.config.beta];
+    const order = this.nbetaOrder();
+    return order.slice(0, -1).map((g, r) => ({
+      nbetaLo: nb[g],
+      nbetaHi: nb[order[r + 1]],
+      attempts: this.swapAttempts[r],
+      accepted: accepted[r],
+      rate: this.swapAttempts[r] > 0 ? accepted[r] / this.swapAttempts[r] : Number.NaN,
+    }));
   }
 
   private assertAlive(): void {
@@ -364,6 +521,7 @@ export class WalkerEngine {
     this.stepIndex = 0;
     this.samples = 0;
     this.stepsSinceAcceptClear = 0;
+    this.clearSwapCounters();
     this.writeSim(0, init);
     this.dispatch(this.pipelines.init, 'init-walkers');
   }
@@ -379,7 +537,9 @@ export class WalkerEngine {
     const encoder = this.device.createCommandEncoder({ label: 'clear-counters' });
     encoder.clearBuffer(this.lossSum);
     encoder.clearBuffer(this.accepts);
+    encoder.clearBuffer(this.swapAccepts);
     this.device.queue.submit([encoder.finish()]);
+    this.swapAttempts.fill(0);
     this.samples = 0;
     this.stepsSinceAcceptClear = 0;
   }
@@ -389,10 +549,19 @@ export class WalkerEngine {
     this.assertAlive();
     if (!Number.isInteger(count) || count < 0)
       throw new RangeError(`step count must be a non-negative integer, got ${count}`);
+    if (this.stepIndex + count > MAX_RUN_STEPS) {
+      throw new RangeError(
+        `a run holds at most 2^32 = ${MAX_RUN_STEPS} steps (burn-in + sampling: the RNG's step counter is 32 bits); ${this.stepIndex} done, ${count} more asked`,
+      );
+    }
     const perDispatch = this.config.stepsPerDispatch ?? 32;
     const pipeline = this.config.sampler === 'mala' ? this.pipelines.mala : this.pipelines.ula;
+    const every = this.exchanging ? this.config.exchangeEvery! : 0;
     for (let done = 0; done < count; ) {
-      const k = Math.min(perDispatch, count - done);
+      // A dispatch never crosses an exchange: swaps happen at global steps K, 2K, …, so the schedule
+      // (and hence every result) is independent of how the caller splits its steps.
+      const toSwap = every > 0 ? every - (this.stepIndex % every) : Number.POSITIVE_INFINITY;
+      const k = Math.min(perDispatch, count - done, toSwap);
       // writeBuffer and submit are ordered on the queue, so each dispatch sees its own step_base.
       this.writeSim(k, 'wstar');
       this.dispatch(pipeline, this.config.sampler);
@@ -400,7 +569,47 @@ export class WalkerEngine {
       done += k;
       this.stepsSinceAcceptClear += k;
       if (this.accumulate) this.samples += k;
+      // Even pairs after steps 2K, 4K, …; odd pairs after K, 3K, … (alternation lets a state travel
+      // the whole ladder; either sweep alone preserves every group's posterior).
+      if (every > 0 && this.stepIndex % every === 0) this.exchangeOnce((this.stepIndex / every) % 2);
     }
+  }
+
+  /**
+   * advance(count) with the queue kept at most MAX_SUBMITS_AHEAD dispatches ahead of the GPU: memory
+   * is bounded whatever `count` is. `onProgress(done)` reports steps the GPU has completed.
+   */
+  async run(count: number, onProgress?: (done: number) => void): Promise<void> {
+    this.assertAlive();
+    if (!Number.isInteger(count) || count < 0)
+      throw new RangeError(`step count must be a non-negative integer, got ${count}`);
+    const perDispatch = this.config.stepsPerDispatch ?? 32;
+    // A fence every quarter of the bound; wait for the oldest once half the bound is queued. One
+    // advance() below adds at most 4 submits (a dispatch split at an exchange step, two exchanges),
+    // so the queue never holds more than MAX_SUBMITS_AHEAD / 2 + 4.
+    const fences: { done: Promise<void>; steps: number; submits: number }[] = [];
+    let lastFence = this.submitted;
+    const fence = (steps: number) => {
+      fences.push({ done: this.device.queue.onSubmittedWorkDone(), steps, submits: this.submitted });
+      lastFence = this.submitted;
+    };
+    const waitOldest = async () => {
+      const f = fences.shift()!;
+      await f.done;
+      this.completed = Math.max(this.completed, f.submits);
+      onProgress?.(f.steps);
+    };
+    let queued = 0;
+    while (queued < count) {
+      const k = Math.min(perDispatch, count - queued);
+      this.advance(k);
+      queued += k;
+      if (this.submitted - lastFence >= MAX_SUBMITS_AHEAD / 4) fence(queued);
+      while (fences.length > 0 && this.submitted - this.completed >= MAX_SUBMITS_AHEAD / 2)
+        await waitOldest();
+    }
+    if (lastFence !== this.submitted || fences.length === 0) fence(queued);
+    while (fences.length > 0) await waitOldest();
   }
 
   /** One GPU reduction, a few hundred bytes read back. */
@@ -564,6 +773,10 @@ export class WalkerEngine {
     this.landscapeBinding.destroy();
   }
 }
+
+/** Bind group 0 of shaders/exchange.wgsl: its uniform, positions, current losses, swap counters. */
+const exchangeLayouts = (device: GPUDevice) =>
+  computeLayouts(device, 'exchange', ['uniform', 'storage', 'storage', 'storage']);
 
 /** A shader module for a landscape: header, its uniforms, shared helpers, its WGSL, then `parts`. */
 export function landscapeModule(landscape: Landscape, ...parts: string[]): string {

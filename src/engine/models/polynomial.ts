@@ -89,6 +89,7 @@ export function polynomialSlotsLandscape(
     params: [{ name: 'sigma', label: 'noise σ', default: 1, min: 0.01, max: 10, integer: false }],
     uniforms: ([sigma]) => [...m, sigma, data.length, datasets.length, ...slots],
     defaultBound: 2,
+    datasets: datasets.length,
     singularPoints: [{ label: 'constant fit c_0 = 1', w: wstar }],
     defaultWstar: wstar,
     exact: () => null,
