@@ -11,7 +11,7 @@ import { findLandscape, type Landscape, predictedCrossover } from '../engine/lan
 import { initialStep } from '../engine/llc-run';
 import { wbicBeta } from '../engine/posterior';
 import { exactExpectations2D } from '../engine/quadrature';
-import { WalkerEngine } from '../engine/walker-engine';
+import { exchangeEveryFor, WalkerEngine } from '../engine/walker-engine';
 import type { Derived } from '../lab';
 import type { SceneState } from '../ui/schema';
 import type { AnalysisPanel } from '../view/charts/analysis-panel';
@@ -155,6 +155,9 @@ export class ConcentrationSweep {
           walkers: perGroup * SWEEP_NS.length,
           groupNbeta,
           groupEps,
+          // Replica exchange between neighbouring n: at large n walkers drawn into a valley reach the
+          // dominant basin through the hot groups (phase transition; without it they stay).
+          exchangeEvery: exchangeEveryFor(spec.landscape, groupNbeta.length),
         });
         engine.reset('prior');
         const nanArr = () => SWEEP_NS.map(() => Number.NaN);

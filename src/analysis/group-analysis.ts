@@ -7,7 +7,7 @@
  */
 import { type GroupResult, ladderInitialSteps, runGroups } from '../engine/ladder';
 import type { InitKind, PosteriorSettings } from '../engine/posterior';
-import { WalkerEngine } from '../engine/walker-engine';
+import { exchangeEveryFor, WalkerEngine } from '../engine/walker-engine';
 import type { Derived } from '../lab';
 import type { SceneState } from '../ui/schema';
 import { progressText } from './progress-text';
@@ -145,6 +145,8 @@ export class GroupAnalysis {
         seed: spec.seed,
         groupNbeta: spec.groupNbeta,
         groupEps,
+        // Replica exchange between neighbouring n·β: cold groups cross between basins via hot ones.
+        exchangeEvery: exchangeEveryFor(spec.posterior.landscape, spec.groupNbeta.length),
       });
       if (generation !== this.generation) return;
       const r = await runGroups(engine, {

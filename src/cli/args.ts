@@ -5,7 +5,7 @@
 import { defaultWstar, type Landscape, landscapes } from '../engine/landscapes';
 import type { InitKind, PosteriorSettings, Prior, SamplerKind } from '../engine/posterior';
 import { wbicBeta } from '../engine/posterior';
-import { MAX_GROUPS, MAX_RUN_STEPS } from '../engine/walker-engine';
+import { DEFAULT_EXCHANGE_EVERY, MAX_GROUPS, MAX_RUN_STEPS } from '../engine/walker-engine';
 import {
   intIn,
   num,
@@ -59,9 +59,6 @@ export interface RunArgs {
   /** Replica exchange between neighbouring groups (sweep, --ladder): swap every `exchangeEvery` steps, 0 = off. */
   readonly exchangeEvery: number;
 }
-
-/** Default swap interval of replica exchange (steps). */
-export const DEFAULT_EXCHANGE_EVERY = 16;
 
 const options = {
   ...valueFlags(

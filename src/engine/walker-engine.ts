@@ -69,6 +69,16 @@ export const MAX_RUN_STEPS = 2 ** 32;
  */
 export const MAX_SUBMITS_AHEAD = 32;
 
+/**
+ * Default swap interval of replica exchange (steps): every 16 steps costs one small dispatch per 16
+ * steps, and a state still crosses a ladder of ~10 groups within the default burn-in.
+ */
+export const DEFAULT_EXCHANGE_EVERY = 16;
+
+/** The swap interval for groups on this landscape: the default, or 0 (off) where groups hold different data. */
+export const exchangeEveryFor = (landscape: Landscape, groups: number): number =>
+  groups > 1 && (landscape.datasets ?? 1) === 1 ? DEFAULT_EXCHANGE_EVERY : 0;
+
 /** What one reduction reads back: a few hundred bytes whatever the walker count. */
 export interface WalkerStats {
   readonly walkers: number;

@@ -134,11 +134,15 @@ describe.skipIf(noGpu)('replica exchange between walker groups', () => {
   it('refuses exchange between groups that hold different datasets', async () => {
     const landscape = polynomialSlotsLandscape(
       [1, 1, 0, 0, 0],
-      [[{ x: 1, y: 1 }], [{ x: 1, y: 1 }, { x: 2, y: 0 }]],
+      [
+        [{ x: 1, y: 1 }],
+        [
+          { x: 1, y: 1 },
+          { x: 2, y: 0 },
+        ],
+      ],
     );
-    await expect(groups(landscape, [1], [10, 20], 8, { exchangeEvery: 4 })).rejects.toThrow(
-      /same data/,
-    );
+    await expect(groups(landscape, [1], [10, 20], 8, { exchangeEvery: 4 })).rejects.toThrow(/same data/);
   });
 
   // Deterministic, not timing-based: the engine counts submits queued since the last completed fence.
