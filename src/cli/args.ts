@@ -58,6 +58,11 @@ export interface RunArgs {
   readonly betaGiven: boolean;
   /** Replica exchange between neighbouring groups (sweep, --ladder): swap every `exchangeEvery` steps, 0 = off. */
   readonly exchangeEvery: number;
+  /** llc/sample: checkpoint file written during the sampling phase, and its interval in seconds. */
+  readonly checkpoint?: string;
+  readonly checkpointEvery: number;
+  /** llc/sample: checkpoint to continue from. */
+  readonly resume?: string;
 }
 
 const options = {
@@ -89,6 +94,9 @@ const options = {
     'radius',
     'exchange',
     'exchange-every',
+    'checkpoint',
+    'checkpoint-every',
+    'resume',
   ),
   const: { type: 'string', multiple: true },
   csv: { type: 'boolean' },
@@ -160,6 +168,12 @@ Options:
                      exp((nβ_i − nβ_j)(L_i − L_j)), even and odd pairs alternating (default on); lets
                      cold groups cross between basins through the hot ones. Adds swap_acceptance
   --exchange-every K steps between swaps (default ${DEFAULT_EXCHANGE_EVERY})
+  --steps S          (at most 2^32 steps with --burnin: the RNG's step counter is 32 bits; memory stays
+                     bounded however long the run)
+  --checkpoint FILE  (llc, sample) write the walkers' state to FILE after each of the 20 sampling batches,
+                     every --checkpoint-every seconds (default 60) and on Ctrl-C (then exit 130)
+  --resume FILE      (llc, sample) continue a checkpointed run: the same flags are required (checked);
+                     the result is bit for bit the uninterrupted run's on the same device
   --quiet            no progress line on stderr
 
 Output of llc --json:
@@ -249,6 +263,20 @@ export function parseCli(argv: readonly string[]): Parsed {
   );
   if (v['exchange-every'] !== undefined && exchange === 'off')
     throw new UsageError('--exchange-every needs --exchange on (sweep or llc --ladder)');
+  const isLlc = (command === 'llc' || command === 'sample') && ladder === 0;
+  for (const flag of ['checkpoint', 'checkpoint-every', 'resume'] as const) {
+    if (v[flag] !== undefined && !isLlc)
+      throw new UsageError(`--${flag} is only for llc and sample (without --ladder)`);
+  }
+  const checkpointEvery = num(
+    'checkpoint-every',
+    v['checkpoint-every'],
+    60,
+    (x) => x > 0,
+    'a positive number of seconds',
+  );
+  if (v['checkpoint-every'] !== undefined && v.checkpoint === undefined)
+    throw new UsageError('--checkpoint-every needs --checkpoint FILE');
   const seed = seedFlag(v.seed);
   const init = oneOf<InitKind>('init', v.init, ['wstar', 'prior'], 'wstar');
   let wstar = defaultWstar(landscape);
@@ -293,6 +321,9 @@ export function parseCli(argv: readonly string[]): Parsed {
       csv: v.csv ?? false,
       betaGiven: v.beta !== undefined,
       exchangeEvery: exchange === 'on' ? exchangeEvery : 0,
+      checkpoint: v.checkpoint,
+      checkpointEvery,
+      resume: v.resume,
     },
   };
 }

@@ -2,13 +2,15 @@
  * The `occam-lens` command: the same engine and WGSL as the app, driven from Node through Dawn.
  * `runCli` is the whole program with injectable streams, so tests run it in-process.
  */
-import { writeFile } from 'node:fs/promises';
-import { initialStep, type LlcResult, runLlc } from '../engine/llc-run';
+import { access, constants, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { initialStep, type LlcResult, RunInterrupted, runLlc } from '../engine/llc-run';
 import { MONOMIALS, polyFunctionSpace } from '../engine/poly-functions';
 import { WalkerEngine } from '../engine/walker-engine';
 import { NoWebGPUError } from '../gpu/device';
 import { HELP, parseCli, posteriorOf, type RunArgs } from './args';
 import { captureMain } from './capture';
+import { readCheckpoint, writeCheckpoint } from './checkpoint';
 import { cliDevice, round, warnDiverged } from './command';
 import { asUsage, rangeAsUsage, UsageError } from './flags';
 import { generalisationMain } from './generalisation';
@@ -124,6 +126,18 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
     });
   }
   const posterior = posteriorOf(args);
+  // Checked before the run: a bad checkpoint path or file fails now, not after hours.
+  const resume = args.resume !== undefined ? await readCheckpoint(args.resume, args) : undefined;
+  if (args.checkpoint !== undefined) {
+    await access(dirname(args.checkpoint), constants.W_OK).catch(() => {
+      throw new UsageError(`--checkpoint: cannot write to the folder of '${args.checkpoint}'`);
+    });
+  }
+  let interrupted = false;
+  let lastCheckpoint = performance.now();
+  const onSigint = () => {
+    interrupted = true;
+  };
   const engine = await asUsage(
     () =>
       WalkerEngine.create(device, {
@@ -135,6 +149,8 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
       }),
     rangeAsUsage(),
   );
+  // With a checkpoint, Ctrl-C stops the run at the next dispatch boundary and writes it.
+  if (args.checkpoint !== undefined) process.once('SIGINT', onSigint);
   try {
     const progress = new Progress(`occam-lens ${args.command}`, io.stderr, !args.quiet);
     const result = await runLlc(engine, {
@@ -144,7 +160,26 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
       init: args.init,
       tuneStep: args.step === undefined,
       onProgress: (done, total) => progress.update(done * args.walkers, total * args.walkers, 'walker-steps'),
+      resume,
+      ...(args.checkpoint !== undefined
+        ? {
+            checkpoint: async (c) => {
+              await writeCheckpoint(args.checkpoint!, args, c);
+              lastCheckpoint = performance.now();
+            },
+            checkpointDue: () => performance.now() - lastCheckpoint > 1000 * args.checkpointEvery,
+            shouldStop: () => interrupted,
+          }
+        : {}),
+    }).catch((e: unknown) => {
+      if (!(e instanceof RunInterrupted)) throw e;
+      progress.done();
+      io.stderr.write(
+        `occam-lens: interrupted at step ${e.step}; checkpoint written to ${args.checkpoint} (continue with the same flags and --resume ${args.checkpoint})\n`,
+      );
+      return null;
     });
+    if (result === null) return 130;
     progress.done();
     const base = report(args, result, description);
     // The polynomial model: which monomial each walker's function is nearest to (issue 6, item 5).
@@ -181,6 +216,7 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
     );
     return 0;
   } finally {
+    process.removeListener('SIGINT', onSigint);
     engine.destroy();
   }
 }

@@ -10,7 +10,7 @@
  */
 
 import type { InitKind } from './posterior';
-import type { EngineConfig, WalkerEngine, WalkerStats } from './walker-engine';
+import type { EngineConfig, EngineSnapshot, WalkerEngine, WalkerStats } from './walker-engine';
 
 export interface LlcOptions extends EngineConfig {
   readonly steps: number;
@@ -25,6 +25,39 @@ export interface LlcOptions extends EngineConfig {
   readonly radius?: number;
   /** Called with (stepsDone, stepsTotal) after each chunk. */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Continue from a checkpoint (the same settings: the caller validates them) instead of starting. */
+  readonly resume?: LlcCheckpoint;
+  /**
+   * Receives a checkpoint after each sampling batch, whenever `checkpointDue()` turns true, and
+   * before an interrupted run throws RunInterrupted.
+   */
+  readonly checkpoint?: (c: LlcCheckpoint) => Promise<void>;
+  readonly checkpointDue?: () => boolean;
+  /** Stops the run at the next dispatch boundary of the sampling phase (SIGINT). */
+  readonly shouldStop?: () => boolean;
+}
+
+/** Where a sampling phase stands: the engine's state plus the estimator's running sums. */
+export interface LlcCheckpoint {
+  readonly engine: EngineSnapshot;
+  readonly lossAtWstar: number;
+  /** The batch under way and the steps of it already run. */
+  readonly batch: number;
+  readonly batchDone: number;
+  readonly done: number;
+  readonly trace: number[];
+  readonly previousTotal: number;
+  readonly previousSamples: number;
+  /** The shifts the next reduction uses (the last statistics read), null before any. */
+  readonly shift: { readonly chainMean: number; readonly loss: number } | null;
+}
+
+/** Thrown by runLlc when `shouldStop` ended the run early (after the last checkpoint was written). */
+export class RunInterrupted extends Error {
+  override readonly name = 'RunInterrupted';
+  constructor(readonly step: number) {
+    super(`interrupted at step ${step}`);
+  }
 }
 
 export interface LlcResult {
@@ -121,15 +154,15 @@ export async function runLlc(engine: WalkerEngine, opts: LlcOptions): Promise<Ll
   const batches = Math.max(2, Math.min(opts.batches ?? 20, opts.steps));
   const total = opts.burnin + opts.steps;
   let done = 0;
-  engine.reset(opts.init);
-  engine.setAccumulate(false);
-
+  const resume = opts.resume;
   // Burn-in, in chunks; MALA's step is adapted between chunks and then frozen.
   const tune = opts.tuneStep && engine.settings.sampler === 'mala';
   const chunks = tune ? Math.max(1, Math.min(40, Math.floor(opts.burnin / 25))) : 1;
+  if (!resume) engine.reset(opts.init);
+  engine.setAccumulate(false);
   await burnIn(engine, {
-    burnin: opts.burnin,
-    chunks,
+    burnin: resume ? 0 : opts.burnin,
+    chunks: resume ? 0 : chunks,
     tune,
     target,
     perGroup: false,
@@ -141,28 +174,54 @@ export async function runLlc(engine: WalkerEngine, opts: LlcOptions): Promise<Ll
   });
 
   // L_n(w*) from the landscape's own WGSL.
-  const lossAtWstar = (await engine.evaluate(engine.settings.wstar)).loss[0];
+  const lossAtWstar = resume ? resume.lossAtWstar : (await engine.evaluate(engine.settings.wstar)).loss[0];
 
-  engine.clearCounters();
+  if (resume) engine.restore(resume.engine);
+  else engine.clearCounters();
   engine.setAccumulate(true);
-  const trace: number[] = [];
-  let previousTotal = 0;
-  let previousSamples = 0;
+  const trace: number[] = resume ? [...resume.trace] : [];
+  let previousTotal = resume?.previousTotal ?? 0;
+  let previousSamples = resume?.previousSamples ?? 0;
+  let shift = resume?.shift ?? null;
+  if (resume) done = resume.done;
   let stats: WalkerStats | undefined;
-  for (let b = 0; b < batches; b++) {
+  const save = async (batch: number, batchDone: number) =>
+    opts.checkpoint?.({
+      engine: await engine.snapshot(),
+      lossAtWstar,
+      batch,
+      batchDone,
+      done,
+      trace: [...trace],
+      previousTotal,
+      previousSamples,
+      shift,
+    });
+  for (let b = resume?.batch ?? 0; b < batches; b++) {
     const k = chunkSteps(opts.steps, batches, b);
-    await engine.run(k, (d) => opts.onProgress?.(done + d, total));
-    done += k;
+    let ran = b === resume?.batch ? resume.batchDone : 0;
+    while (ran < k) {
+      const stop = () => opts.shouldStop?.() === true || opts.checkpointDue?.() === true;
+      const r = await engine.run(k - ran, (d) => opts.onProgress?.(done + d, total), stop);
+      ran += r;
+      done += r;
+      if (ran < k) {
+        await save(b, ran);
+        if (opts.shouldStop?.()) throw new RunInterrupted(engine.step);
+      }
+    }
     stats = await engine.readStats(
       { center: engine.settings.wstar, radius: opts.radius ?? 0 },
-      { chainMean: stats?.chainMean ?? lossAtWstar, loss: stats?.meanLoss ?? lossAtWstar },
+      shift ?? { chainMean: lossAtWstar, loss: lossAtWstar },
     );
+    shift = { chainMean: stats.chainMean, loss: stats.meanLoss };
     // chainMean·samples is the walker-averaged running total: differences give each batch's mean.
     const runningTotal = stats.chainMean * stats.samples;
     trace.push((runningTotal - previousTotal) / (stats.samples - previousSamples));
     previousTotal = runningTotal;
     previousSamples = stats.samples;
     opts.onProgress?.(done, total);
+    if (b + 1 < batches) await save(b + 1, 0);
   }
   engine.setAccumulate(false);
   const s = stats!;

@@ -57,6 +57,21 @@ export interface ExchangePair {
   readonly rate: number;
 }
 
+/** An engine's full state (see WalkerEngine.snapshot); buffers are raw bytes, by name. */
+export interface EngineSnapshot {
+  readonly walkers: number;
+  readonly dim: number;
+  readonly groups: number;
+  readonly step: number;
+  readonly samples: number;
+  readonly stepsSinceAcceptClear: number;
+  readonly accumulate: boolean;
+  readonly eps: number;
+  readonly groupEps: number[] | null;
+  readonly swapAttempts: number[];
+  readonly buffers: Record<string, ArrayBuffer>;
+}
+
 /**
  * The RNG counter of a step is a u32 (step_base in posterior.wgsl): a run (burn-in + sampling) holds
  * at most this many steps, so that no random word is ever reused.
@@ -564,14 +579,12 @@ export class WalkerEngine {
         `a run holds at most 2^32 = ${MAX_RUN_STEPS} steps (burn-in + sampling: the RNG's step counter is 32 bits); ${this.stepIndex} done, ${count} more asked`,
       );
     }
-    const perDispatch = this.config.stepsPerDispatch ?? 32;
     const pipeline = this.config.sampler === 'mala' ? this.pipelines.mala : this.pipelines.ula;
     const every = this.exchanging ? this.config.exchangeEvery! : 0;
     for (let done = 0; done < count; ) {
       // A dispatch never crosses an exchange: swaps happen at global steps K, 2K, …, so the schedule
       // (and hence every result) is independent of how the caller splits its steps.
-      const toSwap = every > 0 ? every - (this.stepIndex % every) : Number.POSITIVE_INFINITY;
-      const k = Math.min(perDispatch, count - done, toSwap);
+      const k = Math.min(this.stepsToBoundary(), count - done);
       // writeBuffer and submit are ordered on the queue, so each dispatch sees its own step_base.
       this.writeSim(k, 'wstar');
       this.dispatch(pipeline, this.config.sampler);
@@ -586,17 +599,31 @@ export class WalkerEngine {
   }
 
   /**
-   * advance(count) with the queue kept at most MAX_SUBMITS_AHEAD dispatches ahead of the GPU: memory
-   * is bounded whatever `count` is. `onProgress(done)` reports steps the GPU has completed.
+   * Steps to the next dispatch boundary: dispatches cover global steps [j·S, (j+1)·S) (S = steps per
+   * dispatch), cut again at exchange steps. Fixed boundaries make every result (positions and the
+   * f32 loss sums alike) independent of how callers split their steps: a run resumed from a
+   * checkpoint repeats the uninterrupted run bit for bit.
    */
-  async run(count: number, onProgress?: (done: number) => void): Promise<void> {
+  private stepsToBoundary(): number {
+    const perDispatch = this.config.stepsPerDispatch ?? 32;
+    const every = this.exchanging ? this.config.exchangeEvery! : 0;
+    const toSwap = every > 0 ? every - (this.stepIndex % every) : Number.POSITIVE_INFINITY;
+    return Math.min(perDispatch - (this.stepIndex % perDispatch), toSwap);
+  }
+
+  /**
+   * advance(count) with the queue kept at most MAX_SUBMITS_AHEAD dispatches ahead of the GPU: memory
+   * is bounded whatever `count` is. `onProgress(done)` reports steps the GPU has completed. When
+   * `shouldStop()` turns true the run stops early (at a dispatch boundary, all queued work done).
+   * Returns the steps run.
+   */
+  async run(count: number, onProgress?: (done: number) => void, shouldStop?: () => boolean): Promise<number> {
     this.assertAlive();
     if (!Number.isInteger(count) || count < 0)
       throw new RangeError(`step count must be a non-negative integer, got ${count}`);
-    const perDispatch = this.config.stepsPerDispatch ?? 32;
     // A fence every quarter of the bound; wait for the oldest once half the bound is queued. One
-    // advance() below adds at most 4 submits (a dispatch split at an exchange step, two exchanges),
-    // so the queue never holds more than MAX_SUBMITS_AHEAD / 2 + 4.
+    // advance() below is one dispatch and at most one exchange (it stops at the next boundary), so
+    // the queue never holds more than MAX_SUBMITS_AHEAD / 2 + 2.
     const fences: { done: Promise<void>; steps: number; submits: number }[] = [];
     let lastFence = this.submitted;
     const fence = (steps: number) => {
@@ -610,8 +637,8 @@ export class WalkerEngine {
       onProgress?.(f.steps);
     };
     let queued = 0;
-    while (queued < count) {
-      const k = Math.min(perDispatch, count - queued);
+    while (queued < count && !shouldStop?.()) {
+      const k = Math.min(this.stepsToBoundary(), count - queued);
       this.advance(k);
       queued += k;
       if (this.submitted - lastFence >= MAX_SUBMITS_AHEAD / 4) fence(queued);
@@ -620,6 +647,63 @@ export class WalkerEngine {
     }
     if (lastFence !== this.submitted || fences.length === 0) fence(queued);
     while (fences.length > 0) await waitOldest();
+    return queued;
+  }
+
+  /** The buffers that hold walker state (a checkpoint reads and restores exactly these). */
+  private get stateBuffers(): Record<string, GPUBuffer> {
+    return {
+      positions: this.positions,
+      currentLoss: this.currentLoss,
+      lossSum: this.lossSum,
+      accepts: this.accepts,
+      diverged: this.diverged,
+      swapAccepts: this.swapAccepts,
+    };
+  }
+
+  /** Everything needed to continue this engine's run exactly: GPU state, counters, tuned steps. */
+  async snapshot(): Promise<EngineSnapshot> {
+    this.assertAlive();
+    const buffers: Record<string, ArrayBuffer> = {};
+    for (const [name, b] of Object.entries(this.stateBuffers))
+      buffers[name] = await this.readBuffer(b, b.size);
+    return {
+      walkers: this.walkers,
+      dim: this.dim,
+      groups: this.groups,
+      step: this.stepIndex,
+      samples: this.samples,
+      stepsSinceAcceptClear: this.stepsSinceAcceptClear,
+      accumulate: this.accumulate,
+      eps: this.config.eps,
+      groupEps: this.config.groupEps ? [...this.config.groupEps] : null,
+      swapAttempts: Array.from(this.swapAttempts),
+      buffers,
+    };
+  }
+
+  /** Restores a snapshot of an engine with the same walkers, dimension and groups. */
+  restore(s: EngineSnapshot): void {
+    this.assertAlive();
+    if (s.walkers !== this.walkers || s.dim !== this.dim || s.groups !== this.groups) {
+      throw new RangeError(
+        `snapshot of ${s.walkers} walkers in ${s.dim}-D, ${s.groups} groups does not fit this engine (${this.walkers}, ${this.dim}-D, ${this.groups})`,
+      );
+    }
+    const targets = this.stateBuffers;
+    for (const [name, b] of Object.entries(targets)) {
+      const data = s.buffers[name];
+      if (!data || data.byteLength !== b.size)
+        throw new RangeError(`snapshot buffer '${name}' is missing or has the wrong size`);
+    }
+    for (const [name, b] of Object.entries(targets)) this.device.queue.writeBuffer(b, 0, s.buffers[name]);
+    this.stepIndex = s.step;
+    this.samples = s.samples;
+    this.stepsSinceAcceptClear = s.stepsSinceAcceptClear;
+    this.accumulate = s.accumulate;
+    this.swapAttempts.set(s.swapAttempts.slice(0, MAX_GROUPS));
+    this.update(s.groupEps ? { eps: s.eps, groupEps: s.groupEps } : { eps: s.eps });
   }
 
   /** One GPU reduction, a few hundred bytes read back. */
