@@ -63,6 +63,8 @@ export interface RunArgs {
   readonly checkpointEvery: number;
   /** llc/sample: checkpoint to continue from. */
   readonly resume?: string;
+  /** llc --hot-ladder K: K hotter groups under the target n·β, exchanging states with it (0: none). */
+  readonly hotLadder: number;
 }
 
 const options = {
@@ -97,6 +99,7 @@ const options = {
     'checkpoint',
     'checkpoint-every',
     'resume',
+    'hot-ladder',
   ),
   const: { type: 'string', multiple: true },
   csv: { type: 'boolean' },
@@ -168,6 +171,9 @@ Options:
                      exp((nβ_i − nβ_j)(L_i − L_j)), even and odd pairs alternating (default on); lets
                      cold groups cross between basins through the hot ones. Adds swap_acceptance
   --exchange-every K steps between swaps (default ${DEFAULT_EXCHANGE_EVERY})
+  --hot-ladder K     (llc) add K hotter walker groups (--walkers each), n·β log-spaced from the target's
+                     down to max(1, nβ/1000), that exchange states with the target group; their samples
+                     are discarded and only the target group is reported (K in 1..${MAX_GROUPS - 1})
   --steps S          (at most 2^32 steps with --burnin: the RNG's step counter is 32 bits; memory stays
                      bounded however long the run)
   --checkpoint FILE  (llc, sample) write the walkers' state to FILE after each of the 20 sampling batches,
@@ -232,6 +238,15 @@ export function parseCli(argv: readonly string[]): Parsed {
   }
   const n = command === 'sweep' ? ns[0] : num('n', v.n, 1000, (x) => x > 1, 'a number > 1');
   const ladder = num('ladder', v.ladder, 0, intIn(3, MAX_GROUPS - 1), `an integer in [3, ${MAX_GROUPS - 1}]`);
+  const hotLadder = num(
+    'hot-ladder',
+    v['hot-ladder'],
+    0,
+    intIn(1, MAX_GROUPS - 1),
+    `an integer in [1, ${MAX_GROUPS - 1}]`,
+  );
+  if (v['hot-ladder'] !== undefined && (command !== 'llc' || ladder > 0))
+    throw new UsageError('--hot-ladder is only for llc (without --ladder)');
   if (v.ladder !== undefined && command !== 'llc') throw new UsageError('--ladder is only for llc');
   const ladderSpan = num('ladder-span', v['ladder-span'], 4, (x) => x > 1, 'a number > 1');
   const radius = num('radius', v.radius, 0.1, (x) => x > 0, 'a positive number');
@@ -250,10 +265,12 @@ export function parseCli(argv: readonly string[]): Parsed {
       `--steps: --steps + --burnin must be at most 2^32 = ${MAX_RUN_STEPS} (the RNG's step counter is 32 bits), got ${steps + burnin}`,
     );
   }
-  const grouped = command === 'sweep' || ladder > 0;
+  const grouped = command === 'sweep' || ladder > 0 || hotLadder > 0;
   const exchange = oneOf('exchange', v.exchange, ['on', 'off'], grouped ? 'on' : 'off');
   if (v.exchange === 'on' && !grouped)
-    throw new UsageError('--exchange needs walker groups: use it with sweep or llc --ladder K');
+    throw new UsageError(
+      '--exchange needs walker groups: use it with sweep, llc --ladder K or --hot-ladder K',
+    );
   const exchangeEvery = num(
     'exchange-every',
     v['exchange-every'],
@@ -263,10 +280,10 @@ export function parseCli(argv: readonly string[]): Parsed {
   );
   if (v['exchange-every'] !== undefined && exchange === 'off')
     throw new UsageError('--exchange-every needs --exchange on (sweep or llc --ladder)');
-  const isLlc = (command === 'llc' || command === 'sample') && ladder === 0;
+  const isLlc = (command === 'llc' || command === 'sample') && ladder === 0 && hotLadder === 0;
   for (const flag of ['checkpoint', 'checkpoint-every', 'resume'] as const) {
     if (v[flag] !== undefined && !isLlc)
-      throw new UsageError(`--${flag} is only for llc and sample (without --ladder)`);
+      throw new UsageError(`--${flag} is only for llc and sample (without --ladder or --hot-ladder)`);
   }
   const checkpointEvery = num(
     'checkpoint-every',
@@ -324,6 +341,7 @@ export function parseCli(argv: readonly string[]): Parsed {
       checkpoint: v.checkpoint,
       checkpointEvery,
       resume: v.resume,
+      hotLadder,
     },
   };
 }

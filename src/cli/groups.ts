@@ -4,9 +4,10 @@
  * chunk of steps, per-group statistics.
  */
 import { fitLadder, ladderInitialSteps, runGroups, temperatureLadder } from '../engine/ladder';
+import type { LlcResult } from '../engine/llc-run';
 import { wbicBeta } from '../engine/posterior';
 import { exactExpectations2D } from '../engine/quadrature';
-import { WalkerEngine } from '../engine/walker-engine';
+import { type ExchangePair, WalkerEngine } from '../engine/walker-engine';
 import { posteriorOf, type RunArgs } from './args';
 import { round, warnDiverged } from './command';
 import { asUsage, rangeAsUsage } from './flags';
@@ -119,6 +120,60 @@ export async function runSweep(device: GPUDevice, args: RunArgs, io: CliIo): Pro
       );
     }
     return 0;
+  } finally {
+    engine.destroy();
+  }
+}
+
+/**
+ * llc --hot-ladder K: the target group at n·β plus K hotter groups below it (log-spaced down to
+ * max(1, nβ/1000)) that only serve replica exchange; the target group's estimate, as llc reports it.
+ */
+export async function runHotLadder(
+  device: GPUDevice,
+  args: RunArgs,
+  io: CliIo,
+): Promise<{ result: LlcResult; exchange: ExchangePair[] }> {
+  const nbeta0 = args.n * args.beta;
+  // Hottest: max(1, nβ/1000), and always below the target (nβ/2 when nβ ≤ 2).
+  const lo = Math.log(Math.max(nbeta0 / 1000, Math.min(1, nbeta0 / 2)));
+  const hi = Math.log(nbeta0);
+  const k = args.hotLadder;
+  const nbetas = Array.from({ length: k + 1 }, (_, j) => Math.exp(hi - ((hi - lo) * j) / k));
+  nbetas[0] = nbeta0;
+  const engine = await makeEngine(device, args, nbetas);
+  try {
+    const progress = new Progress(`occam-lens ${args.command}`, io.stderr, !args.quiet);
+    const r = await runGroups(engine, {
+      steps: args.steps,
+      burnin: args.burnin,
+      init: args.init,
+      tuneStep: args.step === undefined,
+      radius: args.radius,
+      batches: 20,
+      onProgress: (done, total) =>
+        progress.update(done * engine.walkers, total * engine.walkers, 'walker-steps'),
+    });
+    progress.done();
+    const g = r.groups[0];
+    warnDiverged(io.stderr, g.diverged);
+    return {
+      result: {
+        lambdaHat: g.lambdaHat,
+        lambdaHatSe: g.lambdaHatSe,
+        lambdaHatSeBatch: g.lambdaHatSeBatch,
+        meanLoss: g.meanLoss,
+        lossAtWstar: r.lossAtWstar,
+        nbeta: g.nbeta,
+        eps: g.eps,
+        acceptance: g.acceptance,
+        diverged: g.diverged,
+        massNear: g.massNear,
+        lossTrace: [],
+        seconds: r.seconds,
+      },
+      exchange: r.exchange,
+    };
   } finally {
     engine.destroy();
   }

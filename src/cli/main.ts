@@ -14,7 +14,7 @@ import { readCheckpoint, writeCheckpoint } from './checkpoint';
 import { cliDevice, round, warnDiverged } from './command';
 import { asUsage, rangeAsUsage, UsageError } from './flags';
 import { generalisationMain } from './generalisation';
-import { runLadder, runSweep } from './groups';
+import { runHotLadder, runLadder, runSweep } from './groups';
 import { Progress, type ProgressStream } from './progress';
 import { randnetMain } from './randnet';
 
@@ -124,6 +124,23 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
         );
       }
     });
+  }
+  if (args.hotLadder > 0) {
+    const { result, exchange } = await runHotLadder(device, args, io);
+    const out = {
+      ...report(args, result, description),
+      hot_ladder: exchange.map((p) => ({
+        nbeta_lo: round(p.nbetaLo),
+        nbeta_hi: round(p.nbetaHi),
+        swap_acceptance: round(p.rate, 4),
+      })),
+    };
+    if (args.json) io.stdout(`${JSON.stringify(out)}\n`);
+    else
+      io.stdout(
+        `${humanReport(out)}\nhot ladder    ${out.hot_ladder.map((p) => `${p.nbeta_lo}↔${p.nbeta_hi}: ${p.swap_acceptance}`).join('  ')}\n`,
+      );
+    return 0;
   }
   const posterior = posteriorOf(args);
   // Checked before the run: a bad checkpoint path or file fails now, not after hours.
