@@ -28,7 +28,7 @@ async function make(): Promise<{ engine: WalkerEngine; opts: LlcOptions }> {
     eps: 0.003,
     walkers: 128,
     seed: 11,
-    stepsPerDispatch: 8,
+    stepsPerDispatch: 2,
   };
   const engine = await WalkerEngine.create(device!, config);
   engines.push(engine);
@@ -45,7 +45,8 @@ describe.skipIf(noGpu)('checkpoint and resume', () => {
     const whole = await runLlc(a.engine, a.opts);
     const wholePositions = Array.from(await a.engine.readPositions());
 
-    // Stop after the 30th progress report of the sampling phase (a deterministic point, not a time).
+    // Stop after the 10th progress report of the sampling phase (a deterministic point, not a time:
+    // reports come at fences, a fixed number of dispatches apart).
     const b = await make();
     let reports = 0;
     let saved: LlcCheckpoint | undefined;
@@ -55,7 +56,7 @@ describe.skipIf(noGpu)('checkpoint and resume', () => {
         onProgress: (done) => {
           if (done > b.opts.burnin) reports++;
         },
-        shouldStop: () => reports >= 30,
+        shouldStop: () => reports >= 10,
         checkpoint: async (c) => {
           saved = c;
         },
@@ -81,7 +82,17 @@ describe.skipIf(noGpu)('checkpoint and resume', () => {
     const plain = await cli(...flags, '--seed', '5', '--json', '--quiet');
     expect(plain.code).toBe(0);
     // A checkpoint after every batch and (interval 1 ms) at nearly every fence inside one.
-    const ck = await cli(...flags, '--seed', '5', '--json', '--quiet', '--checkpoint', file, '--checkpoint-every', '0.001');
+    const ck = await cli(
+      ...flags,
+      '--seed',
+      '5',
+      '--json',
+      '--quiet',
+      '--checkpoint',
+      file,
+      '--checkpoint-every',
+      '0.001',
+    );
     expect(ck.code).toBe(0);
     const resumed = await cli(...flags, '--seed', '5', '--json', '--quiet', '--resume', file);
     expect(resumed.code).toBe(0);
@@ -95,9 +106,18 @@ describe.skipIf(noGpu)('checkpoint and resume', () => {
       await cli(...flags, '--seed', '6', '--json', '--quiet', '--resume', file),
       /--resume: .* was written with seed = 5, this run has 6/,
     );
-    expectUsageError(await cli(...flags, '--resume', join(dir, 'missing.ckpt')), /--resume: cannot read checkpoint/);
-    expectUsageError(await cli(...flags, '--checkpoint', join(dir, 'no/such/dir/x.ckpt')), /--checkpoint: cannot write/);
-    expectUsageError(await cli('sweep', '--landscape', 'crossing', '--n', '10,100', '--checkpoint', file), /only for llc/);
+    expectUsageError(
+      await cli(...flags, '--resume', join(dir, 'missing.ckpt')),
+      /--resume: cannot read checkpoint/,
+    );
+    expectUsageError(
+      await cli(...flags, '--checkpoint', join(dir, 'no/such/dir/x.ckpt')),
+      /--checkpoint: cannot write/,
+    );
+    expectUsageError(
+      await cli('sweep', '--landscape', 'crossing', '--n', '10,100', '--checkpoint', file),
+      /only for llc/,
+    );
     expectUsageError(await cli(...flags, '--steps', '1e10'), /--steps: .* at most 2\^32/);
   });
 });
