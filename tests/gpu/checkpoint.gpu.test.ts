@@ -119,5 +119,14 @@ describe.skipIf(noGpu)('checkpoint and resume', () => {
       /only for llc/,
     );
     expectUsageError(await cli(...flags, '--steps', '1e10'), /--steps: .* at most 2\^32/);
+    expectUsageError(await cli(...flags, '--exchange', 'on'), /--exchange needs walker groups/);
+    expectUsageError(
+      await cli(...flags, '--hot-ladder', '2', '--ladder', '3'),
+      /--hot-ladder is only for llc/,
+    );
+    expectUsageError(
+      await cli('sweep', '--landscape', 'crossing', '--n', '10,100', '--exchange', 'maybe'),
+      /--exchange/,
+    );
   });
 });

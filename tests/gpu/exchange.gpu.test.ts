@@ -10,6 +10,7 @@ import { findLandscape, type Landscape } from '../../src/engine/landscapes';
 import { polynomialSlotsLandscape } from '../../src/engine/models/polynomial';
 import { exactExpectations2D } from '../../src/engine/quadrature';
 import { MAX_SUBMITS_AHEAD, WalkerEngine } from '../../src/engine/walker-engine';
+import { cli } from '../helpers/cli';
 import { device, noGpu } from '../helpers/gpu';
 
 const engines: WalkerEngine[] = [];
@@ -129,6 +130,46 @@ describe.skipIf(noGpu)('replica exchange between walker groups', () => {
     const whole = await run([200], 3);
     expect(await run([13, 100, 87], 3)).toEqual(whole);
     expect(await run([200], 4)).not.toEqual(whole);
+  });
+
+  // A single-temperature run at n = 10⁶ (nβ = 7.2·10⁴) from the prior: walkers drawn far out along the
+  // crossing's arms equilibrate slowly (issue 11 item 3); K hotter groups that only exchange with it
+  // bring the target group to the exact finite-n λ̂ (quadrature 0.42397), within 5 of its SEs.
+  it('llc --hot-ladder reports only the target group, at its exact value', async () => {
+    const r = await cli(
+      'llc',
+      '--landscape',
+      'crossing',
+      '--n',
+      '1000000',
+      '--hot-ladder',
+      '4',
+      '--walkers',
+      '128',
+      '--steps',
+      '1000',
+      '--burnin',
+      '1000',
+      '--init',
+      'prior',
+      '--json',
+      '--quiet',
+    );
+    expect(r.code).toBe(0);
+    const o = JSON.parse(r.stdout);
+    const exact = exactExpectations2D({
+      landscape: findLandscape('crossing')!,
+      params: [1, 1],
+      n: 1e6,
+      beta: 1 / Math.log(1e6),
+      gamma: 0,
+      prior: { kind: 'box', scale: 1 },
+      wstar: [0, 0],
+    }).nbetaLoss;
+    expect(Math.abs(o.lambda_hat - exact)).toBeLessThan(5 * o.lambda_hat_se);
+    expect(o.walkers).toBe(128);
+    expect(o.hot_ladder).toHaveLength(4);
+    for (const p of o.hot_ladder) expect(p.swap_acceptance).toBeGreaterThan(0.05);
   });
 
   it('refuses exchange between groups that hold different datasets', async () => {
