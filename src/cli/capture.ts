@@ -8,6 +8,7 @@ import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parseShot, ShotError } from '../capture/shot';
 import { findPreset, presets } from '../ui/presets';
+import { parseField } from '../ui/schema';
 import { intIn, num, oneOf, parseFlags, REPORT_FLAGS, UsageError, valueFlags } from './flags';
 import { serveApp, waitForFrames } from './headless';
 import type { CliIo } from './main';
@@ -227,6 +228,10 @@ async function screenshot(argv: readonly string[], io: CliIo): Promise<number> {
   const width = num('width', v.width, 1280, size, 'an integer in [64, 7680]');
   const height = num('height', v.height, 720, size, 'an integer in [64, 7680]');
   const walkers = num('walkers', v.walkers, 0, intIn(1), 'a positive integer');
+  // The app's own scene schema decides what it accepts: a value it would reject (and render the
+  // default scene instead) is refused here, naming the flag.
+  const checked = walkers > 0 ? parseField('walkers', walkers) : undefined;
+  if (checked && 'error' in checked) throw new UsageError(`--walkers: ${checked.error.message}`);
   const steps = num('steps', v.steps, 200, intIn(0), 'an integer ≥ 0');
   const background = oneOf('background', v.background, ['solid', 'transparent'] as const, 'solid');
   await checkOut(v.out, v.force ?? false);
