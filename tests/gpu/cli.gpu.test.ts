@@ -321,6 +321,6 @@ describe.skipIf(noGpu)('the built occam-lens command', () => {
       encoding: 'utf8',
     });
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/--steps: expected a positive integer, got '-1'/);
+    expect(r.stderr).toMatch(/--steps: expected an integer ≥ 2, got '-1'/);
   });
 });
