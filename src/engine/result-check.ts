@@ -72,6 +72,8 @@ export interface RunOutcome {
   readonly eps: number;
   /** True when the user fixed the step (the advice then names --step). */
   readonly stepGiven: boolean;
+  /** How the step is named in the advice (default '--step'; the app: 'step ε'). */
+  readonly stepName?: string;
   /** What the result is of, for the message ("n = 1000"). */
   readonly label?: string;
 }
@@ -96,8 +98,8 @@ export function runFailure(o: RunOutcome, posterior?: PosteriorSettings): string
         : `no result${what}: no proposal was accepted (acceptance 0 in ${o.walkerSteps} walker-steps): the walkers never moved, so the estimate measures nothing`;
   const cause = posterior ? diagnoseLoss(posterior) : undefined;
   const step = o.stepGiven
-    ? `the step size --step ${fmt(o.eps)} is too large for this posterior: lower --step`
-    : `even the tuned step size ε = ${fmt(o.eps)} fails: the posterior is too sharp for f32 (lower n·β, γ or the formula's scale) or set a smaller --step`;
+    ? `the step size ${o.stepName ?? '--step'} ${fmt(o.eps)} is too large for this posterior: lower ${o.stepName ?? '--step'}`
+    : `even the tuned step size ε = ${fmt(o.eps)} fails: the posterior is too sharp for f32 (lower n·β, γ or the formula's scale) or set a smaller ${o.stepName ?? '--step'}`;
   return `${head}; cause: ${cause ?? (bad.length > 0 && !allDiverged && !stuck ? 'an overflow of f32 (max 3.4e38) in the shaders' : step)}`;
 }
 
