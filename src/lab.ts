@@ -12,6 +12,7 @@ import { GroupAnalysis, scenePosterior } from './analysis/group-analysis';
 import { ladderAnalysis } from './analysis/ladder-analysis';
 import { defaultWstar, type Landscape } from './engine/landscapes';
 import { wbicBeta } from './engine/posterior';
+import { runFailure } from './engine/result-check';
 import { evaluateLandscape, maxWalkers, WalkerEngine, type WalkerStats } from './engine/walker-engine';
 import { resolveSceneLandscape } from './ui/landscape-choice';
 import type { SceneState } from './ui/schema';
@@ -149,6 +150,11 @@ export interface LabStats {
   /** Polynomial model: share of walkers nearest to 1, x, …, x⁴ (last reading), and readings so far. */
   polyShares: readonly number[] | null;
   polyReadings: number;
+  /**
+   * Why λ̂ is no result (non-finite, walkers never moved, L_n(w*) not finite; src/engine/result-check.ts),
+   * or null: the HUD flags it and a notice says it once (issue 16).
+   */
+  resultProblem: string | null;
 }
 
 export interface LabCallbacks {
@@ -225,6 +231,7 @@ export class Lab {
     meanLoss: Number.NaN,
     lambdaHat: Number.NaN,
     massNear: Number.NaN,
+    resultProblem: null,
     massRadius: 0,
     tv: null,
     tvNoise: null,
@@ -593,6 +600,7 @@ export class Lab {
         // Walkers are independent chains: the SE of their mean loss is √(Var/N) at any one step.
         this.stats.lambdaSe = d.nbeta * Math.sqrt(st.varLoss / Math.max(1, st.walkers - 1));
         this.stats.massNear = st.massNear;
+        this.flagResult(engine, st);
         this.analysis.pushLlc({
           step: engine.step,
           lambdaHat: this.stats.lambdaHat,
@@ -614,6 +622,28 @@ export class Lab {
         this.statsPending = false;
       });
     return this.statsRead;
+  }
+
+  /** The CLI's rule for a result, applied to the live λ̂; a new problem is announced once. */
+  private flagResult(engine: WalkerEngine, st: WalkerStats): void {
+    const problem =
+      runFailure(
+        {
+          values: { λ̂: this.stats.lambdaHat, 'mean loss': st.meanLoss, 'L_n(w*)': this.lossAtWstar },
+          sampler: engine.settings.sampler,
+          // The counters hold at least one step's worth of proposals before acceptance is finite.
+          acceptance: Number.isFinite(st.acceptance) ? st.acceptance : 1,
+          diverged: 0,
+          walkerSteps: Number.POSITIVE_INFINITY,
+          eps: engine.settings.eps,
+          stepGiven: true,
+          stepName: 'step ε',
+        },
+        engine.settings,
+      ) ?? null;
+    // An error notice: it stays until dismissed, like the HUD's flag (a warning would fade in 9 s).
+    if (problem && problem !== this.stats.resultProblem) this.cb.notice(problem, 'error');
+    this.stats.resultProblem = problem;
   }
 
   private readHistogram(d: Derived): Promise<void> | undefined {
@@ -764,6 +794,7 @@ export class Lab {
       meanLoss: Number.NaN,
       lambdaHat: Number.NaN,
       massNear: Number.NaN,
+      resultProblem: null,
       tv: null,
       tvNoise: null,
       insideFraction: null,

@@ -3,15 +3,17 @@
  * (flags.ts) whose message names it; main() turns that into exit status 2.
  */
 import { defaultWstar, type Landscape, landscapes } from '../engine/landscapes';
+import { describe, LIMITS, within } from '../engine/limits';
 import type { InitKind, PosteriorSettings, Prior, SamplerKind } from '../engine/posterior';
 import { wbicBeta } from '../engine/posterior';
 import { DEFAULT_EXCHANGE_EVERY, MAX_GROUPS, MAX_RUN_STEPS } from '../engine/walker-engine';
 import {
+  decimal,
   intIn,
+  limited,
   num,
   numList,
   oneOf,
-  optionalNum,
   parseFlags,
   REPORT_FLAGS,
   seedFlag,
@@ -45,6 +47,8 @@ export interface RunArgs {
   readonly wstar: number[];
   readonly json: boolean;
   readonly out: string | undefined;
+  /** --force: --out may replace an existing file (src/cli/out-file.ts). */
+  readonly force: boolean;
   readonly quiet: boolean;
   /** sweep: the values of n (β = 1/log n each unless --beta is given). */
   readonly ns: number[];
@@ -103,6 +107,7 @@ const options = {
   ),
   const: { type: 'string', multiple: true },
   csv: { type: 'boolean' },
+  force: { type: 'boolean' },
   version: { type: 'boolean', short: 'v' },
   ...REPORT_FLAGS,
 } as const;
@@ -157,7 +162,9 @@ Options:
   --seed K           integer seed, 0 ≤ K < 2^53 (default 1); the same seed reproduces a run exactly
   --init I           wstar (every walker starts at w*, as devinterp's chains do) or prior (default wstar)
   --wstar X,Y,...    the point w*, d comma-separated numbers (default: see above)
-  --out FILE         (sample) CSV file for the final positions: columns w1..wd, loss
+  --out FILE         (sample) CSV file for the final positions: columns w1..wd, loss; its folder is
+                     checked before the run and an existing file is kept unless --force is given
+  --force            (sample) let --out replace an existing file (once the new one is complete)
   --json             print one JSON object on stdout (sweep: one JSON line per n); progress stays on stderr
   --csv              (sweep) print CSV with a header line instead
   --ladder K         (llc) also run K temperatures β0/S … S·β0 around β0 = 1/log n as walker groups in
@@ -187,15 +194,19 @@ Output of llc --json:
    lambda_hat_se_batch, mean_loss, loss_at_wstar, acceptance, diverged, exact_lambda, exact_m, seconds, device}
 λ̂ = nβ·(E[L_n] − L_n(w*)); its standard error treats walkers as independent chains (each walker's
 time average is one draw); lambda_hat_se_batch is the batch-means error over time, as a cross-check.
-Exit status: 0 success, 1 runtime failure (no GPU, device error), 2 bad flag or value.`;
+Exit status: 0 success, 1 runtime failure (no GPU, device error) or no trustworthy result (a non-finite
+value, every walker diverged, or acceptance 0: the walkers never moved; the message names the cause),
+2 bad flag or value (including values beyond what the f32 engine can hold; the message gives the limit).`;
 
 export function parsePrior(text: string | undefined, defaultBound: number): Prior {
   if (text === undefined) return { kind: 'box', scale: defaultBound };
   const m = /^(box|gauss):([^:]+)$/.exec(text.trim());
-  const scale = m ? Number(m[2]) : Number.NaN;
+  const scale = m ? decimal(m[2]) : Number.NaN;
   if (!m || !Number.isFinite(scale) || scale <= 0) {
     throw new UsageError(`--prior: expected box:R or gauss:SIGMA with a positive number, got '${text}'`);
   }
+  if (!within(LIMITS.priorScale, scale))
+    throw new UsageError(`--prior: the scale must be ${describe(LIMITS.priorScale)}, got '${text}'`);
   return { kind: m[1] as Prior['kind'], scale };
 }
 
@@ -233,10 +244,10 @@ export function parseCli(argv: readonly string[]): Parsed {
   if (command === 'sweep') {
     if (v.n === undefined)
       throw new UsageError('--n is required for sweep: a comma-separated list such as 100,1000,10000');
-    ns = numList('n', v.n, (x) => x > 1, 'comma-separated numbers > 1');
+    ns = numList('n', v.n, (x) => within(LIMITS.n, x), `comma-separated numbers, each ${describe(LIMITS.n)}`);
     if (ns.length > MAX_GROUPS) throw new UsageError(`--n: at most ${MAX_GROUPS} values, got ${ns.length}`);
   }
-  const n = command === 'sweep' ? ns[0] : num('n', v.n, 1000, (x) => x > 1, 'a number > 1');
+  const n = command === 'sweep' ? ns[0] : limited('n', v.n, 1000, LIMITS.n);
   const ladder = num('ladder', v.ladder, 0, intIn(3, MAX_GROUPS - 1), `an integer in [3, ${MAX_GROUPS - 1}]`);
   const hotLadder = num(
     'hot-ladder',
@@ -252,13 +263,21 @@ export function parseCli(argv: readonly string[]): Parsed {
   const radius = num('radius', v.radius, 0.1, (x) => x > 0, 'a positive number');
   if (v.csv && command !== 'sweep') throw new UsageError('--csv is only for sweep');
   if (v.csv && v.json) throw new UsageError('--csv and --json cannot be combined');
-  const beta = num('beta', v.beta, wbicBeta(n), (x) => x > 0, 'a positive number');
-  const gamma = num('gamma', v.gamma, 0, (x) => x >= 0, 'a number ≥ 0');
+  const beta = limited('beta', v.beta, wbicBeta(n), LIMITS.beta);
+  for (const nj of command === 'sweep' ? ns : [n]) {
+    const nbeta = nj * (v.beta === undefined ? wbicBeta(nj) : beta);
+    if (!within(LIMITS.nbeta, nbeta))
+      throw new UsageError(
+        `--${v.beta === undefined ? 'n' : 'beta'}: n·β = ${nbeta} must be ${describe(LIMITS.nbeta)}`,
+      );
+  }
+  const gamma = limited('gamma', v.gamma, 0, LIMITS.gamma);
   const prior = parsePrior(v.prior, landscape.defaultBound);
   const sampler = oneOf<SamplerKind>('sampler', v.sampler, ['mala', 'ula'], 'mala');
-  const step = optionalNum('step', v.step, (x) => x > 0, 'a positive number');
+  const step = v.step === undefined ? undefined : limited('step', v.step, 0, LIMITS.step);
   const walkers = num('walkers', v.walkers, 1024, intIn(1), 'a positive integer');
-  const steps = num('steps', v.steps, 2000, intIn(1), 'a positive integer');
+  // Two steps at least: the batch-means SE needs two batches (one step gives a NaN, never a result).
+  const steps = num('steps', v.steps, 2000, intIn(2), 'an integer ≥ 2');
   const burnin = num('burnin', v.burnin, 1000, intIn(0), 'an integer ≥ 0');
   if (steps + burnin > MAX_RUN_STEPS) {
     throw new UsageError(
@@ -298,16 +317,20 @@ export function parseCli(argv: readonly string[]): Parsed {
   const init = oneOf<InitKind>('init', v.init, ['wstar', 'prior'], 'wstar');
   let wstar = defaultWstar(landscape);
   if (v.wstar !== undefined) {
-    const parts = v.wstar.split(',').map((s) => Number(s.trim()));
+    const parts = v.wstar.split(',').map(decimal);
     if (parts.length !== landscape.dim || parts.some((x) => !Number.isFinite(x))) {
       throw new UsageError(`--wstar: expected ${landscape.dim} comma-separated numbers, got '${v.wstar}'`);
     }
+    const far = parts.find((x) => !within(LIMITS.coordinate, x));
+    if (far !== undefined)
+      throw new UsageError(`--wstar: each coordinate must be ${describe(LIMITS.coordinate)}, got ${far}`);
     wstar = parts;
   }
   if (command === 'sample' && v.out === undefined)
     throw new UsageError('--out FILE.csv is required for sample');
   if (command !== 'sample' && v.out !== undefined)
     throw new UsageError('--out is only for the sample command');
+  if (command !== 'sample' && v.force) throw new UsageError('--force is only for the sample command');
   return {
     kind: 'run',
     args: {
@@ -330,6 +353,7 @@ export function parseCli(argv: readonly string[]): Parsed {
       wstar,
       json: v.json ?? false,
       out: v.out,
+      force: v.force ?? false,
       quiet: v.quiet ?? false,
       ns,
       ladder,

@@ -4,13 +4,15 @@
  * recording streams out of the page chunk by chunk (a playwright binding), so memory stays flat however
  * long the clip; Ctrl-C cancels and keeps a playable file of the frames so far.
  */
-import { open, readFile, unlink, writeFile } from 'node:fs/promises';
+import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parseShot, ShotError } from '../capture/shot';
 import { findPreset, presets } from '../ui/presets';
+import { parseField } from '../ui/schema';
 import { intIn, num, oneOf, parseFlags, REPORT_FLAGS, UsageError, valueFlags } from './flags';
 import { serveApp, waitForFrames } from './headless';
 import type { CliIo } from './main';
+import { checkOut, removeSync, tempPath, writeAtomically } from './out-file';
 import { Progress } from './progress';
 
 export const CAPTURE_COMMANDS = ['record', 'screenshot'] as const;
@@ -20,6 +22,10 @@ const CAPTURE_HELP = `occam-lens record --shot FILE.json --out CLIP.mp4|CLIP.web
   Renders a scripted shot (see assets/shots/) in headless Chromium, one frame's worth of walker steps
   per encoded frame (offline mode), and writes MP4 (H.264) or WebM (VP9) by the --out extension.
   --mode offline|realtime   offline (default): smooth and deterministic; realtime: as the screen draws
+  --force                   replace an existing --out file (without it, an existing file is refused)
+  Ctrl-C cancels: the frames so far become a playable --out (exit 130); a second Ctrl-C quits at once.
+  The clip is written to a temporary file beside --out and renamed over it only when complete or
+  cancelled with frames, so an existing file survives a failed or interrupted run.
   --json                    print one JSON summary line on stdout
   --quiet                   no progress line on stderr
 
@@ -33,15 +39,18 @@ occam-lens screenshot [--preset NAME] --out SHOT.png [options]
   --steps K                 walker steps to run before the picture (default 200)
   --no-hud                  leave the heads-up display out
   --json                    print one JSON summary line on stdout
+  --force                   replace an existing --out file
 
 Both need Debian's chromium (/usr/bin/chromium, or OCCAM_CHROMIUM) and the dev dependencies (vite,
 playwright-core); the app is built once with vite and cached under node_modules/.cache.`;
 
-const recordOptions = { ...valueFlags('shot', 'out', 'mode'), ...REPORT_FLAGS };
+const FORCE = { force: { type: 'boolean' } } as const;
+const recordOptions = { ...valueFlags('shot', 'out', 'mode'), ...FORCE, ...REPORT_FLAGS };
 
 const screenshotOptions = {
   ...valueFlags('preset', 'out', 'scale', 'width', 'height', 'background', 'walkers', 'steps'),
   'no-hud': { type: 'boolean' },
+  ...FORCE,
   ...REPORT_FLAGS,
 } as const;
 
@@ -78,26 +87,59 @@ async function record(argv: readonly string[], io: CliIo): Promise<number> {
     if (e instanceof ShotError) throw new UsageError(`--shot ${v.shot}: ${e.errors.join('; ')}`);
     throw e;
   }
+  await checkOut(v.out, v.force ?? false);
   const log = (t: string) => {
     if (!v.quiet) io.stderr.write(`${t}\n`);
   };
-  const served = await serveApp({ log });
-  const file = await open(v.out, 'w');
+  const out = v.out;
+  // The clip goes to a temporary file beside --out, renamed over it only when it is complete or
+  // cancelled with frames: an existing file is never truncated by a run that fails.
+  const tmp = tempPath(out);
+  // Our own SIGINT handling from the start (Playwright's is off: it would close the browser first).
+  // First Ctrl-C: cancel (before recording: stop; during: finalise the frames so far). Second: quit.
+  let interrupted = false;
+  let cancelPage: (() => void) | undefined;
+  const onSigint = () => {
+    if (interrupted) {
+      removeSync(tmp);
+      process.exit(130);
+    }
+    interrupted = true;
+    if (cancelPage) {
+      log('\ncancelling: finalising the frames recorded so far… (Ctrl-C again to quit)');
+      cancelPage();
+    } else log('\ncancelling…');
+  };
+  process.on('SIGINT', onSigint);
+  const notStarted = () => {
+    io.stderr.write(`occam-lens: cancelled before the first frame: ${out} left as it was\n`);
+    return 130;
+  };
+  let served: Awaited<ReturnType<typeof serveApp>> | undefined;
+  let file: Awaited<ReturnType<typeof open>> | undefined;
   let aborted = false;
   let stopProgress = () => {};
-  let onSigint: (() => void) | undefined;
   try {
+    served = await serveApp({ log, keepSigint: true });
+    if (interrupted) return notStarted();
     const { page, errors } = await served.page({ width: shot.width, height: shot.height });
+    file = await open(tmp, 'w');
+    const f = file;
     await page.exposeFunction('__occamWrite', async (b64: string, position: number) => {
       if (position < 0) {
         aborted = true;
         return;
       }
       const data = Buffer.from(b64, 'base64');
-      await file.write(data, 0, data.length, position);
+      await f.write(data, 0, data.length, position);
     });
     await page.goto(served.url);
     await waitForFrames(page, 1, 180_000);
+    if (interrupted) {
+      await f.close();
+      await unlink(tmp).catch(() => {});
+      return notStarted();
+    }
     const progress = new Progress(`occam-lens record ${shot.title}`, io.stderr, !v.quiet);
     const timer = setInterval(() => {
       page
@@ -109,11 +151,7 @@ async function record(argv: readonly string[], io: CliIo): Promise<number> {
       clearInterval(timer);
       progress.done();
     };
-    onSigint = () => {
-      log('\ncancelling: finalising the frames recorded so far…');
-      void page.evaluate(() => window.__occam!.capture.cancel()).catch(() => {});
-    };
-    process.once('SIGINT', onSigint);
+    cancelPage = () => void page.evaluate(() => window.__occam!.capture.cancel()).catch(() => {});
     const container = ext === '.mp4' ? 'mp4' : 'webm';
     const r = await page.evaluate(
       (a) =>
@@ -121,17 +159,23 @@ async function record(argv: readonly string[], io: CliIo): Promise<number> {
       { shot: JSON.parse(text) as unknown, container, mode } as const,
     );
     stopProgress();
-    await file.close();
+    await f.close();
     for (const m of r.messages) io.stderr.write(`occam-lens: ${m}\n`);
     for (const e of errors) io.stderr.write(`occam-lens: page error: ${e}\n`);
-    if (aborted || r.outcome === 'empty') {
-      await unlink(v.out).catch(() => {});
-      io.stderr.write('occam-lens: no frames were recorded: no file written\n');
-      return 1;
+    const keep = !aborted && (r.outcome === 'complete' || r.outcome === 'cancelled') && r.frames > 0;
+    if (!keep) {
+      await unlink(tmp).catch(() => {});
+      io.stderr.write(
+        r.outcome === 'empty' || aborted || r.frames === 0
+          ? `occam-lens: no frames were recorded: no file written (${out} left as it was)\n`
+          : `occam-lens: the recording ${r.outcome}: no file written (${out} left as it was)\n`,
+      );
+      return r.outcome === 'cancelled' || interrupted ? 130 : 1;
     }
+    await rename(tmp, out);
     const wrongExt = (r.container === 'mp4') !== (ext === '.mp4');
     const summary = {
-      out: v.out,
+      out,
       container: r.container,
       codec: r.codec,
       frames: r.frames,
@@ -150,17 +194,19 @@ async function record(argv: readonly string[], io: CliIo): Promise<number> {
     if (v.json) io.stdout(`${JSON.stringify(summary)}\n`);
     else
       io.stdout(
-        `wrote ${v.out}: ${r.frames}/${r.totalFrames} frames, ${r.width}×${r.height} at ${shot.fps} fps, ${r.codec} (${r.container}), ${r.outcome}, ${summary.seconds} s\n`,
+        `wrote ${out}: ${r.frames}/${r.totalFrames} frames, ${r.width}×${r.height} at ${shot.fps} fps, ${r.codec} (${r.container}), ${r.outcome}, ${summary.seconds} s\n`,
       );
-    return r.outcome === 'complete' || r.outcome === 'cancelled' ? 0 : 1;
+    // A cancelled run kept its frames but did not finish: 130, as for any interrupted command.
+    return r.outcome === 'complete' ? 0 : 130;
   } catch (e) {
     stopProgress();
-    await file.close().catch(() => {});
-    await unlink(v.out).catch(() => {});
+    await file?.close().catch(() => {});
+    await unlink(tmp).catch(() => {});
+    if (interrupted) return notStarted();
     throw e;
   } finally {
-    if (onSigint) process.removeListener('SIGINT', onSigint);
-    await served.close();
+    process.removeListener('SIGINT', onSigint);
+    await served?.close();
   }
 }
 
@@ -182,8 +228,13 @@ async function screenshot(argv: readonly string[], io: CliIo): Promise<number> {
   const width = num('width', v.width, 1280, size, 'an integer in [64, 7680]');
   const height = num('height', v.height, 720, size, 'an integer in [64, 7680]');
   const walkers = num('walkers', v.walkers, 0, intIn(1), 'a positive integer');
+  // The app's own scene schema decides what it accepts: a value it would reject (and render the
+  // default scene instead) is refused here, naming the flag.
+  const checked = walkers > 0 ? parseField('walkers', walkers) : undefined;
+  if (checked && 'error' in checked) throw new UsageError(`--walkers: ${checked.error.message}`);
   const steps = num('steps', v.steps, 200, intIn(0), 'an integer ≥ 0');
   const background = oneOf('background', v.background, ['solid', 'transparent'] as const, 'solid');
+  await checkOut(v.out, v.force ?? false);
   const log = (t: string) => {
     if (!v.quiet) io.stderr.write(`${t}\n`);
   };
@@ -211,7 +262,7 @@ async function screenshot(argv: readonly string[], io: CliIo): Promise<number> {
       background,
       includeHud: !v['no-hud'],
     } as const);
-    await writeFile(v.out, Buffer.from(r.base64, 'base64'));
+    await writeAtomically(v.out, Buffer.from(r.base64, 'base64'));
     if (r.message) io.stderr.write(`occam-lens: ${r.message}\n`);
     for (const e of errors) io.stderr.write(`occam-lens: page error: ${e}\n`);
     const summary = {

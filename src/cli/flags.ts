@@ -4,6 +4,7 @@
  * (main.ts) turns that into exit status 2.
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { describe, type Range, within } from '../engine/limits';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -64,11 +65,25 @@ export function num(
   what: string,
 ): number {
   if (text === undefined) return fallback;
-  const x = Number(text.trim());
-  if (text.trim() === '' || !Number.isFinite(x) || !check(x)) {
+  const x = decimal(text);
+  if (!Number.isFinite(x) || !check(x)) {
     throw new UsageError(`--${name}: expected ${what}, got '${text}'`);
   }
   return x;
+}
+
+/**
+ * A decimal number ('12', '-1.5', '1e6'), or NaN. Number() alone also takes '0x10', '0b1', '0o7',
+ * 'Infinity' and '' (as 0): a flag value is never read that way.
+ */
+export function decimal(text: string): number {
+  const t = text.trim();
+  return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t) ? Number(t) : Number.NaN;
+}
+
+/** num with a range from src/engine/limits.ts (the f32 bounds): the message states the limit. */
+export function limited(name: string, text: string | undefined, fallback: number, range: Range): number {
+  return num(name, text, fallback, (x) => within(range, x), describe(range));
 }
 
 /** Like num, but undefined when the flag is absent (the caller then chooses, e.g. tunes a step size). */

@@ -10,17 +10,19 @@ import {
   runGeneralisation,
   validateGeneralisation,
 } from '../engine/generalisation';
+import { LIMITS, within } from '../engine/limits';
 import { mlpDefaults } from '../engine/models/mlp';
 import type { InitKind, SamplerKind } from '../engine/posterior';
+import { assertResult } from '../engine/result-check';
 import { parsePrior } from './args';
 import { cliDevice, helpOrRun, round, warnDiverged } from './command';
 import {
   asUsage,
   intIn,
+  limited,
   num,
   numList,
   oneOf,
-  optionalNum,
   REPORT_FLAGS,
   SAFE_MAX,
   seedFlag,
@@ -159,7 +161,13 @@ export function parseGeneralisation(argv: readonly string[]): GeneralisationPars
   const steps = num('steps', v.steps, 2000, positiveInt, 'a positive integer');
   const config: GeneralisationConfig = {
     model: spec,
-    sigma: num('sigma', v.sigma, 1, (x) => x > 0 && x <= 100, 'a number in (0, 100]'),
+    sigma: num(
+      'sigma',
+      v.sigma,
+      1,
+      (x) => within(LIMITS.sigma, x) && x <= 100,
+      `a number in [1e-6, 100] (${LIMITS.sigma.why})`,
+    ),
     sharpness: num('sharpness', v.sharpness, 1, (x) => x >= 0.1 && x <= 50, 'a number in [0.1, 50]'),
     ns,
     datasets: num('datasets', v.datasets, 8, intIn(2, 1024), 'an integer in [2, 1024]'),
@@ -175,7 +183,7 @@ export function parseGeneralisation(argv: readonly string[]): GeneralisationPars
     ),
     sampler: oneOf<SamplerKind>('sampler', v.sampler, ['mala', 'ula'], 'mala'),
     prior: v.prior === undefined ? undefined : parsePrior(v.prior, 1),
-    step: optionalNum('step', v.step, (x) => x > 0, 'a positive number'),
+    step: v.step === undefined ? undefined : limited('step', v.step, 0, LIMITS.step),
     init: oneOf<InitKind>('init', v.init, ['wstar', 'prior'], 'wstar'),
     seed: seedFlag(v.seed),
     testPoints: num('test-points', v['test-points'], 16, intIn(2, 64), 'an integer in [2, 64]'),
@@ -231,6 +239,19 @@ async function execute(args: GeneralisationArgs, io: CliIo): Promise<number> {
         : undefined,
   );
   progress.done();
+  // Every point must be a result (issue 16): B_g from non-finite losses is no measurement.
+  const c = args.config;
+  for (const p of result.points)
+    assertResult({
+      values: { bg: p.bg, bg_se: p.bgSe, n_bg: p.nBg, n_bg_se: p.nBgSe, lambda_ref: result.reference.lambda },
+      sampler: c.sampler,
+      acceptance: p.acceptance,
+      diverged: p.diverged,
+      walkerSteps: c.walkers * c.datasets * c.steps,
+      eps: c.step ?? Number.NaN,
+      stepGiven: c.step !== undefined,
+      label: `n = ${p.n}, σ = ${c.sigma}`,
+    });
   const rows = generalisationRows(args, result, description);
   if (args.json) {
     for (const row of rows) io.stdout(`${JSON.stringify(row)}\n`);

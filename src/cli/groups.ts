@@ -7,6 +7,7 @@ import { fitLadder, ladderInitialSteps, runGroups, temperatureLadder } from '../
 import type { LlcResult } from '../engine/llc-run';
 import { wbicBeta } from '../engine/posterior';
 import { exactExpectations2D } from '../engine/quadrature';
+import { assertResult, ResultError } from '../engine/result-check';
 import { type ExchangePair, WalkerEngine } from '../engine/walker-engine';
 import { posteriorOf, type RunArgs } from './args';
 import { round, warnDiverged } from './command';
@@ -48,6 +49,28 @@ async function run(engine: WalkerEngine, args: RunArgs, io: CliIo) {
       progress.update(done * engine.walkers, total * engine.walkers, 'walker-steps'),
   });
   progress.done();
+  // Every group must be a result (issue 16): one non-finite or stuck group fails the command.
+  for (const g of result.groups) {
+    assertResult(
+      {
+        values: {
+          lambda_hat: g.lambdaHat,
+          lambda_hat_se: g.lambdaHatSe,
+          mean_loss: g.meanLoss,
+          mass_near: g.massNear,
+          loss_at_wstar: result.lossAtWstar,
+        },
+        sampler: args.sampler,
+        acceptance: g.acceptance,
+        diverged: g.diverged,
+        walkerSteps: g.walkers * args.steps,
+        eps: g.eps,
+        stepGiven: args.step !== undefined,
+        label: `group n·β = ${round(g.nbeta)}`,
+      },
+      posteriorOf(args),
+    );
+  }
   warnDiverged(
     io.stderr,
     result.groups.reduce((s, g) => s + g.diverged, 0),
@@ -194,6 +217,10 @@ export async function runLadder(
     const { groups, lossAtWstar, seconds, exchange } = await run(engine, args, io);
     const fit = fitLadder(groups.map((g) => ({ nbeta: g.nbeta, value: g.lambdaHat, se: g.lambdaHatSe })));
     const center = groups.find((g) => Math.abs(g.nbeta / nbeta0 - 1) < 1e-9)!;
+    const fitValues = { lambda_fit: fit.lambda, m_fit: fit.m, c_fit: fit.c, lambda_fit_se: fit.lambdaSe };
+    const badFit = Object.entries(fitValues).find(([, x]) => !Number.isFinite(x));
+    if (badFit)
+      throw new ResultError(`no result: the ladder fit's ${badFit[0]} = ${badFit[1]} is not finite`);
     report({
       lambda_hat: round(center.lambdaHat),
       lambda_hat_se: round(center.lambdaHatSe, 3),

@@ -187,7 +187,9 @@ export interface Served {
 }
 
 /** Builds (or reuses a build), serves it and launches Chromium. */
-export async function serveApp(opts: { outDir?: string; log?: (t: string) => void } = {}): Promise<Served> {
+export async function serveApp(
+  opts: { outDir?: string; log?: (t: string) => void; keepSigint?: boolean } = {},
+): Promise<Served> {
   if (!haveChromium)
     throw new Error(
       `Chromium not found at ${CHROMIUM} (Debian: apt-get install chromium; or set OCCAM_CHROMIUM)`,
@@ -197,7 +199,14 @@ export async function serveApp(opts: { outDir?: string; log?: (t: string) => voi
   let browser: Browser;
   try {
     const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+    // keepSigint: the caller handles Ctrl-C (record finalises its clip); Playwright's own handler would
+    // close the browser first and lose it.
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_FLAGS,
+      ...(opts.keepSigint ? { handleSIGINT: false } : {}),
+    });
   } catch (e) {
     server.close();
     throw e;

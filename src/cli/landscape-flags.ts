@@ -6,6 +6,7 @@
 import { formulaLandscape } from '../engine/formula/landscape';
 import { FormulaError } from '../engine/formula/parse';
 import { findLandscape, type Landscape, landscapes, resolveParams } from '../engine/landscapes';
+import { describe, LIMITS, within } from '../engine/limits';
 import {
   ACTIVATIONS,
   type Activation,
@@ -14,7 +15,7 @@ import {
   mlpLandscape,
 } from '../engine/models/mlp';
 import { parseData, polynomialLandscape } from '../engine/models/polynomial';
-import { UsageError } from './flags';
+import { decimal, UsageError } from './flags';
 
 export interface LandscapeFlags {
   readonly landscape?: string;
@@ -35,8 +36,8 @@ const fail = (flag: string, message: string): never => {
 
 function number(flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  const x = Number(text.trim());
-  if (text.trim() === '' || !Number.isFinite(x)) fail(flag, `expected a number, got '${text}'`);
+  const x = decimal(text);
+  if (!Number.isFinite(x)) fail(flag, `expected a number, got '${text}'`);
   return x;
 }
 
@@ -110,8 +111,10 @@ export function resolveLandscape(flags: LandscapeFlags): { landscape: Landscape;
     const constants: Record<string, number> = {};
     for (const entry of flags.const ?? []) {
       const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/.exec(entry.trim());
-      const v = m ? Number(m[2]) : Number.NaN;
+      const v = m ? decimal(m[2]) : Number.NaN;
       if (!m || !Number.isFinite(v)) fail('const', `expected NAME=NUMBER, got '${entry}'`);
+      if (!within(LIMITS.coordinate, v))
+        fail('const', `${m![1]} must be ${describe(LIMITS.coordinate)}, got ${v}`);
       constants[m![1]] = v;
     }
     const dim = number('dim', flags.dim);

@@ -2,10 +2,11 @@
  * The `occam-lens` command: the same engine and WGSL as the app, driven from Node through Dawn.
  * `runCli` is the whole program with injectable streams, so tests run it in-process.
  */
-import { access, constants, writeFile } from 'node:fs/promises';
+import { access, constants } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { initialStep, type LlcResult, RunInterrupted, runLlc } from '../engine/llc-run';
 import { MONOMIALS, polyFunctionSpace } from '../engine/poly-functions';
+import { assertResult } from '../engine/result-check';
 import { WalkerEngine } from '../engine/walker-engine';
 import { NoWebGPUError } from '../gpu/device';
 import { HELP, parseCli, posteriorOf, type RunArgs } from './args';
@@ -15,6 +16,7 @@ import { cliDevice, round, warnDiverged } from './command';
 import { asUsage, rangeAsUsage, UsageError } from './flags';
 import { generalisationMain } from './generalisation';
 import { runHotLadder, runLadder, runSweep } from './groups';
+import { checkOut, writeAtomically } from './out-file';
 import { Progress, type ProgressStream } from './progress';
 import { randnetMain } from './randnet';
 
@@ -90,6 +92,8 @@ function humanReport(o: ReturnType<typeof report> & { function_shares?: Record<s
 }
 
 async function execute(args: RunArgs, io: CliIo): Promise<number> {
+  // Before the run, so a bad path never costs the run (issue 16).
+  if (args.out !== undefined) await checkOut(args.out, args.force);
   const { device, description } = await cliDevice(io);
   if (args.command === 'sweep') return runSweep(device, args, io);
   if (args.ladder > 0) {
@@ -101,7 +105,7 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
         beta: round(args.beta),
         sampler: args.sampler,
         walkers: args.walkers,
-        groups: args.ladder + 1,
+        groups: (fields.ladder as unknown[]).length,
         steps: args.steps,
         burnin: args.burnin,
         seed: args.seed,
@@ -115,7 +119,7 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
         const f = fields as Record<string, number>;
         io.stdout(
           `${[
-            `landscape     ${args.landscape.title}   n = ${args.n}, β0 = ${round(args.beta)}, ${args.ladder + 1} groups × ${args.walkers} walkers`,
+            `landscape     ${args.landscape.title}   n = ${args.n}, β0 = ${round(args.beta)}, ${(fields.ladder as unknown[]).length} groups × ${args.walkers} walkers`,
             `λ̂ at β0       ${f.lambda_hat} ± ${f.lambda_hat_se}`,
             `ladder fit    λ = ${f.lambda_fit} ± ${f.lambda_fit_se}, m = ${f.m_fit} ± ${f.m_fit_se}, c = ${f.c_fit} ± ${f.c_fit_se} (χ²/dof ${f.fit_chi2_per_dof})`,
             `theory        ${exact ? `λ = ${exact.lambda}, m = ${exact.m}` : 'unknown'}`,
@@ -199,6 +203,24 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
     if (result === null) return 130;
     progress.done();
     const base = report(args, result, description);
+    assertResult(
+      {
+        values: {
+          lambda_hat: result.lambdaHat,
+          lambda_hat_se: result.lambdaHatSe,
+          lambda_hat_se_batch: result.lambdaHatSeBatch,
+          mean_loss: result.meanLoss,
+          loss_at_wstar: result.lossAtWstar,
+        },
+        sampler: args.sampler,
+        acceptance: result.acceptance,
+        diverged: result.diverged,
+        walkerSteps: args.walkers * args.steps,
+        eps: result.eps,
+        stepGiven: args.step !== undefined,
+      },
+      posterior,
+    );
     // The polynomial model: which monomial each walker's function is nearest to (issue 6, item 5).
     const out =
       args.landscape.id === 'poly'
@@ -218,7 +240,7 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
       for (let i = 0; i < engine.walkers; i++) {
         rows.push([...Array.from(xs.subarray(i * d, (i + 1) * d)), losses[i]].join(','));
       }
-      await writeFile(args.out!, `${rows.join('\n')}\n`);
+      await writeAtomically(args.out!, `${rows.join('\n')}\n`);
     }
     if (args.json)
       io.stdout(`${JSON.stringify(args.command === 'sample' ? { ...out, out: args.out } : out)}\n`);

@@ -3,6 +3,8 @@
  * the GPU hash table, and print the top functions with K_LZ and the probability mass by K_LZ.
  * Parsing and execution live here; args.ts and main.ts only dispatch to `randnetMain`.
  */
+
+import { LIMITS, randNetWeightRange } from '../engine/limits';
 import {
   ACTIVATIONS,
   type Activation,
@@ -23,12 +25,14 @@ import {
   asUsage,
   choice,
   intIn,
+  limited,
   num,
   optionalNum,
   REPORT_FLAGS,
   SAFE_MAX,
   seedFlag,
   subcommandFlags,
+  UsageError,
   valueFlags,
 } from './flags';
 import type { CliIo } from './main';
@@ -114,6 +118,8 @@ Exit status: 0 success, 1 runtime failure (no GPU, device error), 2 bad flag or 
 
 function parseHidden(text: string | undefined): number[] {
   if (text === undefined) return [40, 40];
+  // An empty value is a slip (an unset shell variable), not a request for a perceptron: say 'none'.
+  if (text.trim() === '') throw new UsageError("--hidden: expected widths such as 40,40 or 'none', got ''");
   return asUsage(
     () => parseHiddenWidths(text),
     (e) => `--hidden: ${(e as Error).message}`,
@@ -128,14 +134,15 @@ export function parseRandnet(argv: readonly string[]): RandnetParsed {
   if (v.help) return { kind: 'help' };
   const posInt = intIn(1, SAFE_MAX);
   const init = choice<InitKind>('init', v.init, INIT_KINDS, 'gauss');
+  const hidden = parseHidden(v.hidden);
   const net: RandNetConfig = {
     inputs: num('inputs', v.inputs, 7, intIn(1, MAX_INPUTS), `an integer in 1..${MAX_INPUTS}`),
-    hidden: parseHidden(v.hidden),
+    hidden,
     activation: choice<Activation>('activation', v.activation, ACTIVATIONS, 'relu'),
     init,
     biasInit: choice<InitKind>('bias-init', v['bias-init'], INIT_KINDS, init),
-    sw: num('sw', v.sw, 1, (x) => x >= 0, 'a number ≥ 0'),
-    sb: num('sb', v.sb, 1, (x) => x >= 0, 'a number ≥ 0'),
+    sw: limited('sw', v.sw, 1, randNetWeightRange(hidden.length)),
+    sb: limited('sb', v.sb, 1, LIMITS.biasScale),
     domain: choice<InputDomain>('domain', v.domain, INPUT_DOMAINS, '01'),
     seed: seedFlag(v.seed),
   };

@@ -1,5 +1,6 @@
 /** The tempered posterior's settings, shared by the GPU engine, the CPU reference and the CLI. */
 import type { Landscape } from './landscapes';
+import { posteriorLimitError } from './limits';
 
 export type SamplerKind = 'ula' | 'mala';
 export type PriorKind = 'box' | 'gauss';
@@ -53,4 +54,7 @@ export function validatePosterior(p: PosteriorSettings): void {
     `w* must have ${p.landscape.dim} coordinates, got ${p.wstar.length}`,
   );
   check(p.wstar.every(Number.isFinite), 'w* coordinates must be finite numbers');
+  // Finite is not enough: the shaders work in f32 (src/engine/limits.ts).
+  const beyond = posteriorLimitError(p);
+  check(beyond === undefined, beyond ?? '');
 }

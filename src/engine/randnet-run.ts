@@ -127,14 +127,18 @@ const klzKey = (k: number): string => k.toFixed(1);
 /** The top functions by count and the mass by K_LZ. K_LZ is computed once per distinct function. */
 export function summarise(snapshot: TableSnapshot, inputs: number, top: number): FunctionSummary {
   const samples = snapshot.total;
-  const sorted = [...snapshot.entries].sort((a, b) => b.count - a.count);
+  // The table's slot order depends on the GPU's scheduling; ties in count are broken by the function's
+  // bits so a seed reproduces the output byte for byte (issue 16).
+  const sorted = snapshot.entries
+    .map((e) => ({ count: e.count, bits: keyToBits(e.key, inputs) }))
+    .sort((a, b) => b.count - a.count || (a.bits < b.bits ? -1 : a.bits > b.bits ? 1 : 0));
   const mass = new Map<number, number>();
   for (const e of sorted) {
-    const k = kLz(keyToBits(e.key, inputs));
+    const k = kLz(e.bits);
     mass.set(k, (mass.get(k) ?? 0) + e.count);
   }
   const rows = sorted.slice(0, top).map((e) => {
-    const bits = keyToBits(e.key, inputs);
+    const bits = e.bits;
     return {
       bits,
       count: e.count,

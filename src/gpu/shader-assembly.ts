@@ -1,7 +1,9 @@
 /**
  * Shader assembly: a module is the concatenation of WGSL files from shaders/ plus one generated
  * line (the dimension constant, from a validated integer). Pipelines are cached per device by
- * (source, entry point, layout), so switching back to a landscape never recompiles.
+ * (source, entry point, layout), so switching back to a landscape never recompiles; the cache is an
+ * LRU of MAX_CACHED_PIPELINES entries, so typing formula after formula does not hold one pipeline per
+ * distinct formula for the device's lifetime (issue 16).
  */
 
 export const MAX_DIM = 32;
@@ -29,6 +31,10 @@ export class ShaderCompileError extends Error {
   }
 }
 
+/** Pipelines kept per device: a landscape needs about ten, so the last dozen landscapes stay compiled. */
+export const MAX_CACHED_PIPELINES = 128;
+
+/** Insertion-ordered: the first key is the least recently used. */
 type PipelineCache = Map<string, Promise<GPUComputePipeline>>;
 const caches = new WeakMap<GPUDevice, PipelineCache>();
 const layoutIds = new WeakMap<GPUPipelineLayout, number>();
@@ -84,11 +90,25 @@ export function computePipeline(
   }
   const key = `${layoutId(layout)}\u0000${entryPoint}\u0000${code}`;
   let pipeline = cache.get(key);
-  if (!pipeline) {
-    pipeline = compile(device, code, entryPoint, layout, label);
-    // A failed compile is not cached: the next attempt reports the error again.
-    pipeline.catch(() => cache.delete(key));
+  if (pipeline) {
+    // Most recently used: move to the end.
+    cache.delete(key);
     cache.set(key, pipeline);
+    return pipeline;
   }
+  const fresh = compile(device, code, entryPoint, layout, label);
+  // A failed compile is not cached: the next attempt reports the error again.
+  fresh.catch(() => {
+    if (cache.get(key) === fresh) cache.delete(key);
+  });
+  cache.set(key, fresh);
+  // Dropping the entry releases the pipeline to the garbage collector (GPUComputePipeline has no destroy).
+  while (cache.size > MAX_CACHED_PIPELINES) cache.delete(cache.keys().next().value as string);
+  pipeline = fresh;
   return pipeline;
+}
+
+/** Pipelines cached for `device` (tests: the LRU bound holds). */
+export function cachedPipelines(device: GPUDevice): number {
+  return caches.get(device)?.size ?? 0;
 }

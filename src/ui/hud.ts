@@ -87,7 +87,13 @@ export class Hud {
     set('walkers', s.walkers.toLocaleString());
     set('acc', state.sampler === 'ula' ? 'n/a (ULA)' : num(s.acceptance, 3));
     set('div', String(s.diverged));
-    set('lambda', `${num(s.lambdaHat, 3)}${exact ? `  (λ = ${num(exact.lambda, 3)}, m = ${exact.m})` : ''}`);
+    // A run that is no result is flagged, never shown as a number (issue 16; the notice says why).
+    if (s.resultProblem) set('lambda', '⚠ no result (see notice)');
+    else
+      set(
+        'lambda',
+        `${num(s.lambdaHat, 3)}${exact ? `  (λ = ${num(exact.lambda, 3)}, m = ${exact.m})` : ''}`,
+      );
     set('mass', `${num(100 * s.massNear, 1)}% within r = ${num(s.massRadius, 3)}`);
     set('nbeta', `${num(d.nbeta, 1)}  (β = ${num(d.beta, 4)}, ε = ${d.eps.toExponential(2)})`);
   }

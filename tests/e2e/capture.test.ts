@@ -464,6 +464,8 @@ describe.skipIf(!haveChromium || !haveFfprobe)('capture in headless Chromium', (
         '2',
         '--out',
         png,
+        // test-results/ persists between runs: an existing --out is refused without --force.
+        '--force',
       ],
       io,
     );
@@ -475,7 +477,10 @@ describe.skipIf(!haveChromium || !haveFfprobe)('capture in headless Chromium', (
       JSON.stringify({ ...SHOT, duration: 0.5, title: 'cli', keyframes: [{ t: 0, n: 100 }] }),
     );
     const clip = resolve(out, 'cli-record.webm');
-    const rc = await runCli(['record', '--shot', shotFile, '--out', clip, '--json', '--quiet'], io);
+    const rc = await runCli(
+      ['record', '--shot', shotFile, '--out', clip, '--json', '--quiet', '--force'],
+      io,
+    );
     expect(rc, errText.join('')).toBe(0);
     const summary = JSON.parse(outText[outText.length - 1]);
     expect(summary).toMatchObject({ frames: 15, container: 'webm', outcome: 'complete' });

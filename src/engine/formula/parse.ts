@@ -14,8 +14,10 @@
  */
 
 export const MAX_FORMULA_LENGTH = 2000;
-/** Recursion levels of the parser (each parenthesis costs about five): ~40 nested parentheses. */
+/** Recursion levels of the parser (each parenthesis costs five): the backstop for '-' and '^' chains. */
 export const MAX_DEPTH = 200;
+/** Nested parentheses (grouping or a function's), counted as the user sees them; 32 × 5 < MAX_DEPTH. */
+export const MAX_NESTING = 32;
 export const MAX_NODES = 1000;
 export const MAX_CONSTANTS = 16;
 export const MAX_PARAMS = 32;
@@ -142,9 +144,19 @@ export function parseFormula(source: string): ParsedFormula {
   const count = (pos: number) => {
     if (++nodes > MAX_NODES) throw new FormulaError(`formula has more than ${MAX_NODES} terms`, pos, source);
   };
+  // Parentheses open at the current token: the nesting the message reports is the one the user wrote.
+  let open = 0;
+  const enter = (pos: number) => {
+    if (++open > MAX_NESTING)
+      throw new FormulaError(`formula nested deeper than ${MAX_NESTING} levels of parentheses`, pos, source);
+  };
   const guard = (depth: number, pos: number) => {
     if (depth > MAX_DEPTH)
-      throw new FormulaError(`formula nested deeper than ${MAX_DEPTH} levels`, pos, source);
+      throw new FormulaError(
+        `formula nested deeper than the parser's ${MAX_DEPTH} levels (a long chain of unary '-' or '^' with ${open} parentheses open)`,
+        pos,
+        source,
+      );
   };
   const expect = (v: string, what: string) => {
     const t = peek();
@@ -202,8 +214,10 @@ export function parseFormula(source: string): ParsedFormula {
     }
     if (isOp(t, '(')) {
       k++;
+      enter(t.pos);
       const inner = expr(depth + 1);
       expect(')', "')'");
+      open--;
       return inner;
     }
     if (t.type === 'name') {
@@ -218,6 +232,7 @@ export function parseFormula(source: string): ParsedFormula {
           );
         }
         const fn = name as FunctionName;
+        enter(peek().pos);
         k++;
         const args = [expr(depth + 1)];
         while (isOp(peek(), ',')) {
@@ -226,6 +241,7 @@ export function parseFormula(source: string): ParsedFormula {
         }
         const closing = peek();
         expect(')', "')' or ','");
+        open--;
         if (args.length !== FUNCTIONS[fn]) {
           throw new FormulaError(
             `${fn} takes ${FUNCTIONS[fn]} argument${FUNCTIONS[fn] > 1 ? 's' : ''}, got ${args.length}`,

@@ -11,6 +11,7 @@
 import polynomialWgsl from '../../../shaders/models/polynomial.wgsl';
 import { LANDSCAPE_VALUES } from '../landscape-uniforms';
 import type { Landscape } from '../landscapes';
+import { describe, LIMITS, within } from '../limits';
 import { POLY_SLOT_FLOATS, polyAt, polyStats, polyStatsValues } from './poly-stats';
 
 export interface DataPoint {
@@ -127,6 +128,11 @@ export function parseData(text: string): DataPoint[] {
     if (parts.length !== 2 || parts.some((v, i) => !Number.isFinite(v) || pair.split(':')[i].trim() === '')) {
       throw new RangeError(`expected data as x:y pairs separated by commas, got '${pair}'`);
     }
+    // The loss squares x^4 and y in f32 (src/engine/limits.ts).
+    if (!within(LIMITS.dataX, parts[0]))
+      throw new RangeError(`x = ${parts[0]} in '${pair}' must be ${describe(LIMITS.dataX)}`);
+    if (!within(LIMITS.dataY, parts[1]))
+      throw new RangeError(`y = ${parts[1]} in '${pair}' must be ${describe(LIMITS.dataY)}`);
     return { x: parts[0], y: parts[1] };
   });
   return points;
