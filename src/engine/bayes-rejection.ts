@@ -51,12 +51,19 @@ export class BayesRejection {
     task: BoolTask,
     options: { batch: number; capacity: number },
   ): Promise<BayesRejection> {
-    if (task.inputs !== net.inputs) throw new RangeError(`target: ${task.inputs} inputs, the network has ${net.inputs}`);
+    if (task.inputs !== net.inputs)
+      throw new RangeError(`target: ${task.inputs} inputs, the network has ${net.inputs}`);
     const sampler = await RandNetSampler.create(device, net, options.batch);
     let table: FunctionTable | undefined;
     try {
       table = await FunctionTable.create(device, { capacity: options.capacity, batch: options.batch });
-      const pipeline = await computePipeline(device, fitFilterWgsl, 'filter_fits', layouts(device).pipeline, 'fit-filter');
+      const pipeline = await computePipeline(
+        device,
+        fitFilterWgsl,
+        'filter_fits',
+        layouts(device).pipeline,
+        'fit-filter',
+      );
       const uniform = device.createBuffer({
         label: 'fit-filter/params',
         size: 48,

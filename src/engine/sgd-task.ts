@@ -80,7 +80,10 @@ export function randomTargetOfKlz(inputs: number, k: number, seed: number): stri
     const period = 1 + below(next(), n);
     let word = '';
     for (let i = 0; i < period; i++) word += next() & 1 ? '1' : '0';
-    const chars = word.repeat(Math.ceil(n / period)).slice(0, n).split('');
+    const chars = word
+      .repeat(Math.ceil(n / period))
+      .slice(0, n)
+      .split('');
     const flips = below(next(), 4);
     for (let f = 0; f < flips; f++) {
       const i = below(next(), n);

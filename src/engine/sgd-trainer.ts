@@ -77,7 +77,11 @@ export class SgdTrainer {
     device.queue.writeBuffer(points, 0, new Uint32Array(task.train));
     this.finished = make('finished', 16);
     this.view = makeStructuredView(makeShaderDataDefinitions(code).uniforms.tp);
-    this.uniform = make('params-uniform', this.view.arrayBuffer.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    this.uniform = make(
+      'params-uniform',
+      this.view.arrayBuffer.byteLength,
+      GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    );
     this.buffers = [this.params, moments, grads, this.status, this.keys, points, this.finished, this.uniform];
     this.bindGroup = device.createBindGroup({
       label: 'sgd',
@@ -101,7 +105,8 @@ export class SgdTrainer {
   ): Promise<SgdTrainer> {
     validateRandNet(net);
     validateTrain(train);
-    if (task.inputs !== net.inputs) throw new RangeError(`target: ${task.inputs} inputs, the network has ${net.inputs}`);
+    if (task.inputs !== net.inputs)
+      throw new RangeError(`target: ${task.inputs} inputs, the network has ${net.inputs}`);
     const P = parameterCount(net);
     const perNet = 4 * P * (train.optimizer === 'adam' ? 2 : 1);
     const max = Math.min(
@@ -169,7 +174,13 @@ export class SgdTrainer {
     return [gx, gy];
   }
 
-  private dispatch(pipeline: GPUComputePipeline, first: number, count: number, epoch0: number, epochs: number) {
+  private dispatch(
+    pipeline: GPUComputePipeline,
+    first: number,
+    count: number,
+    epoch0: number,
+    epochs: number,
+  ) {
     if (this.destroyed) throw new Error('SgdTrainer used after destroy()');
     const [gx, gy] = this.write(first, count, epoch0, epochs);
     const encoder = this.device.createCommandEncoder({ label: 'sgd' });
@@ -246,7 +257,9 @@ export class SgdTrainer {
 
   /** Network j's current parameters (for tests: the structure-of-arrays layout undone). */
   async readParams(j: number): Promise<Float32Array> {
-    const all = new Float32Array(await readBuffer(this.device, this.params, 4 * this.paramCount * this.batch, 'sgd/params'));
+    const all = new Float32Array(
+      await readBuffer(this.device, this.params, 4 * this.paramCount * this.batch, 'sgd/params'),
+    );
     const out = new Float32Array(this.paramCount);
     for (let p = 0; p < this.paramCount; p++) out[p] = all[p * this.batch + j];
     return out;

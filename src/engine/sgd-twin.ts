@@ -77,7 +77,11 @@ function actPrime(a: RandNetConfig['activation'], h: number): number {
 }
 
 /** Output at point i and every layer's activations (inputs first), in the shader's order. */
-export function twinForward(net: RandNetConfig, params: Float32Array, i: number): { z: number; hs: number[][] } {
+export function twinForward(
+  net: RandNetConfig,
+  params: Float32Array,
+  i: number,
+): { z: number; hs: number[][] } {
   const layers = layerShapes(net);
   const hs: number[][] = [inputPoint(net, i)];
   let z = 0;
@@ -97,7 +101,14 @@ export function twinForward(net: RandNetConfig, params: Float32Array, i: number)
   return { z, hs };
 }
 
-function twinBackward(net: RandNetConfig, t: TrainConfig, p: Float32Array, g: Float32Array, i: number, y: boolean) {
+function twinBackward(
+  net: RandNetConfig,
+  t: TrainConfig,
+  p: Float32Array,
+  g: Float32Array,
+  i: number,
+  y: boolean,
+) {
   const layers = layerShapes(net);
   const { z, hs } = twinForward(net, p, i);
   const dz = t.loss === 'mse' ? f(z - (y ? 1 : -1)) : f(f(1 / f(1 + f(Math.exp(-z)))) - (y ? 1 : 0));
@@ -130,7 +141,13 @@ export function twinFits(net: RandNetConfig, task: BoolTask, params: Float32Arra
 }
 
 /** The training order of epoch e: S ascending, shuffled (Fisher–Yates, as the shader) when minibatched. */
-export function epochOrder(net: RandNetConfig, task: BoolTask, t: TrainConfig, index: number, e: number): number[] {
+export function epochOrder(
+  net: RandNetConfig,
+  task: BoolTask,
+  t: TrainConfig,
+  index: number,
+  e: number,
+): number[] {
   const order = [...task.train];
   const m = order.length;
   if (effectiveBatch(t, m) >= m) return order;
@@ -147,7 +164,14 @@ export function epochOrder(net: RandNetConfig, task: BoolTask, t: TrainConfig, i
 }
 
 /** One epoch of training of the twin network (no fit check). */
-export function twinEpoch(net: RandNetConfig, task: BoolTask, t: TrainConfig, state: TwinNet, index: number, e: number) {
+export function twinEpoch(
+  net: RandNetConfig,
+  task: BoolTask,
+  t: TrainConfig,
+  state: TwinNet,
+  index: number,
+  e: number,
+) {
   const order = epochOrder(net, task, t, index, e);
   const b = effectiveBatch(t, order.length);
   const { params: p, m, v } = state;
@@ -185,7 +209,13 @@ export interface TwinResult {
 }
 
 /** Trains network `index` like train_epochs: check the fit, stop or train an epoch, up to maxEpochs. */
-export function twinTrain(net: RandNetConfig, task: BoolTask, t: TrainConfig, index: number, maxEpochs = t.maxEpochs): TwinResult {
+export function twinTrain(
+  net: RandNetConfig,
+  task: BoolTask,
+  t: TrainConfig,
+  index: number,
+  maxEpochs = t.maxEpochs,
+): TwinResult {
   const state = twinInit(net, index);
   for (let e = 0; ; e++) {
     if (twinFits(net, task, state.params)) return result(true, e);

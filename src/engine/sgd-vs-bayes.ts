@@ -38,7 +38,13 @@ export function topRows(task: BoolTask, snap: TableSnapshot, total: number, top:
     .slice(0, top)
     .map((e) => {
       const bits = keyToBits(e.key, task.inputs);
-      return { bits, count: e.count, p: total > 0 ? e.count / total : 0, k_lz: kLz(bits), test_error: testError(task, bits) };
+      return {
+        bits,
+        count: e.count,
+        p: total > 0 ? e.count / total : 0,
+        k_lz: kLz(bits),
+        test_error: testError(task, bits),
+      };
     });
 }
 
@@ -129,9 +135,7 @@ export function correlate(
   };
 }
 
-export interface ProgressFn {
-  (phase: 'sgd' | 'bayes', done: number, total: number): void;
-}
+export type ProgressFn = (phase: 'sgd' | 'bayes', done: number, total: number) => void;
 
 export interface SgdSide {
   readonly runs: number;
@@ -211,7 +215,12 @@ export async function runBayes(
       opts.onProgress?.('bayes', bayes.samples, opts.samples);
     }
     const snapshot = await bayes.read();
-    return { samples: bayes.samples, accepted: bayes.accepted, snapshot, seconds: (performance.now() - t0) / 1000 };
+    return {
+      samples: bayes.samples,
+      accepted: bayes.accepted,
+      snapshot,
+      seconds: (performance.now() - t0) / 1000,
+    };
   } finally {
     bayes.destroy();
   }
@@ -226,7 +235,7 @@ export function acceptanceMessage(samples: number, accepted: number): string | n
   if (accepted === 0) {
     return (
       `no network of ${samples} fitted the training set: acceptance < ${(3 / samples).toPrecision(2)} (95% upper bound), ` +
-      `P_B(f|S) cannot be estimated; ~100 accepted networks would take more than ${(100 * samples / 3).toPrecision(2)} samples`
+      `P_B(f|S) cannot be estimated; ~100 accepted networks would take more than ${((100 * samples) / 3).toPrecision(2)} samples`
     );
   }
   const rate = accepted / samples;

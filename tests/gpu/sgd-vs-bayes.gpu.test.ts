@@ -133,10 +133,19 @@ describe.skipIf(noGpu)('SGD vs Bayes on the GPU', () => {
     // f(x) = [w·x + b > 0] on x ∈ {0, 1}: bits (b > 0, w + b > 0). With w ~ N(0, σw²), b ~ N(0, σb²),
     // corr(b, w + b) = ρ = σb/√(σw² + σb²), P(b > 0, w + b > 0) = 1/4 + asin(ρ)/(2π). Given S = {point 0
     // labelled 1}: acceptance P(b > 0) = 1/2 and P_B('11' | S) = 1/2 + asin(ρ)/π (3/4 for σw = σb).
-    const net: RandNetConfig = { ...small, inputs: 1, hidden: [], init: 'gauss', biasInit: 'gauss', sw: 1, sb: 1, seed: 11 };
+    const net: RandNetConfig = {
+      ...small,
+      inputs: 1,
+      hidden: [],
+      init: 'gauss',
+      biasInit: 'gauss',
+      sw: 1,
+      sb: 1,
+      seed: 11,
+    };
     const task = makeTask(1, '11', 1, 1);
     expect(task.train).toEqual([0]);
-    const r = await runBayes(gpu, net, task, { samples: 40000, batch: 8192, capacity: 64 });
+    const r = await runBayes(gpu, net, task, { samples: 10000, batch: 10000, capacity: 64 });
     const accRate = r.accepted / r.samples;
     expect(Math.abs(accRate - 0.5)).toBeLessThan(5 * Math.sqrt(0.25 / r.samples));
     const p11 = (r.snapshot.entries.find((e) => e.key[0] === 3)?.count ?? 0) / r.accepted;
@@ -156,7 +165,13 @@ describe.skipIf(noGpu)('SGD vs Bayes on the GPU', () => {
     expect(r.accepted).toBe(0);
     expect(r.snapshot.distinct).toBe(0);
     expect(acceptanceMessage(r.samples, r.accepted)).toMatch(/no network of 5000 fitted/);
-    const s = await runSgd(gpu, net, task, { ...DEFAULT_TRAIN, maxEpochs: 5 }, { runs: 4, batch: 4, capacity: 64 });
+    const s = await runSgd(
+      gpu,
+      net,
+      task,
+      { ...DEFAULT_TRAIN, maxEpochs: 5 },
+      { runs: 4, batch: 4, capacity: 64 },
+    );
     expect([s.converged, s.notConverged]).toEqual([0, 4]);
     expect(s.meanEpochs).toBeNull();
   });
