@@ -69,14 +69,14 @@ const below = (w: number, m: number): number => Math.floor((w / 2 ** 32) * m);
 /**
  * A random function with K_LZ exactly `k`: candidates are random words of a random period p, repeated
  * and with a few random flips (so low and high complexities are both reached), searched in a seeded
- * order. Throws RangeError when no candidate in 200 000 has that K_LZ, naming the nearest found.
+ * order. Throws RangeError when no candidate in 20 000 has that K_LZ, naming the nearest found.
  */
 export function randomTargetOfKlz(inputs: number, k: number, seed: number): string {
   const n = 2 ** inputs;
   const next = words(seed, 1);
   let nearest = '';
   let nearestK = Number.POSITIVE_INFINITY;
-  for (let tries = 0; tries < 200_000; tries++) {
+  for (let tries = 0; tries < 20_000; tries++) {
     const period = 1 + below(next(), n);
     let word = '';
     for (let i = 0; i < period; i++) word += next() & 1 ? '1' : '0';

@@ -101,7 +101,7 @@ export function twinForward(
   return { z, hs };
 }
 
-function twinBackward(
+export function twinBackward(
   net: RandNetConfig,
   t: TrainConfig,
   p: Float32Array,
