@@ -27,7 +27,8 @@ export function testErrorHistogram(task: BoolTask, snap: TableSnapshot): number[
   const h = new Array<number>(HIST_BINS + 1).fill(0);
   for (const e of snap.entries) {
     const err = testError(task, keyToBits(e.key, task.inputs));
-    h[err === 0 ? 0 : Math.min(HIST_BINS, Math.ceil(err * HIST_BINS))] += e.count;
+    // The 1e-9 keeps an error of exactly k/B (e.g. 3/10 = 0.30000000000000004 after ×10) in bin k.
+    h[err === 0 ? 0 : Math.min(HIST_BINS, Math.max(1, Math.ceil(err * HIST_BINS - 1e-9)))] += e.count;
   }
   return h;
 }

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { kLz } from '../../src/engine/complexity';
 import { nearestMonomial, polyFit } from '../../src/engine/poly-sgd';
 import type { RandNetConfig } from '../../src/engine/randnet';
+import { bitsToKey } from '../../src/engine/randnet';
 import {
   fitsTrain,
   makeTask,
@@ -16,7 +17,7 @@ import {
   trainingSubset,
 } from '../../src/engine/sgd-task';
 import { DEFAULT_TRAIN, twinBackward, twinForward, twinInit } from '../../src/engine/sgd-twin';
-import { acceptanceMessage, pearson, spearman } from '../../src/engine/sgd-vs-bayes';
+import { acceptanceMessage, pearson, spearman, testErrorHistogram } from '../../src/engine/sgd-vs-bayes';
 
 describe('Boolean task', () => {
   it('parses presets, repeats short strings, and names a bad character with its position', () => {
@@ -110,6 +111,19 @@ describe('comparison helpers', () => {
     expect(pearson([1, 2, 3], [2, 4, 6])).toBeCloseTo(1, 12);
     expect(spearman([1, 2, 3, 4], [1, 8, 27, 64])).toBeCloseTo(1, 12);
     expect(spearman([1, 2, 3, 4], [4, 3, 2, 1])).toBeCloseTo(-1, 12);
+  });
+
+  it('bins test errors: exactly 0, then ((k−1)/10, k/10], counts weighted', () => {
+    // 3 inputs, S = 5 points, test = 3 points: errors 0, 1/3, 2/3, 1.
+    const task = makeTask(3, '00110011', 5, 1);
+    const flip = (bits: string, k: number) => {
+      const c = bits.split('');
+      for (const i of task.test.slice(0, k)) c[i] = c[i] === '1' ? '0' : '1';
+      return c.join('');
+    };
+    const entries = [0, 1, 2, 3].map((k) => ({ key: bitsToKey(flip(task.target, k)), count: k + 1 }));
+    const h = testErrorHistogram(task, { total: 10, distinct: 4, other: 0, entries });
+    expect(h).toEqual([1, 0, 0, 0, 2, 0, 0, 3, 0, 0, 4]);
   });
 
   it('says when acceptance is too small, and how many samples it would take', () => {
