@@ -37,6 +37,7 @@ import {
   pearson,
   runBayes,
   runSgd,
+  sortedEntries,
   spearman,
   testErrorHistogram,
   topRows,
@@ -387,8 +388,8 @@ async function executeBool(a: BoolArgs, io: CliIo): Promise<number> {
     const m = new Map(snap.entries.map((e) => [e.key.join(','), e.count] as const));
     return (key: Uint32Array) => (total > 0 ? round((m.get(key.join(',')) ?? 0) / total) : null);
   };
-  const sgdTop = [...sgd.snapshot.entries].sort((x, y) => y.count - x.count).slice(0, a.top);
-  const bTop = [...bayes.snapshot.entries].sort((x, y) => y.count - x.count).slice(0, a.top);
+  const sgdTop = sortedEntries(sgd.snapshot).slice(0, a.top);
+  const bTop = sortedEntries(bayes.snapshot).slice(0, a.top);
   const pB_ = otherP(bayes.snapshot, bayes.accepted);
   const pS_ = otherP(sgd.snapshot, sgd.converged);
   const rowsS = topRows(a.task, sgd.snapshot, sgd.converged, a.top).map((r, i) => ({

@@ -33,9 +33,20 @@ export function testErrorHistogram(task: BoolTask, snap: TableSnapshot): number[
   return h;
 }
 
+/**
+ * Entries by count, descending; ties by key (word 3 down to word 0), so the order does not depend on
+ * the slots the hash table happened to give them (insertion order is not deterministic on the GPU).
+ */
+export function sortedEntries(snap: TableSnapshot): TableSnapshot['entries'] {
+  return [...snap.entries].sort((a, b) => {
+    if (b.count !== a.count) return b.count - a.count;
+    for (let w = 3; w >= 0; w--) if (a.key[w] !== b.key[w]) return a.key[w] - b.key[w];
+    return 0;
+  });
+}
+
 export function topRows(task: BoolTask, snap: TableSnapshot, total: number, top: number): FunctionRow[] {
-  return [...snap.entries]
-    .sort((a, b) => b.count - a.count)
+  return sortedEntries(snap)
     .slice(0, top)
     .map((e) => {
       const bits = keyToBits(e.key, task.inputs);
