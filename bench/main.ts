@@ -2,7 +2,7 @@
  * `npm run bench`: speed figures printed as tables, each with its baseline measured in the same
  * process. Nothing here asserts a timing. Options:
  *   --max-log2 K      largest walker population 2^K in the engine table (default 20)
- *   --only a,b        run only these tables: engine, models, llc, randnet, frame, capture
+ *   --only a,b        run only these tables: engine, models, llc, randnet, sgd, frame, capture
  *   --no-browser      skip the tables that run the app in headless Chromium (frame, capture)
  */
 import { acquireNodeDevice } from '../src/gpu/node-device';
@@ -11,9 +11,10 @@ import { engineBench, modelBench } from './engine';
 import { frameBench } from './frame';
 import { llcPrecisionBench } from './llc-precision';
 import { randnetBench } from './randnet';
+import { sgdBench } from './sgd';
 import { renderTable, type Table } from './table';
 
-const TABLES = ['engine', 'models', 'llc', 'randnet', 'frame', 'capture'] as const;
+const TABLES = ['engine', 'models', 'llc', 'randnet', 'sgd', 'frame', 'capture'] as const;
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
     models: () => modelBench(device),
     llc: () => llcPrecisionBench(device),
     randnet: () => randnetBench(device),
+    sgd: () => sgdBench(device),
     frame: () => frameBench(),
     capture: () => captureBench(),
   };

@@ -120,6 +120,7 @@ Usage:
   occam-lens sweep  (--landscape NAME | --formula TEXT | --model SPEC) --n 100,1000,... [options]
                     λ̂, its SE, mass near w*, WBIC and acceptance for each n, all in one population
   occam-lens randnet [options]   count the Boolean functions of random networks (see randnet --help)
+  occam-lens sgd-vs-bayes --target 0011 [options]   P_SGD(f|S) vs P_B(f|S) (see sgd-vs-bayes --help)
   occam-lens generalisation [--model poly:1,2,3,4,5|mlp:…] --n 20,50,... [options]
                     Bayes generalisation error vs n beside λ/n (see generalisation --help)
   occam-lens record --shot FILE.json --out CLIP.mp4   render a scripted shot in headless Chromium

@@ -19,6 +19,7 @@ import { runHotLadder, runLadder, runSweep } from './groups';
 import { checkOut, writeAtomically } from './out-file';
 import { Progress, type ProgressStream } from './progress';
 import { randnetMain } from './randnet';
+import { sgdVsBayesMain } from './sgd-vs-bayes';
 
 declare const __OCCAM_VERSION__: string | undefined;
 const VERSION = typeof __OCCAM_VERSION__ === 'string' ? __OCCAM_VERSION__ : 'dev';
@@ -263,6 +264,7 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
 /** The program: returns the exit status (0 ok, 1 runtime failure, 2 usage error). */
 export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
   try {
+    if (argv[0] === 'sgd-vs-bayes') return await sgdVsBayesMain(argv.slice(1), io);
     const parsed = parseCli(argv);
     if (parsed.kind === 'help') {
       io.stdout(`${HELP}\n`);
