@@ -262,6 +262,9 @@ class App {
   }
 
   private replaceState(next: SceneState, presetId: string | undefined): void {
+    // A whole new scene: earlier rejected field values no longer apply to it.
+    for (const key of this.rejectedKeys) this.notices.clear(`field:${key}`);
+    this.rejectedKeys.clear();
     this.state = next;
     this.presetId = presetId;
     this.pushState();

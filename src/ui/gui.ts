@@ -319,6 +319,9 @@ export class ControlPanel {
     this.controllers.get('point')?.show(landscape.singularPoints.length > 1);
     this.landscapePanel?.refresh(s);
     for (const t of this.textFields) t.sync();
+    // A rejected box stays red until its field takes a valid value (or a new scene replaces it).
+    for (const [key, c] of this.controllers)
+      if (!this.host.rejected(key)) c.domElement.classList.remove('rejected');
     for (const k of FUNCTION_SPACE_KEYS) this.controllers.get(k)?.show(s.fspace);
     for (const c of this.fsActions) c.show(s.fspace);
     for (const f of this.walkerFolders) f.show(!s.fspace);
