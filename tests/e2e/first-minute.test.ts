@@ -93,7 +93,6 @@ describe.skipIf(!haveChromium)('the first minute and captures', () => {
     expect(await errorCauses()).toEqual(['field:walkers']);
     await page.locator('[data-cause="field:walkers"] button').click();
     await page.evaluate(() => window.__occam!.set('epsAuto', true));
-    // Notices sit beside the HUD, never over it.
     expect(errors).toEqual([]);
   });
 
