@@ -17,7 +17,7 @@ import { evaluateLandscape, maxWalkers, WalkerEngine, type WalkerStats } from '.
 import { resolveSceneLandscape } from './ui/landscape-choice';
 import type { SceneState } from './ui/schema';
 import { AnalysisPanel } from './view/charts/analysis-panel';
-import { DensityPanel } from './view/density-panel';
+import { DensityPanel, paramLabel } from './view/density-panel';
 import { FunctionSpaceView } from './view/function-space-view';
 import {
   exactCellMass,
@@ -83,9 +83,10 @@ export function derive(s: SceneState): Derived {
   const [ax, ay] = slice?.axes ?? [0, 1];
   const full = s.prior === 'box' ? s.R : 3 * s.R;
   const half = s.zoom ? Math.min(full, 4 / Math.sqrt(nbeta)) : full;
-  // d = 2: the prior's square (or the zoom around the singular point); a slice: centred on w*.
-  const cx = s.zoom ? sp[ax] : slice ? wstar[ax] : 0;
-  const cy = s.zoom ? sp[ay] : slice ? wstar[ay] : 0;
+  // The prior's square, centred on 0 like the prior (also for a slice through w*), or the zoom
+  // around the singular point: a window centred on w* cut off part of the prior (±2 showed [−1, 3]).
+  const cx = s.zoom ? sp[ax] : 0;
+  const cy = s.zoom ? sp[ay] : 0;
   return {
     landscape,
     params,
@@ -162,6 +163,11 @@ export interface LabCallbacks {
   notice(text: string, kind: 'info' | 'warn' | 'error'): void;
   /** Called after each frame with fresh statistics. */
   stats?(s: LabStats, d: Derived): void;
+  /**
+   * The rebuild stage now running ("compiling the landscape's shaders", "building the surface", …),
+   * null when a rebuild ends; `newScene`: the walkers are being replaced (the old scene is stale).
+   */
+  phase?(stage: string | null, newScene: boolean): void;
 }
 
 const isSoftware = (info: GPUAdapterInfo | undefined): boolean =>
@@ -388,6 +394,7 @@ export class Lab {
         const changed = this.changedKeys(k);
         if (changed.length === 0) break;
         attempted = JSON.stringify(k);
+        this.cb.phase?.('preparing', changed.includes('engine'));
         await this.apply(s, d, k, new Set(changed));
       }
       this.stats.buildError = null;
@@ -398,6 +405,7 @@ export class Lab {
       if (!this.disposed) this.cb.notice(`Could not apply the scene: ${(e as Error).message}`, 'error');
     } finally {
       this.committing = false;
+      this.cb.phase?.(null, false);
     }
   }
 
@@ -421,6 +429,7 @@ export class Lab {
           'error',
         );
       }
+      this.cb.phase?.("compiling the landscape's shaders", true);
       // Compile the new landscape's WGSL first (its evaluation pipeline, which also gives L(w*)): a
       // shader compilation error throws here, before the running engine is touched.
       this.lossAtWstar = (await evaluateLandscape(this.device, config, d.wstar)).loss[0];
@@ -439,6 +448,7 @@ export class Lab {
       const positions = requireGpuBufferOf(this.view.renderer, points.attribute);
       // d = 2: the engine writes the drawn buffer itself; d > 2: a projection copies two coordinates.
       const sliced = d.landscape.dim !== 2;
+      this.cb.phase?.(`compiling pipelines for ${w.count.toLocaleString()} walkers`, true);
       const engine = await WalkerEngine.create(this.device, {
         ...config,
         walkers: w.count,
@@ -491,6 +501,7 @@ export class Lab {
       this.stats.lossAtWstar = this.lossAtWstar;
     }
     if (changed.has('surface')) {
+      this.cb.phase?.('building the surface', changed.has('engine'));
       const heights = await surfaceHeights(
         this.device,
         this.gridPosterior(s, d),
@@ -505,6 +516,7 @@ export class Lab {
       this.stats.surfaceChecksum = sum;
     }
     if (changed.has('exact')) {
+      this.cb.phase?.('computing the exact density', changed.has('engine'));
       // The exact density is a 2-D integral over the window: for a slice (d > 2) it is not shown.
       this.exact =
         d.landscape.dim === 2
@@ -563,6 +575,8 @@ export class Lab {
     if (this.view.surface) this.view.surface.contours = s.contours;
     if (this.view.walkers) this.view.walkers.pointSize = s.pointSize;
     this.view.setCameraMode(s.camera);
+    const [ax, ay] = dd.slice?.axes ?? [0, 1];
+    this.view.setAxes(dd.window, [paramLabel(ax), paramLabel(ay)], s.logScale);
     this.density.visible = s.density && !s.fspace;
     this.polyFunctions.frame(engine, dd.landscape.id === 'poly' && !s.fspace, s, !this.captureDraw);
     this.stats.polyShares = this.polyFunctions.reading?.shares ?? null;

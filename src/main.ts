@@ -15,6 +15,7 @@ import { Notices } from './ui/notices';
 import { findPreset } from './ui/presets';
 import { defaultState, type Key, parseField, type SceneState } from './ui/schema';
 import { decodeHash, encodeHash, exportJson, importJson } from './ui/url-state';
+import { StageStatus } from './view/stage-status';
 
 /** What tests and benchmarks can reach on `window.__occam`. */
 export interface OccamHook {
@@ -61,6 +62,10 @@ class App {
   private readonly watch: HTMLElement;
   private stage: HTMLElement;
   private side: HTMLElement;
+  private controls: HTMLElement;
+  private readonly status: StageStatus;
+  /** Fields whose last given value was rejected (their error notice is up). */
+  private readonly rejectedKeys = new Set<Key>();
   private densityHost: HTMLElement;
   private hashTimer = 0;
   private recovering = false;
@@ -70,20 +75,23 @@ class App {
   constructor() {
     this.stage = document.getElementById('stage')!;
     this.side = document.getElementById('side')!;
+    this.controls = document.getElementById('controls') ?? this.side;
     this.hud = new Hud(this.stage);
     this.notices = new Notices(this.stage);
+    this.status = new StageStatus(this.stage);
     this.watch = document.createElement('div');
     this.watch.id = 'watch';
     this.stage.append(this.watch);
     const title = document.createElement('div');
     title.className = 'side-title';
     title.innerHTML = '<h1>Occam Lens</h1><small>tempered posteriors, live</small>';
+    title.append(presentButton());
     this.densityHost = document.createElement('div');
     this.side.append(title, this.densityHost);
     const decoded = decodeHash(location.hash, defaultState());
     this.state = decoded.state;
     this.presetId = decoded.presetId;
-    if (decoded.errors.length > 0) this.reportStateErrors('URL hash', decoded.errors);
+    if (decoded.errors.length > 0) this.reportStateErrors('URL hash', decoded.errors, true);
     this.updateWatch();
     this.capture = new CaptureController(this.captureHost());
   }
@@ -108,14 +116,24 @@ class App {
         this.hud.update(this.lab.stats, this.lastDerived, this.state, true);
       },
       notice: (text: string, kind: 'info' | 'warn' | 'error') => this.notices.show(text, kind),
+      offline: (fps: number | null) => this.hud.setOffline(fps),
     };
   }
 
-  private reportStateErrors(source: string, errors: readonly { key: string; message: string }[]): void {
+  /** `kept`: the other fields were applied (a link); else nothing was (a file). */
+  private reportStateErrors(
+    source: string,
+    errors: readonly { key: string; message: string }[],
+    kept = false,
+  ): void {
     const text = errors.map((e) => e.message).join('; ');
     this.notices.show(
-      `${source} rejected — ${text}. Still running the ${this.lab ? 'current' : 'default'} scene.`,
+      kept
+        ? `${source}: some fields rejected — ${text}. Those fields keep their defaults; the link's other fields apply.`
+        : `${source} rejected — ${text}. Still running the ${this.lab ? 'current' : 'default'} scene.`,
       'error',
+      0,
+      `state:${source}`,
     );
   }
 
@@ -131,7 +149,7 @@ class App {
       return;
     }
     await this.buildLab();
-    this.panel = new ControlPanel(this.side, this.guiHost());
+    this.panel = new ControlPanel(this.controls, this.guiHost());
     addCaptureFolder(this.panel.gui, this.capture, (t, k) => this.notices.show(t, k));
     window.addEventListener('hashchange', () => this.onHashChange());
   }
@@ -157,9 +175,15 @@ class App {
     canvas.id = 'view';
     if (old) old.replaceWith(canvas);
     else this.stage.prepend(canvas);
+    this.status.starting();
     this.lab = await Lab.create(this.device!, this.adapterInfo, canvas, this.densityHost, this.state, {
       notice: (text, kind) => this.notices.show(text, kind),
+      phase: (stage, newScene) => this.status.building(stage, newScene),
       stats: (s, d) => {
+        // A rebuild that now succeeds clears the notice of the one that failed.
+        if (s.buildError === null) this.notices.clear('Could not apply the scene');
+        if (d.landscapeError === null) this.notices.clear('Could not build the landscape');
+        this.status.frame(s, this.state);
         // A new landscape (also a new formula or model spec) retitles the watch box.
         const first = this.lastDerived?.key !== d.key;
         this.lastDerived = d;
@@ -210,10 +234,13 @@ class App {
   set(key: Key, value: unknown): void {
     const r = parseField(key, value);
     if ('error' in r) {
-      this.notices.show(r.error.message, 'error');
+      // One notice per field: a second bad value replaces the first; a good one clears it.
+      this.notices.show(`${r.error.message}; kept ${String(this.state[key])}.`, 'error', 0, `field:${key}`);
+      this.rejectedKeys.add(key);
       this.panel?.refresh();
       return;
     }
+    if (this.rejectedKeys.delete(key)) this.notices.clear(`field:${key}`);
     if (this.state[key] === r.value) return;
     this.state = { ...this.state, [key]: r.value };
     if (key === 'landscape') {
@@ -235,6 +262,9 @@ class App {
   }
 
   private replaceState(next: SceneState, presetId: string | undefined): void {
+    // A whole new scene: earlier rejected field values no longer apply to it.
+    for (const key of this.rejectedKeys) this.notices.clear(`field:${key}`);
+    this.rejectedKeys.clear();
     this.state = next;
     this.presetId = presetId;
     this.pushState();
@@ -243,10 +273,8 @@ class App {
   private onHashChange(): void {
     if (location.hash === encodeHash(this.state, this.presetId)) return;
     const decoded = decodeHash(location.hash, this.state);
-    if (decoded.errors.length > 0) {
-      this.reportStateErrors('URL hash', decoded.errors);
-      return;
-    }
+    if (decoded.errors.length > 0) this.reportStateErrors('URL hash', decoded.errors, true);
+    else this.notices.clear('state:URL hash');
     this.replaceState(decoded.state, decoded.presetId);
   }
 
@@ -281,6 +309,7 @@ class App {
       reset: () => this.lab?.reset(),
       singleStep: () => this.lab?.singleStep(),
       walkersInUse: () => (this.lab ? this.lab.resolveWalkers(this.state).count : 0),
+      rejected: (key: Key) => this.rejectedKeys.has(key),
       copyLink: () => {
         const url = `${location.origin}${location.pathname}${encodeHash(this.state, this.presetId)}`;
         void navigator.clipboard?.writeText(url).then(
@@ -367,6 +396,34 @@ async function canvasPixels(
       nonBackground++;
   }
   return { width: bitmap.width, height: bitmap.height, nonBackground };
+}
+
+/**
+ * Presentation mode (talks): the controls column goes, the stage and the readouts stay. The button in
+ * the readouts' title and the H key toggle it; the state is `body.presenting`.
+ */
+function presentButton(): HTMLButtonElement {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.id = 'present';
+  // capture-ui: a control, not part of screenshots and clips.
+  b.className = 'icon-button capture-ui';
+  b.title = 'Presentation mode: hide the controls (H)';
+  b.innerHTML =
+    '<svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true"><rect x="1.5" y="2.5" width="13" height="9" rx="1" fill="none" stroke="currentColor"/><path d="M8 11.5v2.5M5 14h6" stroke="currentColor"/></svg><span>present</span>';
+  const toggle = () => {
+    const on = document.body.classList.toggle('presenting');
+    b.querySelector('span')!.textContent = on ? 'show controls' : 'present';
+    window.dispatchEvent(new Event('resize'));
+  };
+  b.addEventListener('click', toggle);
+  window.addEventListener('keydown', (e) => {
+    const t = e.target as HTMLElement | null;
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA')) return;
+    if (e.key === 'h' || e.key === 'H') toggle();
+  });
+  return b;
 }
 
 function showNoWebGPU(reason: string): void {

@@ -2,7 +2,7 @@
  * The GUI side of capture: a "Capture" folder in the control panel (screenshot, record, load a shot)
  * and the test/CLI hook `window.__occam.capture`, which hands files back as base64 text.
  */
-import type GUI from 'lil-gui';
+import type { Controller, default as GUI } from 'lil-gui';
 import { type CaptureController, pickJsonFile, type RecordOptions, type ScreenshotOptions } from './capture';
 import { parseShot, ShotError } from './shot';
 
@@ -25,11 +25,13 @@ export function addCaptureFolder(
     },
     shot: () => loadShot(capture, notice),
   };
-  folder.add(actions, 'screenshot').name('📷 screenshot PNG  (P)');
+  icon(folder.add(actions, 'screenshot').name('screenshot PNG  (P)'), ICONS.camera);
   folder.add(s, 'container', { 'MP4 (H.264)': 'mp4', 'WebM (VP9)': 'webm' }).name('video format');
   folder.add(s, 'fps', [30, 60]).name('frames/s');
   folder
     .add(s, 'size', {
+      '1280 wide, page aspect': 'page1280',
+      '1920 wide, page aspect': 'page1920',
       '1280×720': '1280x720',
       '1920×1080': '1920x1080',
       '3840×2160': '3840x2160',
@@ -41,10 +43,31 @@ export function addCaptureFolder(
   folder
     .add(s, 'mode', { 'offline (smooth, deterministic)': 'offline', 'real time (as on screen)': 'realtime' })
     .name('mode');
-  folder.add(actions, 'record').name('⏺ record / stop  (R)');
-  folder.add(actions, 'shot').name('▶ record a shot (JSON)…');
+  icon(folder.add(actions, 'record').name('record / stop  (R)'), ICONS.record);
+  icon(folder.add(actions, 'shot').name('record a shot (JSON)…'), ICONS.play);
   folder.close();
   return folder;
+}
+
+/** Inline SVG icons: they render everywhere (emoji glyphs are missing on some systems). */
+const ICONS = {
+  camera:
+    '<path d="M2 5h3l1.5-2h3L11 5h3v8H2z" fill="none" stroke="currentColor"/><circle cx="8" cy="9" r="2.5" fill="none" stroke="currentColor"/>',
+  record: '<circle cx="8" cy="8" r="5" fill="#ff5d6c"/>',
+  play: '<path d="M5 3l8 5-8 5z" fill="currentColor"/>',
+} as const;
+
+function icon(c: Controller, svg: string): void {
+  const name = c.domElement.querySelector('.lil-name');
+  if (!name) return;
+  const el = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  el.setAttribute('viewBox', '0 0 16 16');
+  el.setAttribute('width', '13');
+  el.setAttribute('height', '13');
+  el.setAttribute('aria-hidden', 'true');
+  el.classList.add('icon');
+  el.innerHTML = svg;
+  name.prepend(el);
 }
 
 function loadShot(

@@ -36,6 +36,8 @@ export interface CaptureHost {
   /** Redraws the HUD from the lab's current statistics now (no throttling). */
   refreshHud(): void;
   notice(text: string, kind: 'info' | 'warn' | 'error'): void;
+  /** Marks the HUD during offline recording (the clip's rate, simulated time), null after. */
+  offline?(fps: number | null): void;
 }
 
 export type Background = 'solid' | 'transparent';
@@ -61,6 +63,8 @@ export interface RecordOptions {
   readonly fps?: number;
   readonly width?: number;
   readonly height?: number;
+  /** 'page': the height follows the page's aspect at `width` (even), so nothing is letterboxed. */
+  readonly aspect?: 'page';
   /** Seconds (ignored with a shot, which has its own). */
   readonly duration?: number;
   readonly mode?: 'offline' | 'realtime';
@@ -113,10 +117,32 @@ const skipper =
     (!includeGui && el.classList.contains('lil-gui') && !el.parentElement?.closest('.lil-gui')) ||
     (!includeHud && el.id === 'hud');
 
+/**
+ * Captures without the control panel use the presentation layout (body.capture-layout: the controls
+ * column goes, the stage widens): an excluded panel used to leave an empty dark block in the picture.
+ * Applied and removed synchronously around a screenshot's render, or for a whole recording.
+ */
+function captureLayout(lab: Lab, on: boolean): boolean {
+  const body = document.body;
+  if (body.classList.contains('capture-layout') === on) return false;
+  body.classList.toggle('capture-layout', on);
+  lab.view.resize();
+  return true;
+}
+
+/** An even frame height for `width` at the page's aspect. */
+export function pageAspectHeight(root: HTMLElement, width: number): number {
+  const r = root.getBoundingClientRect();
+  return Math.max(2, 2 * Math.round((width * r.height) / Math.max(1, r.width) / 2));
+}
+
 const pad = (n: number) => String(n).padStart(2, '0');
 export function timeStamp(d = new Date()): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}_${pad(d.getHours())}-${pad(d.getMinutes())}-${pad(d.getSeconds())}`;
 }
+
+/** A file dialog that answers sooner than this was never shown (see record). */
+const NO_DIALOG_MS = 250;
 
 /** The orbit target of the app's perspective camera (SceneView). */
 const ORBIT_TARGET = { x: 0, y: 0.1, z: 0 };
@@ -183,7 +209,8 @@ export class CaptureController {
     includeHud: true,
     container: 'mp4' as Container,
     fps: 30,
-    size: '1280x720',
+    // Frames of the page's own aspect: a 16:10 page is not letterboxed into 16:9.
+    size: 'page1280',
     duration: 5,
     mode: 'offline' as 'offline' | 'realtime',
   };
@@ -209,10 +236,13 @@ export class CaptureController {
     const r = lab.view.renderer;
     const old = r.getPixelRatio();
     if (Math.abs(old - ratio) > 1e-9) r.setPixelRatio(ratio);
+    // Walkers keep their on-screen size: 1-pixel points become quads of the scaled pixel.
+    lab.view.walkers?.setPixelScale(ratio / old);
     try {
       return fn();
     } finally {
       if (Math.abs(old - ratio) > 1e-9) r.setPixelRatio(old);
+      lab.view.walkers?.setPixelScale(1);
     }
   }
 
@@ -236,6 +266,17 @@ export class CaptureController {
   /** A PNG of the whole view at `scale` × the on-screen resolution (clamped to device limits). */
   async screenshot(opts: ScreenshotOptions = {}): Promise<ScreenshotResult> {
     const lab = this.requireLab();
+    // Let any pending rebuild land before the layout and the frame are fixed.
+    await waitSettled(lab);
+    const layout = captureLayout(lab, !(opts.includeGui ?? false));
+    try {
+      return await this.screenshotNow(lab, opts);
+    } finally {
+      if (layout) captureLayout(lab, false);
+    }
+  }
+
+  private async screenshotNow(lab: Lab, opts: ScreenshotOptions): Promise<ScreenshotResult> {
     const device = this.host.device();
     const root = this.host.root.getBoundingClientRect();
     const dpr = window.devicePixelRatio || 1;
@@ -253,8 +294,7 @@ export class CaptureController {
     out.height = height;
     const ctx = out.getContext('2d', { alpha: true })!;
     const background = opts.background ?? 'solid';
-    // Let any pending rebuild land, then draw one frame of the current state and grab it in this task.
-    await waitSettled(lab);
+    // Draw one frame of the current state and grab it in this task.
     this.host.refreshHud();
     this.withPixelRatio(lab, dpr * scale, () =>
       this.withBackground(lab, background, () => {
@@ -295,8 +335,12 @@ export class CaptureController {
   /** GUI / keyboard: records with the Capture folder's settings and saves the file. */
   async recordToFile(settings: CaptureController['settings'], shot?: Shot): Promise<void> {
     try {
-      const [w, h] =
-        settings.size === 'window' ? windowSize(this.host.root) : settings.size.split('x').map(Number);
+      const page = /^page(\d+)$/.exec(settings.size);
+      const [w, h] = page
+        ? [Number(page[1]), pageAspectHeight(this.host.root, Number(page[1]))]
+        : settings.size === 'window'
+          ? windowSize(this.host.root)
+          : settings.size.split('x').map(Number);
       const r = await this.record({
         container: settings.container,
         fps: settings.fps,
@@ -331,7 +375,9 @@ export class CaptureController {
     const shot = opts.shot;
     const fps = shot?.fps ?? opts.fps ?? 30;
     const width = shot?.width ?? opts.width ?? 1280;
-    const height = shot?.height ?? opts.height ?? 720;
+    const height =
+      shot?.height ??
+      (opts.aspect === 'page' ? pageAspectHeight(this.host.root, width) : (opts.height ?? 720));
     const duration = shot?.duration ?? opts.duration ?? 5;
     const total = shot?.frames ?? Math.max(1, Math.round(duration * fps));
     const mode = opts.mode ?? 'offline';
@@ -364,6 +410,7 @@ export class CaptureController {
     if (opts.background === 'transparent')
       say('Video has no alpha channel: recording on the solid background.', 'info');
     const skip = skipper(opts.includeGui ?? false, opts.includeHud ?? true);
+    const layout = captureLayout(lab, !(opts.includeGui ?? false));
     const root = this.host.root.getBoundingClientRect();
     const ratio = Math.min(width / root.width, height / root.height);
     const maxTex = device.limits.maxTextureDimension2D;
@@ -381,11 +428,17 @@ export class CaptureController {
     try {
       let sink = opts.sink;
       if (!sink && opts.pickFile && 'showSaveFilePicker' in window) {
-        // Declining the file dialog cancels; any other failure falls back to memory.
+        // Declining the file dialog cancels; any other failure falls back to memory. A browser with no
+        // dialog to show (headless, kiosk, some embedded views) rejects with AbortError at once: a
+        // person takes longer than NO_DIALOG_MS to decline, so a quicker "abort" is no dialog.
+        const asked = performance.now();
         const picked = await pickFileSink(this.baseName(), opts.container ?? 'mp4').catch((e: Error) =>
-          e?.name === 'AbortError' ? ('declined' as const) : undefined,
+          e?.name === 'AbortError' && performance.now() - asked >= NO_DIALOG_MS
+            ? ('declined' as const)
+            : undefined,
         );
         if (picked === 'declined') throw new Error('no file chosen');
+        if (!picked) say('No save dialog here: recording to memory, downloaded when it ends.', 'info');
         sink = picked;
       }
       const memoryCap = opts.memoryCapBytes ?? MEMORY_CAP_BYTES;
@@ -400,9 +453,11 @@ export class CaptureController {
       const renderer = lab.view.renderer;
       const oldRatio = renderer.getPixelRatio();
       renderer.setPixelRatio(gpuRatio);
+      lab.view.walkers?.setPixelScale(gpuRatio / oldRatio);
       try {
         if (mode === 'offline') {
           lab.hold(true);
+          this.host.offline?.(fps);
           if (shot) {
             // Build the shot's scene (the loop is held: captureStep commits), then restart from the seed.
             await raceLost(lab.captureStep(0, fps), device);
@@ -462,8 +517,10 @@ export class CaptureController {
           if (outcome === 'complete' && full()) outcome = 'cap';
         }
       } finally {
+        this.host.offline?.(null);
         if (this.host.lab() === lab) {
           renderer.setPixelRatio(oldRatio);
+          lab.view.walkers?.setPixelScale(1);
           lab.hold(false);
         }
       }
@@ -500,6 +557,8 @@ export class CaptureController {
       await recorder?.abort().catch(() => {});
       throw e;
     } finally {
+      if (layout && this.host.lab() === lab) captureLayout(lab, false);
+      else document.body.classList.remove('capture-layout');
       this.recording = null;
       this.ui.hide();
       if (shot && !lost) this.host.setFields(before, { id: wasPreset });

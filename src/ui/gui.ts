@@ -5,8 +5,10 @@
  */
 import GUI, { type Controller } from 'lil-gui';
 import { findLandscape, landscapes } from '../engine/landscapes';
+import { derive } from '../lab';
 import { landscapeTitle, resolveSceneLandscape } from './landscape-choice';
 import { addTextField, LandscapePanel, type TextField } from './landscape-panel';
+import { boxText, readTyped } from './number-text';
 import { presets } from './presets';
 import { type Key, type SceneState, schema } from './schema';
 
@@ -23,6 +25,8 @@ export interface GuiHost {
   presetId(): string | undefined;
   /** The walker count in use (after "auto" and device caps). */
   walkersInUse(): number;
+  /** Whether the last value given for `key` was rejected (its error notice is showing). */
+  rejected(key: Key): boolean;
 }
 
 /** Slider ranges where the schema's validation range is too wide for a slider (it still validates). */
@@ -87,6 +91,68 @@ const FOLDERS: [string, Key[]][] = [
   ],
 ];
 
+/** Shows `value()` in a number controller's box instead of the controller's own (e.g. log₁₀) value. */
+function showValueInBox(c: Controller, value: () => number): void {
+  const input = c.domElement.querySelector('input');
+  if (!input) return;
+  const own = c.updateDisplay.bind(c);
+  c.updateDisplay = () => {
+    own();
+    if (document.activeElement !== input) input.value = boxText(value());
+    return c;
+  };
+  c.updateDisplay();
+}
+
+/**
+ * The number box takes what is typed as the field's value, checked by the schema on Enter or when the
+ * box loses focus: lil-gui's own handler would apply every keystroke and clamp silently to the slider's
+ * range (typing 100000 went through 1, 10, 100, …; 999999999 walkers became the maximum unannounced).
+ * Rejected text gets the schema's message (as the URL path does) and a red box until the next edit.
+ */
+function typedNumbers(c: Controller, key: Key, host: GuiHost): void {
+  const input = c.domElement.querySelector('input');
+  if (!input) return;
+  const el = c.domElement;
+  const mine = (e: Event) => e.target === input;
+  // Capture phase at the controller: lil-gui's listeners on the input itself never see these.
+  for (const type of ['input', 'wheel', 'mousedown'] as const) {
+    el.addEventListener(
+      type,
+      (e) => {
+        if (!mine(e)) return;
+        e.stopPropagation();
+        if (type === 'input') el.classList.remove('rejected');
+      },
+      true,
+    );
+  }
+  let committed = '';
+  const commit = () => {
+    if (input.value === committed) return;
+    committed = input.value;
+    const before = host.state[key];
+    host.set(key, readTyped(input.value));
+    el.classList.toggle('rejected', host.state[key] === before && host.rejected(key));
+  };
+  input.addEventListener('focus', () => {
+    committed = input.value;
+  });
+  el.addEventListener(
+    'keydown',
+    (e) => {
+      if (!mine(e)) return;
+      const k = (e as KeyboardEvent).key;
+      // Enter commits, then lil-gui blurs the box. Arrow keys would step the box's text by the
+      // slider's step (log₁₀ units on a log slider): not passed on.
+      if (k === 'Enter') commit();
+      else e.stopPropagation();
+    },
+    true,
+  );
+  input.addEventListener('change', commit);
+}
+
 const fmtNum = (x: number): string =>
   x >= 1e4 || x < 1e-2 ? x.toExponential(2) : String(Number(x.toPrecision(4)));
 
@@ -106,7 +172,7 @@ export class ControlPanel {
     container: HTMLElement,
     private readonly host: GuiHost,
   ) {
-    this.gui = new GUI({ container, title: 'Controls', width: 318 });
+    this.gui = new GUI({ container, title: 'Controls', width: 299 });
     const presetFolder = this.gui.addFolder('Presets');
     const presetOptions: Record<string, string> = { '— choose a scene —': '' };
     for (const p of presets) presetOptions[p.title] = p.id;
@@ -115,7 +181,8 @@ export class ControlPanel {
       .name('scene')
       .onChange((id: string) => {
         if (id) host.applyPreset(id);
-      });
+      })
+      .domElement.classList.add('preset-choice');
 
     for (const [title, keys] of FOLDERS) {
       const folder = this.gui.addFolder(title);
@@ -173,6 +240,9 @@ export class ControlPanel {
         enumerable: true,
       });
       c = folder.add(this.proxy, prop, log[0], log[1], 0.01);
+      // The slider moves in log₁₀ n; the number box shows and takes n itself (100000 means 10⁵).
+      showValueInBox(c, () => this.shownValue(key));
+      typedNumbers(c, key, host);
     } else {
       Object.defineProperty(this.proxy, key, {
         get: () => host.state[key],
@@ -190,12 +260,25 @@ export class ControlPanel {
         c = s
           ? folder.add(this.proxy, key, s[0], s[1], s[2])
           : folder.add(this.proxy, key, f.min, f.max, f.integer ? 1 : undefined);
+        // A derived value (β = 1/log n while auto) is shown in its greyed box, not the stale field.
+        if (key === 'beta') showValueInBox(c, () => this.shownValue(key));
+        typedNumbers(c, key, host);
       }
     }
     c.name(f.label);
     c.domElement.dataset.key = key;
     if (f.help) c.domElement.title = f.help;
     this.controllers.set(key, c);
+  }
+
+  /** What a number box shows: the field, or the value in use when an "auto" switch derives it. */
+  private shownValue(key: Key): number {
+    const s = this.host.state;
+    if ((key === 'beta' && s.betaAuto) || (key === 'eps' && s.epsAuto)) {
+      const d = derive(s);
+      return key === 'beta' ? d.beta : d.eps;
+    }
+    return s[key] as number;
   }
 
   /** Re-reads every control from the state, relabels derived values, shows only relevant fields. */
@@ -221,6 +304,9 @@ export class ControlPanel {
     this.controllers.get('point')?.show(landscape.singularPoints.length > 1);
     this.landscapePanel?.refresh(s);
     for (const t of this.textFields) t.sync();
+    // A rejected box stays red until its field takes a valid value (or a new scene replaces it).
+    for (const [key, c] of this.controllers)
+      if (!this.host.rejected(key)) c.domElement.classList.remove('rejected');
     for (const k of FUNCTION_SPACE_KEYS) this.controllers.get(k)?.show(s.fspace);
     for (const c of this.fsActions) c.show(s.fspace);
     for (const f of this.walkerFolders) f.show(!s.fspace);

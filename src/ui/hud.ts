@@ -22,6 +22,15 @@ export class Hud {
   /** Function-space mode's rows (random networks), shown instead of the walkers'. */
   private readonly fsRows: HTMLElement;
   private last = 0;
+  /** Offline capture's clip rate: the rate rows then say they are simulated time, not the screen's. */
+  private offlineFps: number | null = null;
+
+  /** Marks (fps) or unmarks (null) offline capture. */
+  setOffline(fps: number | null): void {
+    this.offlineFps = fps;
+    this.root.classList.toggle('offline', fps !== null);
+    this.last = 0;
+  }
 
   constructor(parent: HTMLElement) {
     this.root = document.createElement('div');
@@ -82,8 +91,10 @@ export class Hud {
       return;
     }
     this.title.textContent = `${d.landscape.title} · ${state.sampler.toUpperCase()}`;
-    set('fps', num(s.fps, 1));
-    set('sps', si(s.walkerStepsPerSec));
+    const off = this.offlineFps;
+    // Offline capture: the rates are the clip's, whatever the wall clock did.
+    set('fps', off !== null ? `offline: ${off} frames/s of simulated time` : num(s.fps, 1));
+    set('sps', off !== null ? `${si(s.walkerStepsPerSec)} per clip second` : si(s.walkerStepsPerSec));
     set('walkers', s.walkers.toLocaleString());
     set('acc', state.sampler === 'ula' ? 'n/a (ULA)' : num(s.acceptance, 3));
     set('div', String(s.diverged));

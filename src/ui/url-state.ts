@@ -4,7 +4,15 @@
  * (`#preset=regular-minimum&n=10000`: the preset's fields, then the overrides).
  */
 import { findPreset, presets } from './presets';
-import { defaultState, diffFromDefaults, type FieldError, keys, parseState, type SceneState } from './schema';
+import {
+  defaultState,
+  diffFromDefaults,
+  type FieldError,
+  keys,
+  parseField,
+  parseState,
+  type SceneState,
+} from './schema';
 
 export interface DecodedState {
   readonly state: SceneState;
@@ -12,7 +20,11 @@ export interface DecodedState {
   readonly presetId?: string;
 }
 
-/** Reads a hash (with or without '#'); on any error the base state comes back unchanged. */
+/**
+ * Reads a hash (with or without '#'). A link keeps its valid fields: each bad field (or an unknown
+ * preset) is reported and left at its default (or the preset's value), the rest apply. Only a hash
+ * that is not key=value text at all gives back `base` unchanged.
+ */
 export function decodeHash(hash: string, base: SceneState = defaultState()): DecodedState {
   const text = hash.startsWith('#') ? hash.slice(1) : hash;
   if (text.trim() === '') return { state: base, errors: [] };
@@ -39,14 +51,20 @@ export function decodeHash(hash: string, base: SceneState = defaultState()): Dec
     if (!preset) {
       const known = presets.map((p) => p.id).join(', ');
       errors.push({ key: 'preset', message: `unknown preset '${presetId}' (presets: ${known})` });
+      presetId = undefined;
     } else {
       start = { ...start, ...preset.state };
     }
   }
-  if (errors.length > 0) return { state: base, errors };
-  const parsed = parseState(fields, start);
-  if (parsed.errors.length > 0) return { state: base, errors: parsed.errors };
-  return { state: parsed.state, errors: [], presetId };
+  // Field by field: a bad field is named and dropped, the good ones still apply.
+  const next: Record<string, unknown> = { ...start };
+  for (const [key, raw] of Object.entries(fields)) {
+    if (errors.some((e) => e.key === key)) continue;
+    const r = parseField(key, raw);
+    if ('error' in r) errors.push(r.error);
+    else next[key] = r.value;
+  }
+  return { state: next as SceneState, errors, presetId };
 }
 
 export function encodeHash(state: SceneState, presetId?: string): string {

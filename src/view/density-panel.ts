@@ -46,6 +46,8 @@ export class DensityPanel {
   private readonly marginalX: HTMLCanvasElement;
   private readonly marginalY: HTMLCanvasElement;
   private readonly caption: HTMLElement;
+  private readonly colorbar: HTMLCanvasElement;
+  private readonly exactLegend: HTMLElement;
 
   constructor(parent: HTMLElement) {
     this.root = el('section', 'density');
@@ -59,9 +61,16 @@ export class DensityPanel {
     this.marginalX = chartCanvas('marginal-w1');
     this.marginalY = chartCanvas('marginal-w2');
     this.caption = el('div', 'caption');
+    this.colorbar = document.createElement('canvas');
+    this.colorbar.id = 'density-colorbar';
+    this.colorbar.className = 'colorbar';
     const legend = el('div', 'legend');
-    legend.innerHTML = '<span class="swatch walkers"></span>walkers <span class="swatch exact"></span>exact';
-    this.root.append(maps, legend, this.marginalX, this.marginalY, this.caption);
+    legend.innerHTML = '<span class="swatch walkers"></span>walkers';
+    // Only what is drawn: no "exact" entry when no exact density is shown (off, or a slice).
+    this.exactLegend = el('span', 'legend-exact');
+    this.exactLegend.innerHTML = '<span class="swatch exact"></span>exact';
+    legend.append(this.exactLegend);
+    this.root.append(maps, this.colorbar, legend, this.marginalX, this.marginalY, this.caption);
     parent.append(this.root);
   }
 
@@ -73,6 +82,8 @@ export class DensityPanel {
     const scaleMax = Math.max(maxOf(f.walkers), maxOf(f.exact));
     paintMap(this.walkerCanvas, f.bins, f.walkers, scaleMax, f.colormap);
     this.exactBox.hidden = !f.showExact;
+    this.exactLegend.hidden = !f.showExact;
+    paintColorbar(this.colorbar, f.colormap);
     if (f.showExact) paintMap(this.exactCanvas, f.bins, f.exact, scaleMax, f.colormap);
     const mw = marginals(f.walkers, f.bins);
     const me = f.showExact ? marginals(f.exact, f.bins) : null;
@@ -91,6 +102,33 @@ export class DensityPanel {
       );
     this.caption.textContent = parts.join(' · ');
   }
+}
+
+/** The maps' shared colour scale: log₁₀ of the cell mass over DECADES decades below the maximum. */
+function paintColorbar(canvas: HTMLCanvasElement, cmap: ColormapName): void {
+  const fit = fitCanvas(canvas, { width: 300, height: 38 });
+  if (!fit) return;
+  const { ctx, w, h } = fit;
+  ctx.clearRect(0, 0, w, h);
+  const table = colormapTable(cmap);
+  const pad = 8;
+  const barW = w - 2 * pad;
+  for (let i = 0; i < barW; i++) {
+    const k = Math.round((i / Math.max(1, barW - 1)) * 255) * 3;
+    ctx.fillStyle = `rgb(${table[k]}, ${table[k + 1]}, ${table[k + 2]})`;
+    ctx.fillRect(pad + i, 2, 1, 9);
+  }
+  ctx.fillStyle = '#8b93a7';
+  ctx.font = '10px system-ui, sans-serif';
+  ctx.textBaseline = 'top';
+  for (let d = 0; d <= DECADES; d++) {
+    const x = pad + (barW * d) / DECADES;
+    const text = d === DECADES ? 'max' : `10⁻${'⁰¹²³⁴⁵⁶⁷⁸⁹'[DECADES - d]}`;
+    const tw = ctx.measureText(text).width;
+    ctx.fillText(text, Math.min(w - tw, Math.max(0, x - tw / 2)), 14);
+  }
+  const note = 'cell mass ÷ max, log scale';
+  ctx.fillText(note, (w - ctx.measureText(note).width) / 2, 26);
 }
 
 function el(tag: string, cls: string): HTMLElement {

@@ -186,7 +186,8 @@ function drawShares(canvas: HTMLCanvasElement, shares: readonly number[]): void 
   const { ctx, w, h } = c;
   ctx.fillStyle = BG;
   ctx.fillRect(0, 0, w, h);
-  const pad = { l: 34, r: 8, t: 18, b: 18 };
+  // The top pad holds the title and, under it, a full bar's value label: they never overprint.
+  const pad = { l: 34, r: 8, t: 30, b: 18 };
   const pw = w - pad.l - pad.r;
   const ph = h - pad.t - pad.b;
   const top = Math.min(1, Math.max(0.2, Math.ceil(Math.max(...shares) * 5 - 1e-9) / 5));
@@ -287,9 +288,15 @@ function drawCurves(
     ctx.stroke();
   }
   ctx.font = '10px ui-monospace, Menlo, monospace';
-  ctx.fillStyle = '#d9deea';
-  ctx.textBaseline = 'bottom';
-  ctx.fillText(`x ∈ [${xMin}, ${xMax}]`, 4, h - 3);
-  ctx.textBaseline = 'top';
-  ctx.fillText(`f ∈ [${yMin}, ${yMax}]`, 4, 3);
+  // The range labels on a backing box: the curves pass under them instead of through the text.
+  const label = (text: string, y: number, baseline: 'top' | 'bottom') => {
+    const tw = ctx.measureText(text).width;
+    ctx.fillStyle = 'rgba(13, 15, 20, 0.85)';
+    ctx.fillRect(2, baseline === 'top' ? y - 1 : y - 12, tw + 5, 13);
+    ctx.fillStyle = '#d9deea';
+    ctx.textBaseline = baseline;
+    ctx.fillText(text, 4, y);
+  };
+  label(`x ∈ [${xMin}, ${xMax}]`, h - 3, 'bottom');
+  label(`f ∈ [${yMin}, ${yMax}]`, 3, 'top');
 }

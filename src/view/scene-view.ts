@@ -51,6 +51,12 @@ export class SceneView {
   /** The surface's normalised heights, sampled by the walkers' vertex stage to sit on the surface. */
   readonly heights: DataTexture;
   private disposed = false;
+  /** Axis names and tick values over the stage (HTML, so captures draw them as text). */
+  private readonly labels: HTMLElement;
+  private readonly anchors: { el: HTMLElement; at: Vector3 }[] = [];
+  private labelKey = '';
+  /** The narrow-stage fit factor the camera distance was last set for (0: never). */
+  private fit = 0;
 
   private constructor(
     readonly canvas: HTMLCanvasElement,
@@ -66,6 +72,7 @@ export class SceneView {
     this.controls = new OrbitControls(this.perspective, canvas);
     this.controls.target.set(0, 0.1, 0);
     this.controls.enableDamping = false;
+    keepAbove(this.controls);
     this.controls.update();
     // The window's outline and axis ticks at the floor: w1 along x, w2 along −z.
     const g = new BufferGeometry();
@@ -73,6 +80,8 @@ export class SceneView {
     const box = [-1, -1, 1, -1, 1, -1, 1, 1, 1, 1, -1, 1, -1, 1, -1, -1];
     for (let i = 0; i < box.length; i += 4) p.push(box[i], 0, box[i + 1], box[i + 2], 0, box[i + 3]);
     p.push(-1, 0, 0, 1, 0, 0, 0, 0, -1, 0, 0, 1);
+    // The L axis: a post at the back-left corner, up to the surface's full height.
+    p.push(-1, 0, -1, -1, SURFACE_HEIGHT, -1);
     g.setAttribute('position', new Float32BufferAttribute(p, 3));
     this.frame = new LineSegments(
       g,
@@ -92,6 +101,57 @@ export class SceneView {
     this.heights.wrapT = ClampToEdgeWrapping;
     this.heights.generateMipmaps = false;
     this.heights.needsUpdate = true;
+    this.labels = document.createElement('div');
+    this.labels.id = 'axis-labels';
+    this.labels.setAttribute('aria-hidden', 'true');
+    canvas.parentElement?.append(this.labels);
+  }
+
+  /**
+   * Ticks and names of the floor's axes: the first parameter along x (front edge), the second along
+   * depth (right edge, increasing away from the viewer), and L up a corner post. `names`: the two
+   * parameters' labels (w₁, w₂, or a slice's own pair).
+   */
+  setAxes(win: Window2D, names: readonly [string, string], log: boolean): void {
+    const key = JSON.stringify([win, names, log]);
+    if (key === this.labelKey) return;
+    this.labelKey = key;
+    this.labels.replaceChildren();
+    this.anchors.length = 0;
+    const add = (text: string, at: Vector3, cls: string) => {
+      const el = document.createElement('span');
+      el.className = cls;
+      el.textContent = text;
+      this.labels.append(el);
+      this.anchors.push({ el, at });
+    };
+    const tick = (x: number) => String(Number(x.toPrecision(3)));
+    for (const t of [-1, 0, 1]) {
+      const w1 = win.lo[0] + ((t + 1) / 2) * (win.hi[0] - win.lo[0]);
+      const w2 = win.lo[1] + ((t + 1) / 2) * (win.hi[1] - win.lo[1]);
+      add(tick(w1), new Vector3(t, 0, 1.12), 'tick');
+      add(tick(w2), new Vector3(1.14, 0, -t), 'tick');
+    }
+    add(names[0], new Vector3(0.5, 0, 1.3), 'axis');
+    add(names[1], new Vector3(1.34, 0, -0.5), 'axis');
+    add(log ? 'log L' : 'L', new Vector3(-1.06, SURFACE_HEIGHT * 1.05, -1.06), 'axis');
+    this.placeLabels();
+  }
+
+  /** Puts each label at its anchor's screen position (hidden behind the camera). */
+  private placeLabels(): void {
+    const w = this.canvas.clientWidth;
+    const h = this.canvas.clientHeight;
+    const cam = this.camera;
+    cam.updateMatrixWorld();
+    const v = new Vector3();
+    for (const { el, at } of this.anchors) {
+      v.copy(at).project(cam);
+      const off = v.z > 1 || v.z < -1;
+      el.hidden = off;
+      if (!off)
+        el.style.transform = `translate(${((v.x + 1) / 2) * w}px, ${((1 - v.y) / 2) * h}px) translate(-50%, -50%)`;
+    }
   }
 
   /** Sets the surface (normalised heights, row = w2 index) and the walkers' height texture. */
@@ -122,6 +182,7 @@ export class SceneView {
     this.controls = new OrbitControls(this.camera, this.canvas);
     this.controls.enableRotate = mode === 'orbit';
     this.controls.screenSpacePanning = true;
+    keepAbove(this.controls);
     this.controls.target.set(0, mode === 'top' ? 0 : 0.1, 0);
     this.controls.update();
   }
@@ -170,10 +231,12 @@ export class SceneView {
     this.renderer.setSize(w, h, true);
     const aspect = w / h;
     // Keep the whole window in view on narrow stages: back the orbit camera off along its current ray.
+    // After the first fit, by the change of fit only: a resize (or a capture's layout) keeps the zoom.
     const fit = Math.max(1, 1.25 / aspect);
     const target = this.mode === 'orbit' ? this.controls.target : ORBIT_TARGET;
     const ray = this.perspective.position.clone().sub(target);
-    ray.setLength(BASE_DISTANCE * fit);
+    ray.setLength(this.fit === 0 ? BASE_DISTANCE * fit : (ray.length() * fit) / this.fit);
+    this.fit = fit;
     this.perspective.position.copy(target).add(ray);
     this.perspective.aspect = aspect;
     this.perspective.updateProjectionMatrix();
@@ -187,6 +250,7 @@ export class SceneView {
 
   render(): void {
     this.renderer.render(this.scene, this.camera);
+    this.placeLabels();
   }
 
   /** Frees everything three owns. Safe to call twice, and on a lost device. */
@@ -197,6 +261,7 @@ export class SceneView {
     this.removeWalkers();
     if (this.surface) this.surface.dispose();
     this.frame.geometry.dispose();
+    this.labels.remove();
     this.heights.dispose();
     try {
       this.renderer.dispose();
@@ -204,6 +269,16 @@ export class SceneView {
       // A lost device can make three's teardown throw; the objects are unreachable either way.
     }
   }
+}
+
+/**
+ * The orbit camera stays above the floor of the window (it went under the surface, where the view is
+ * of the surface's underside and the walkers vanish), and within a sane distance.
+ */
+function keepAbove(c: OrbitControls): void {
+  c.maxPolarAngle = Math.PI / 2 - 0.06;
+  c.minDistance = 0.4;
+  c.maxDistance = 20;
 }
 
 export { SURFACE_HEIGHT };

@@ -91,7 +91,10 @@ export class SurfaceMesh {
     const dist = min(f, f.oneMinus()).div(fwidth(h).max(1e-5));
     const line = smoothstep(float(0.0), float(1.2), dist);
     const shade = normalWorld.y.abs().mul(0.45).add(0.55);
-    const contour = mix(float(1), mix(float(0.55), float(1), line), this.contourStrength);
+    // No line at level 0: that is the zero set itself (the crossing's two axes), and a dark line
+    // there hid the very point a preset is about. Lines start at the first level above it.
+    const aboveZero = smoothstep(float(0.5), float(0.9), h);
+    const contour = mix(float(1), mix(float(0.55), float(1), line), this.contourStrength.mul(aboveZero));
     m.colorNode = vertexColor().mul(shade).mul(contour);
     this.material = m;
     this.mesh = new Mesh(g, m);

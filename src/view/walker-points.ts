@@ -45,6 +45,8 @@ export class WalkerPoints {
   private readonly lift = uniform(0.006);
   private visible = true;
   private sizePx = 1;
+  /** Device pixels per screen pixel of a capture drawn above the screen's resolution (1 on screen). */
+  private pixelScale = 1;
 
   /**
    * @param walkers walker count
@@ -125,8 +127,18 @@ export class WalkerPoints {
   }
 
   set pointSize(px: number) {
+    if (px === this.sizePx) return;
     this.sizePx = px;
-    this.size.value = px;
+    this.update();
+  }
+
+  /**
+   * Captures at k× the screen's resolution: 1-pixel points would shrink to 1/k² of their on-screen
+   * area, so above 1.5× they draw as quads one screen pixel wide (k device pixels), at the points'
+   * opacity. Quads (size > 1 px) scale with the pixel ratio by themselves.
+   */
+  setPixelScale(k: number): void {
+    this.pixelScale = k;
     this.update();
   }
 
@@ -136,9 +148,12 @@ export class WalkerPoints {
   }
 
   private update(): void {
-    const pixels = this.sizePx <= PIXEL_POINTS_MAX_SIZE;
+    const small = this.sizePx <= PIXEL_POINTS_MAX_SIZE;
+    const pixels = small && this.pixelScale < 1.5;
     this.points.visible = this.visible && pixels;
     this.sprites.visible = this.visible && !pixels;
+    this.size.value = small ? 1 : this.sizePx;
+    this.spriteMaterial.opacity = small ? this.pointsMaterial.opacity : 0.3;
   }
 
   /** Frees three's GPU buffer for the attribute: destroy the engine that writes it first. */

@@ -304,8 +304,10 @@ describe.skipIf(!haveChromium || !haveFfprobe)('capture in headless Chromium', (
         let text = '';
         for (let i = 0; i < file.length; i += 0x8000)
           text += String.fromCharCode(...file.subarray(i, i + 0x8000));
-        // Declining the dialog cancels the recording with a message; the app keeps running.
+        // Declining the dialog (a person takes a moment) cancels the recording with a message; the
+        // app keeps running.
         w.showSaveFilePicker = async () => {
+          await new Promise((r) => setTimeout(r, 400));
           throw new DOMException('The user aborted a request.', 'AbortError');
         };
         const declined = await window
@@ -314,6 +316,16 @@ describe.skipIf(!haveChromium || !haveFfprobe)('capture in headless Chromium', (
             () => 'recorded',
             (e: Error) => e.message,
           );
+        // A browser with no dialog to show aborts at once: the clip goes to memory instead.
+        w.showSaveFilePicker = async () => {
+          throw new DOMException('The user aborted a request.', 'AbortError');
+        };
+        const noDialog = await window.__occam!.capture.record({
+          width: 320,
+          height: 200,
+          duration: 0.1,
+          pickFile: true,
+        });
         return {
           outcome: rec.outcome,
           frames: rec.frames,
@@ -322,6 +334,11 @@ describe.skipIf(!haveChromium || !haveFfprobe)('capture in headless Chromium', (
           calls,
           file: btoa(text),
           declined,
+          noDialog: {
+            outcome: noDialog.outcome,
+            inMemory: noDialog.base64 !== null,
+            messages: noDialog.messages,
+          },
           busy: window.__occam!.capture.progress.active,
         };
       } finally {
@@ -333,6 +350,8 @@ describe.skipIf(!haveChromium || !haveFfprobe)('capture in headless Chromium', (
     expect(r.calls.slice(1)).toEqual(['close']);
     expect(r.writes).toBeGreaterThan(0);
     expect(r.declined).toBe('no file chosen');
+    expect(r.noDialog).toMatchObject({ outcome: 'complete', inMemory: true });
+    expect(r.noDialog.messages.join(' ')).toContain('No save dialog here: recording to memory');
     const file = resolve(out, 'file-system-access.mp4');
     writeFileSync(file, Buffer.from(r.file, 'base64'));
     expect(probe(file)).toMatchObject({ codec_name: 'h264', width: 320, height: 200, nb_read_frames: '15' });

@@ -36,10 +36,10 @@ describe('formula text in the scene state', () => {
     };
     const hash = encodeHash(s);
     expect(decodeHash(hash)).toEqual({ state: s, errors: [], presetId: undefined });
-    // A bad formula in a link is rejected as a whole, naming the field.
+    // A bad formula in a link is rejected, naming the field; the link's other fields still apply.
     const bad = decodeHash('#landscape=formula&formula=w1%5E%5E2');
     expect(bad.errors[0].key).toBe('formula');
-    expect(bad.state).toEqual(defaultState());
+    expect(bad.state).toEqual({ ...defaultState(), landscape: 'formula' });
   });
 
   test('constants: name=value text, validated and edited one at a time', () => {

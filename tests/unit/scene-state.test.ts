@@ -71,11 +71,16 @@ describe('URL hash', () => {
     }
   });
 
-  test('a corrupt hash keeps the base state and names the fields', () => {
+  test('a hash with a bad field keeps its valid fields and names the bad one', () => {
     const base = { ...defaultState(), n: 5000 };
     const r = decodeHash('#n=banana&landscape=bowl', base);
-    expect(r.state).toBe(base);
+    // The link's good field applies; the bad one keeps its default (not the base's 5000).
+    expect(r.state).toEqual({ ...defaultState(), landscape: 'bowl' });
     expect(r.errors.map((e) => e.key)).toEqual(['n']);
+    // An unknown preset is dropped, the fields after it still apply.
+    const p = decodeHash('#preset=nope&seed=5', base);
+    expect(p.state).toEqual({ ...defaultState(), seed: 5 });
+    expect(p.presetId).toBeUndefined();
     expect(decodeHash('#preset=nope', base).errors[0].message).toContain("unknown preset 'nope'");
     expect(decodeHash('#n=1&n=2', base).errors[0].key).toBe('n');
   });
