@@ -5,7 +5,7 @@
 import { defaultWstar, type Landscape, landscapes } from '../engine/landscapes';
 import type { InitKind, PosteriorSettings, Prior, SamplerKind } from '../engine/posterior';
 import { wbicBeta } from '../engine/posterior';
-import { MAX_GROUPS } from '../engine/walker-engine';
+import { MAX_GROUPS, PRECONDITIONS, type PreconditionKind } from '../engine/walker-engine';
 import {
   intIn,
   num,
@@ -56,6 +56,8 @@ export interface RunArgs {
   readonly csv: boolean;
   /** True when --beta was given (sweeps then use it for every n instead of 1/log n). */
   readonly betaGiven: boolean;
+  /** Ensemble preconditioning during a tuned burn-in. */
+  readonly precondition: PreconditionKind;
 }
 
 const options = {
@@ -85,6 +87,7 @@ const options = {
     'ladder',
     'ladder-span',
     'radius',
+    'precondition',
   ),
   const: { type: 'string', multiple: true },
   csv: { type: 'boolean' },
@@ -134,8 +137,12 @@ Options:
   --prior KIND:S     box:R (uniform on [−R,R]^d) or gauss:σ (N(0,σ²I)) (default box:1; poly box:2,
                      mlp box:3)
   --sampler S        mala (exact, Metropolis-adjusted) or ula (unadjusted Langevin) (default mala)
-  --step E           step size ε > 0; without it MALA tunes ε during burn-in toward acceptance 0.8
-                     (ULA then starts from min(0.1·R², 0.5/(nβ)))
+  --step E           step size ε > 0; without it ε is tuned during burn-in from min(0.1·R², 0.5/(nβ)):
+                     MALA toward acceptance 0.8, ULA toward the MH acceptance at which its bias on a
+                     Gaussian is 2% (mh_acceptance; below the 5%-bias level a ULA run is flagged
+                     biased). With a box prior, √ε may not exceed the box's diagonal 2R·√d
+  --precondition P   none or diag (default diag): during a tuned burn-in each group's proposal metric
+                     becomes its walkers' per-coordinate variances, then is frozen (MALA stays exact)
   --walkers N        parallel walkers (default 1024; capped by the device's buffer limits)
   --steps S          sampling steps per walker (default 2000)
   --burnin B         burn-in steps per walker, not counted in λ̂ (default 1000)
@@ -219,6 +226,15 @@ export function parseCli(argv: readonly string[]): Parsed {
   const prior = parsePrior(v.prior, landscape.defaultBound);
   const sampler = oneOf<SamplerKind>('sampler', v.sampler, ['mala', 'ula'], 'mala');
   const step = optionalNum('step', v.step, (x) => x > 0, 'a positive number');
+  // A noise step √ε wider than the whole box folds each move into an (almost) uniform redraw: no
+  // longer a Langevin sampler at all (and the folded density's image sums would be truncated).
+  const boxDiagonal = 2 * prior.scale * Math.sqrt(landscape.dim);
+  if (step !== undefined && prior.kind === 'box' && Math.sqrt(step) > boxDiagonal) {
+    throw new UsageError(
+      `--step: √ε = ${Math.sqrt(step).toPrecision(3)} exceeds the prior box's diagonal 2R·√d = ${boxDiagonal.toPrecision(3)}; use --step ≤ ${(boxDiagonal ** 2).toPrecision(3)}`,
+    );
+  }
+  const precondition = oneOf<PreconditionKind>('precondition', v.precondition, PRECONDITIONS, 'diag');
   const walkers = num('walkers', v.walkers, 1024, intIn(1), 'a positive integer');
   const steps = num('steps', v.steps, 2000, intIn(1), 'a positive integer');
   const burnin = num('burnin', v.burnin, 1000, intIn(0), 'an integer ≥ 0');
@@ -265,6 +281,7 @@ export function parseCli(argv: readonly string[]): Parsed {
       radius,
       csv: v.csv ?? false,
       betaGiven: v.beta !== undefined,
+      precondition,
     },
   };
 }

@@ -9,7 +9,7 @@ import { WalkerEngine } from '../engine/walker-engine';
 import { NoWebGPUError } from '../gpu/device';
 import { HELP, parseCli, posteriorOf, type RunArgs } from './args';
 import { captureMain } from './capture';
-import { cliDevice, round, warnDiverged } from './command';
+import { acceptanceFields, cliDevice, round, warnDiverged } from './command';
 import { asUsage, rangeAsUsage, UsageError } from './flags';
 import { generalisationMain } from './generalisation';
 import { runLadder, runSweep } from './groups';
@@ -37,7 +37,7 @@ function landscapeSource(args: RunArgs) {
   };
 }
 
-function report(args: RunArgs, r: LlcResult, device: string) {
+function report(args: RunArgs, r: LlcResult, device: string, io: CliIo) {
   const exact = args.landscape.exact(args.params);
   return {
     ...landscapeSource(args),
@@ -59,7 +59,7 @@ function report(args: RunArgs, r: LlcResult, device: string) {
     lambda_hat_se_batch: round(r.lambdaHatSeBatch, 3),
     mean_loss: round(r.meanLoss),
     loss_at_wstar: round(r.lossAtWstar),
-    acceptance: round(r.acceptance, 4),
+    ...acceptanceFields(io.stderr, args.sampler, r.acceptance, r.eps, args.landscape.dim),
     diverged: r.diverged,
     exact_lambda: exact?.lambda ?? null,
     exact_m: exact?.m ?? null,
@@ -75,7 +75,7 @@ function humanReport(o: ReturnType<typeof report> & { function_shares?: Record<s
     `sampler       ${o.sampler}, ε = ${o.step}, ${o.walkers} walkers × ${o.steps} steps (burn-in ${o.burnin}), seed ${o.seed}`,
     `λ̂             ${o.lambda_hat} ± ${o.lambda_hat_se} (batch means ± ${o.lambda_hat_se_batch})`,
     `theory        ${exact}  (at finite n with m > 1, nβ·E[K] ≈ λ − (m−1)/log(nβ))`,
-    `mean L_n      ${o.mean_loss}   acceptance ${o.acceptance}   diverged ${o.diverged}`,
+    `mean L_n      ${o.mean_loss}   ${'acceptance' in o ? `acceptance ${o.acceptance}` : `MH acceptance ${o.mh_acceptance}${o.biased ? ' (BIASED)' : ''}`}   diverged ${o.diverged}`,
     `time          ${o.seconds} s on ${o.device}`,
     ...(o.function_shares
       ? [
@@ -132,6 +132,7 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
         sampler: args.sampler,
         eps: args.step ?? initialStep(posterior),
         seed: args.seed,
+        precondition: args.precondition,
       }),
     rangeAsUsage(),
   );
@@ -146,7 +147,7 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
       onProgress: (done, total) => progress.update(done * args.walkers, total * args.walkers, 'walker-steps'),
     });
     progress.done();
-    const base = report(args, result, description);
+    const base = report(args, result, description, io);
     // The polynomial model: which monomial each walker's function is nearest to (issue 6, item 5).
     const out =
       args.landscape.id === 'poly'
