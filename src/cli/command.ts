@@ -56,7 +56,7 @@ export function acceptanceFields(
   eps: number,
   dim: number,
   label = '',
-): { acceptance: number } | { mh_acceptance: number; biased: boolean } {
+): { acceptance?: number; mh_acceptance?: number; biased?: boolean } {
   if (sampler === 'mala') return { acceptance: round(acceptance, 4) };
   const threshold = ulaAcceptanceThreshold(dim);
   const biased = !(acceptance >= threshold);

@@ -79,7 +79,11 @@ describe.skipIf(noGpu)('box walls, preconditioning and ULA bias', () => {
 
   for (const [label, args, maxNbetaLoss] of [
     // poly:1,1,1,1,1 on (1,1), its default prior box:2. The old kernel: ~6% of walkers stuck at walls.
-    ['poly:1,1,1,1,1', ['--model', 'poly:1,1,1,1,1', '--walkers', '256', '--steps', '600', '--burnin', '600'], 50],
+    [
+      'poly:1,1,1,1,1',
+      ['--model', 'poly:1,1,1,1,1', '--walkers', '256', '--steps', '600', '--burnin', '600'],
+      50,
+    ],
     [
       'w1²w2⁴ at n = 3·10⁴',
       ['--formula', 'w1^2*w2^4', '--n', '30000', '--seed', '2', '--walkers', '512', '--steps', '1500'],
