@@ -57,9 +57,9 @@ describe.skipIf(noGpu)('box walls, preconditioning and ULA bias', () => {
       wstar: [0, 0],
     };
     const c = p.n * p.beta;
-    const e = await WalkerEngine.create(device!, engineConfig(p, 4096, 'mala', { seed: 4 }));
+    const e = await WalkerEngine.create(device!, engineConfig(p, 2048, 'mala', { seed: 4 }));
     engines.push(e);
-    await runLlc(e, { ...e.settings, steps: 50, burnin: 250, init: 'prior', tuneStep: true });
+    await runLlc(e, { ...e.settings, steps: 20, burnin: 200, init: 'prior', tuneStep: true });
     const xs = await e.readPositions();
     const exact = [
       { mean: 1 / c - 1 / Math.tanh(c), variance: 1 / c ** 2 - 1 / Math.sinh(c) ** 2 },
@@ -81,12 +81,12 @@ describe.skipIf(noGpu)('box walls, preconditioning and ULA bias', () => {
     // poly:1,1,1,1,1 on (1,1), its default prior box:2. The old kernel: ~6% of walkers stuck at walls.
     [
       'poly:1,1,1,1,1',
-      ['--model', 'poly:1,1,1,1,1', '--walkers', '256', '--steps', '600', '--burnin', '600'],
+      ['--model', 'poly:1,1,1,1,1', '--walkers', '256', '--steps', '400', '--burnin', '400'],
       50,
     ],
     [
       'w1²w2⁴ at n = 3·10⁴',
-      ['--formula', 'w1^2*w2^4', '--n', '30000', '--seed', '2', '--walkers', '512', '--steps', '1500'],
+      ['--formula', 'w1^2*w2^4', '--n', '30000', '--seed', '2', '--walkers', '256', '--steps', '800'],
       50,
     ],
   ] as const) {
@@ -109,7 +109,7 @@ describe.skipIf(noGpu)('box walls, preconditioning and ULA bias', () => {
     // h = εM_j·a, whose stationary variance is 1/(a(1 − h/4)).
     const p = posterior('bowl', 100, [], { kind: 'gauss', scale: 1 });
     const a = 2 * p.n * p.beta + 1;
-    const e = await WalkerEngine.create(device!, engineConfig(p, 4096, 'ula', { seed: 6 }));
+    const e = await WalkerEngine.create(device!, engineConfig(p, 2048, 'ula', { seed: 6 }));
     engines.push(e);
     const r = await runLlc(e, { ...e.settings, steps: 100, burnin: 300, init: 'prior', tuneStep: true });
     expect(r.acceptance).toBeGreaterThanOrEqual(ulaAcceptanceThreshold(2));
