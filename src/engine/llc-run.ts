@@ -72,7 +72,7 @@ export function batchMeansSe(batchMeans: readonly number[]): number {
  *   moves, toward the acceptance at which the Gaussian-case bias is `ulaTuneBias`; a run whose
  *   acceptance falls below the one for `ulaFlagBias` is flagged as biased (ulaAcceptanceThreshold).
  * - Preconditioning ('diag'): during the first `metricFraction` of the burn-in chunks the proposal
- *   metric M of each group is set after every chunk to the population's variances, normalised to mean
+ *   metric M of each group is set (after chunks 1, 2, 4, … and the window's last) to the population's variances, normalised to mean
  *   1 and clamped to [1/metricClamp, metricClamp]; then M is frozen, ε keeps tuning, and sampling runs
  *   with both fixed, so MALA is exact.
  * - For a box prior the tuner keeps the proposal's noise √(ε·M_j) below the box half-width R.
@@ -190,7 +190,10 @@ export async function burnIn(
     engine.clearCounters();
     engine.advance(k);
     if (opts.tune && k > 0) {
-      if (c < metricChunks) {
+      // The metric is refitted after chunks 1, 2, 4, 8, … of its window (each fit is a GPU sync and
+      // readback; later fits see a population closer to equilibrium), and always after its last chunk.
+      const refit = ((c + 1) & c) === 0 || c === metricChunks - 1;
+      if (c < metricChunks && refit) {
         const moments = await engine.readGroupMoments();
         engine.update({ metric: moments.map((m) => metricFromVariances(m.variance)) });
       }

@@ -372,7 +372,12 @@ export class WalkerEngine {
    * The landscape and walker count are fixed for an engine's life; make a new engine to change them.
    */
   update(changes: Partial<Omit<EngineConfig, 'landscape' | 'walkers'>>): void {
-    const next = { ...this.config, ...changes };
+    let next = { ...this.config, ...changes };
+    // A new group count drops a metric fitted to the old groups (back to M = I) unless one is given.
+    if (!('metric' in changes) && next.metric && next.metric.length !== (next.groupNbeta?.length ?? 1)) {
+      next = { ...next, metric: undefined };
+      changes = { ...changes, metric: undefined };
+    }
     validatePosterior(next);
     WalkerEngine.checkSampler(next);
     WalkerEngine.checkGroups(next);
