@@ -162,7 +162,8 @@ Options:
 
 Output of llc --json:
   {landscape, params, n, beta, sampler, walkers, steps, burnin, seed, step, lambda_hat, lambda_hat_se,
-   lambda_hat_se_batch, mean_loss, loss_at_wstar, acceptance, diverged, exact_lambda, exact_m, seconds, device}
+   lambda_hat_se_batch, mean_loss, loss_at_wstar, acceptance (MALA) or mh_acceptance and biased (ULA),
+   diverged, exact_lambda, exact_m, seconds, device}
 λ̂ = nβ·(E[L_n] − L_n(w*)); its standard error treats walkers as independent chains (each walker's
 time average is one draw); lambda_hat_se_batch is the batch-means error over time, as a cross-check.
 Exit status: 0 success, 1 runtime failure (no GPU, device error), 2 bad flag or value.`;
