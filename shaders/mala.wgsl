@@ -1,16 +1,7 @@
-// Metropolis-adjusted Langevin: the ULA move as a proposal, accepted with the Metropolis–Hastings
-// ratio for the asymmetric Langevin kernel, so the chain targets the posterior exactly.
-// Needs posterior.wgsl. A proposal outside a box prior has zero prior density: rejected.
-
-// log q(dst | src) up to a constant, for the proposal N(src − (ε/2)∇U(src), ε I).
-fn log_proposal(dst: Vec, src: Vec, grad_src: Vec) -> f32 {
-  var s = 0.0;
-  for (var j = 0u; j < D; j++) {
-    let d = dst[j] - src[j] + 0.5 * eps * grad_src[j];
-    s += d * d;
-  }
-  return -s / (2.0 * eps);
-}
+// Metropolis-adjusted Langevin: the (preconditioned) Langevin move as a proposal, folded into the box
+// when the prior is a box, accepted with the Metropolis–Hastings ratio of that kernel's own density
+// (log_mh_ratio, posterior.wgsl), so the chain targets the posterior exactly and never sticks at a
+// wall: every proposal lies in the box.
 
 @compute @workgroup_size(64)
 fn mala_steps(@builtin(global_invocation_id) gid: vec3<u32>) {
@@ -24,26 +15,23 @@ fn mala_steps(@builtin(global_invocation_id) gid: vec3<u32>) {
   var lsum = 0.0;
   var acc = 0u;
   var div = 0u;
-  let sqrt_eps = sqrt(eps);
   for (var k = 0u; k < sim.steps; k++) {
     let step = sim.step_base + k;
     let z = draw_normals(i, step, STREAM_NOISE);
-    var prop: Vec;
-    for (var j = 0u; j < D; j++) {
-      prop[j] = w[j] - 0.5 * eps * g[j] + sqrt_eps * z[j];
-    }
+    var raw: Vec;
+    let prop = langevin_move(w, g, z, &raw);
     let lp_ = loss(prop);
-    if (is_diverged(prop, lp_)) {
+    if (is_diverged(raw, lp_)) {
       // A non-finite proposal is a diverged walker: counted, then re-drawn from the prior.
       div += 1u;
       w = draw_prior(i, step, STREAM_REDRAW);
       l = loss(w);
       u = potential(w, l);
       g = potential_grad(w);
-    } else if (in_prior_support(prop)) {
+    } else {
       let up = potential(prop, lp_);
       let gp = potential_grad(prop);
-      let log_ratio = (u - up) + log_proposal(w, prop, gp) - log_proposal(prop, w, g);
+      let log_ratio = log_mh_ratio(w, u, g, prop, up, gp);
       let r = philox4x32_10(vec4<u32>(i, step, 0u, STREAM_ACCEPT), seed_key());
       if (log(uniform_open01(r.x)) < log_ratio) {
         w = prop;

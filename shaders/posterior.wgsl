@@ -41,6 +41,9 @@ struct Sim {
 @group(0) @binding(3) var<storage, read_write> loss_sum: array<f32>;
 @group(0) @binding(4) var<storage, read_write> accepts: array<u32>;
 @group(0) @binding(5) var<storage, read_write> diverged: array<u32>;
+// The proposal metric M (diagonal) of each group, D entries per group: the population's variances
+// frozen at the end of burn-in's adaptation (ones when not preconditioned). See langevin_move.
+@group(0) @binding(6) var<storage, read> metric: array<f32>;
 
 fn wstar_at(j: u32) -> f32 {
   return sim.wstar[j / 4u][j % 4u];
@@ -50,12 +53,18 @@ fn wstar_at(j: u32) -> f32 {
 // its landscape evaluates (landscape_slot, landscape-params.wgsl): the group's own.
 var<private> nbeta: f32;
 var<private> eps: f32;
+var<private> metric_base: u32;
 
 fn use_walker_group(i: u32) {
   let g = min(i / max(sim.group_size, 1u), sim.groups - 1u);
   nbeta = sim.group_nbeta[g / 4u][g % 4u];
   eps = sim.group_eps[g / 4u][g % 4u];
+  metric_base = g * D;
   landscape_slot = g;
+}
+
+fn metric_at(j: u32) -> f32 {
+  return metric[metric_base + j];
 }
 
 fn seed_key() -> vec2<u32> {
@@ -112,6 +121,76 @@ fn reflect_into_box(x: f32) -> f32 {
   var y = (x + r) - period * floor((x + r) / period);
   if (y > 2.0 * r) { y = period - y; }
   return y - r;
+}
+
+// The Langevin move shared by ULA and MALA, per coordinate x_j = w_j − (ε/2)·M_j·∂_jU + √(ε·M_j)·ξ_j,
+// then folded into the box (reflect_into_box) when the prior is a box. Returns the unfolded x in
+// `raw` (for the divergence check: a fold hides an exploded coordinate) and the folded point.
+fn langevin_move(w: Vec, g: Vec, z: Vec, raw: ptr<function, Vec>) -> Vec {
+  var y: Vec;
+  for (var j = 0u; j < D; j++) {
+    let m = metric_at(j);
+    let x = w[j] - 0.5 * eps * m * g[j] + sqrt(eps * m) * z[j];
+    (*raw)[j] = x;
+    y[j] = select(x, reflect_into_box(x), sim.prior_kind == PRIOR_BOX);
+  }
+  return y;
+}
+
+// log of the density of fold(x), x ~ N(mu, s²), at y ∈ [−R, R], up to the constant −log(s·√(2π))
+// (the same in both directions of an MH ratio, since M and ε are the same).
+//
+// Why reflection (and not rejecting outside the box, or an unconstrained reparameterisation): the
+// old kernel rejected every proposal outside the box, so a walker near a steep wall, pushed past it
+// by (ε/2)·∇U ≫ √ε, was rejected forever. Folding keeps every proposal inside the box, and the
+// folded proposal is still a proper kernel with a known density: the preimages of y under the fold
+// (period 4R) are y + 4Rk and 2R − y + 4Rk for all integers k, so
+//   q(y | w) = Σ_k [N(y + 4Rk; mu, s²) + N(2R − y + 4Rk; mu, s²)].
+// MH with this q is exact (detailed balance holds for any proposal whose density is used in the
+// ratio), needs no Jacobian, keeps the prior uniform and the walkers in the box, and costs nothing
+// away from the walls (the fast path below). A reparameterisation (e.g. w = R·tanh(v)) would instead
+// distort the geometry everywhere and put an unbounded Jacobian term at the walls.
+fn log_folded_normal(y: f32, mu: f32, s: f32) -> f32 {
+  let d0 = (y - mu) / s;
+  let r = sim.prior_scale;
+  // Away from the walls every other image lies more than 8 s from mu: e^{−32} relative, below f32.
+  if (sim.prior_kind != PRIOR_BOX || abs(mu) + 8.0 * s <= r) { return -0.5 * d0 * d0; }
+  let period = 4.0 * r;
+  // Images within 8 s of mu, around the nearest image of each family (always at least that one).
+  let reach = i32(clamp(ceil(8.0 * s / period), 1.0, 8.0));
+  var m = -3.0e38;
+  var sum = 0.0;
+  for (var fam = 0; fam < 2; fam++) {
+    let base = select(y, 2.0 * r - y, fam == 1);
+    let kc = i32(round((mu - base) / period));
+    for (var k = kc - reach; k <= kc + reach; k++) {
+      let d = (base + period * f32(k) - mu) / s;
+      let t = -0.5 * d * d;
+      // Online log-sum-exp: rescale the running sum when a larger term arrives.
+      if (t > m) {
+        sum = sum * exp(m - t) + 1.0;
+        m = t;
+      } else {
+        sum += exp(t - m);
+      }
+    }
+  }
+  return m + log(sum);
+}
+
+// log q(dst | src) of the (folded, preconditioned) Langevin proposal, up to a constant.
+fn log_proposal(dst: Vec, src: Vec, grad_src: Vec) -> f32 {
+  var s = 0.0;
+  for (var j = 0u; j < D; j++) {
+    let m = metric_at(j);
+    s += log_folded_normal(dst[j], src[j] - 0.5 * eps * m * grad_src[j], sqrt(eps * m));
+  }
+  return s;
+}
+
+// log of the Metropolis–Hastings ratio of the move w → y: exact MALA's, and ULA's diagnostic.
+fn log_mh_ratio(w: Vec, u: f32, g: Vec, y: Vec, uy: f32, gy: Vec) -> f32 {
+  return (u - uy) + log_proposal(w, y, gy) - log_proposal(y, w, g);
 }
 
 // −log φ(w) up to a constant (0 inside the box).

@@ -6,7 +6,13 @@ import { defaultWstar, type Landscape, landscapes } from '../engine/landscapes';
 import { describe, LIMITS, within } from '../engine/limits';
 import type { InitKind, PosteriorSettings, Prior, SamplerKind } from '../engine/posterior';
 import { wbicBeta } from '../engine/posterior';
-import { DEFAULT_EXCHANGE_EVERY, MAX_GROUPS, MAX_RUN_STEPS } from '../engine/walker-engine';
+import {
+  DEFAULT_EXCHANGE_EVERY,
+  MAX_GROUPS,
+  MAX_RUN_STEPS,
+  PRECONDITIONS,
+  type PreconditionKind,
+} from '../engine/walker-engine';
 import {
   decimal,
   intIn,
@@ -69,6 +75,8 @@ export interface RunArgs {
   readonly resume?: string;
   /** llc --hot-ladder K: K hotter groups under the target n·β, exchanging states with it (0: none). */
   readonly hotLadder: number;
+  /** Ensemble preconditioning during a tuned burn-in. */
+  readonly precondition: PreconditionKind;
 }
 
 const options = {
@@ -104,6 +112,7 @@ const options = {
     'checkpoint-every',
     'resume',
     'hot-ladder',
+    'precondition',
   ),
   const: { type: 'string', multiple: true },
   csv: { type: 'boolean' },
@@ -155,8 +164,12 @@ Options:
   --prior KIND:S     box:R (uniform on [−R,R]^d) or gauss:σ (N(0,σ²I)) (default box:1; poly box:2,
                      mlp box:3)
   --sampler S        mala (exact, Metropolis-adjusted) or ula (unadjusted Langevin) (default mala)
-  --step E           step size ε > 0; without it MALA tunes ε during burn-in toward acceptance 0.8
-                     (ULA then starts from min(0.1·R², 0.5/(nβ)))
+  --step E           step size ε > 0; without it ε is tuned during burn-in from min(0.1·R², 0.5/(nβ)):
+                     MALA toward acceptance 0.8, ULA toward the MH acceptance at which its bias on a
+                     Gaussian is 2% (mh_acceptance; below the 5%-bias level a ULA run is flagged
+                     biased). With a box prior, √ε may not exceed the box's diagonal 2R·√d
+  --precondition P   none or diag (default diag): during a tuned burn-in each group's proposal metric
+                     becomes its walkers' per-coordinate variances, then is frozen (MALA stays exact)
   --walkers N        parallel walkers (default 1024; capped by the device's buffer limits)
   --steps S          sampling steps per walker (default 2000)
   --burnin B         burn-in steps per walker, not counted in λ̂ (default 1000)
@@ -192,7 +205,8 @@ Options:
 
 Output of llc --json:
   {landscape, params, n, beta, sampler, walkers, steps, burnin, seed, step, lambda_hat, lambda_hat_se,
-   lambda_hat_se_batch, mean_loss, loss_at_wstar, acceptance, diverged, exact_lambda, exact_m, seconds, device}
+   lambda_hat_se_batch, mean_loss, loss_at_wstar, acceptance (MALA) or mh_acceptance and biased (ULA),
+   diverged, exact_lambda, exact_m, seconds, device}
 λ̂ = nβ·(E[L_n] − L_n(w*)); its standard error treats walkers as independent chains (each walker's
 time average is one draw); lambda_hat_se_batch is the batch-means error over time, as a cross-check.
 Exit status: 0 success, 1 runtime failure (no GPU, device error) or no trustworthy result (a non-finite
@@ -276,6 +290,15 @@ export function parseCli(argv: readonly string[]): Parsed {
   const prior = parsePrior(v.prior, landscape.defaultBound);
   const sampler = oneOf<SamplerKind>('sampler', v.sampler, ['mala', 'ula'], 'mala');
   const step = v.step === undefined ? undefined : limited('step', v.step, 0, LIMITS.step);
+  // A noise step √ε wider than the whole box folds each move into an (almost) uniform redraw: no
+  // longer a Langevin sampler at all (and the folded density's image sums would be truncated).
+  const boxDiagonal = 2 * prior.scale * Math.sqrt(landscape.dim);
+  if (step !== undefined && prior.kind === 'box' && Math.sqrt(step) > boxDiagonal) {
+    throw new UsageError(
+      `--step: √ε = ${Math.sqrt(step).toPrecision(3)} exceeds the prior box's diagonal 2R·√d = ${boxDiagonal.toPrecision(3)}; use --step ≤ ${(boxDiagonal ** 2).toPrecision(3)}`,
+    );
+  }
+  const precondition = oneOf<PreconditionKind>('precondition', v.precondition, PRECONDITIONS, 'diag');
   const walkers = num('walkers', v.walkers, 1024, intIn(1), 'a positive integer');
   // Two steps at least: the batch-means SE needs two batches (one step gives a NaN, never a result).
   const steps = num('steps', v.steps, 2000, intIn(2), 'an integer ≥ 2');
@@ -367,6 +390,7 @@ export function parseCli(argv: readonly string[]): Parsed {
       checkpointEvery,
       resume: v.resume,
       hotLadder,
+      precondition,
     },
   };
 }

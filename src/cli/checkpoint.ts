@@ -25,6 +25,7 @@ export function checkpointSettings(args: RunArgs): Record<string, unknown> {
     prior: `${args.prior.kind}:${args.prior.scale}`,
     sampler: args.sampler,
     step: args.step ?? null,
+    precondition: args.precondition,
     walkers: args.walkers,
     steps: args.steps,
     burnin: args.burnin,

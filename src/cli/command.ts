@@ -2,6 +2,13 @@
  * What the GPU commands share once their flags are parsed: printing their help, the device to run on,
  * the rounding of reported numbers and the divergence warning.
  */
+import {
+  BURN_IN_POLICY,
+  ulaAcceptanceForBias,
+  ulaAcceptanceThreshold,
+  ulaTunedStep,
+} from '../engine/llc-run';
+import type { SamplerKind } from '../engine/posterior';
 import { acquireNodeDevice } from '../gpu/node-device';
 import type { CliIo } from './main';
 
@@ -34,4 +41,30 @@ export function warnDiverged(stderr: CliIo['stderr'], diverged: number, advice =
     stderr.write(
       `warning: ${diverged} walker divergences (non-finite loss or position), each re-drawn from the prior; ${advice}.\n`,
     );
+}
+
+/**
+ * The acceptance fields of a result: MALA's `acceptance`; for ULA (which takes every move) the MH
+ * acceptance MALA would have given its moves, `mh_acceptance`, and `biased` when it falls below the
+ * Gaussian-calibrated threshold (ulaAcceptanceThreshold, src/engine/llc-run.ts), with a warning on
+ * stderr naming the step and a smaller one aimed at the tuning target.
+ */
+export function acceptanceFields(
+  stderr: CliIo['stderr'],
+  sampler: SamplerKind,
+  acceptance: number,
+  eps: number,
+  dim: number,
+  label = '',
+): { acceptance?: number; mh_acceptance?: number; biased?: boolean } {
+  if (sampler === 'mala') return { acceptance: round(acceptance, 4) };
+  const threshold = ulaAcceptanceThreshold(dim);
+  const biased = !(acceptance >= threshold);
+  if (biased) {
+    const suggested = ulaTunedStep(eps, acceptance, ulaAcceptanceForBias(BURN_IN_POLICY.ulaTuneBias, dim));
+    stderr.write(
+      `warning: ULA${label} is biased: its moves' MH acceptance ${round(acceptance, 4)} is below ${round(threshold, 4)} (a ${100 * BURN_IN_POLICY.ulaFlagBias}% bias of λ̂ on a Gaussian) at step ε = ${round(eps)}; try --step ${round(suggested, 3)} or omit --step to tune it.\n`,
+    );
+  }
+  return { mh_acceptance: round(acceptance, 4), biased };
 }

@@ -10,7 +10,7 @@ import { exactExpectations2D } from '../engine/quadrature';
 import { assertResult, ResultError } from '../engine/result-check';
 import { type ExchangePair, WalkerEngine } from '../engine/walker-engine';
 import { posteriorOf, type RunArgs } from './args';
-import { round, warnDiverged } from './command';
+import { acceptanceFields, round, warnDiverged } from './command';
 import { asUsage, rangeAsUsage } from './flags';
 import type { CliIo } from './main';
 import { Progress } from './progress';
@@ -108,7 +108,14 @@ export async function runSweep(device: GPUDevice, args: RunArgs, io: CliIo): Pro
         mass_near_se: round(g.massNearSe, 3),
         radius: args.radius,
         wbic: round(args.ns[j] * g.meanLoss),
-        acceptance: round(g.acceptance, 4),
+        ...acceptanceFields(
+          io.stderr,
+          args.sampler,
+          g.acceptance,
+          g.eps,
+          args.landscape.dim,
+          ` at n = ${args.ns[j]}`,
+        ),
         diverged: g.diverged,
         step: round(g.eps),
         walkers: g.walkers,
@@ -135,7 +142,7 @@ export async function runSweep(device: GPUDevice, args: RunArgs, io: CliIo): Pro
           `${r.mass_near} ± ${r.mass_near_se}`.padEnd(21),
           String(r.exact_mass_near ?? '–').padEnd(9),
           String(r.wbic).padEnd(11),
-          String(r.acceptance),
+          `${r.acceptance ?? r.mh_acceptance}${r.biased ? ' BIASED' : ''}`,
         ].join(' '),
       );
       io.stdout(
@@ -226,7 +233,7 @@ export async function runLadder(
       lambda_hat_se: round(center.lambdaHatSe, 3),
       mean_loss: round(center.meanLoss),
       loss_at_wstar: round(lossAtWstar),
-      acceptance: round(center.acceptance, 4),
+      ...acceptanceFields(io.stderr, args.sampler, center.acceptance, center.eps, args.landscape.dim),
       diverged: groups.reduce((s, g) => s + g.diverged, 0),
       step: round(center.eps),
       lambda_fit: round(fit.lambda),
@@ -240,7 +247,7 @@ export async function runLadder(
         nbeta: round(g.nbeta),
         lambda_hat: round(g.lambdaHat),
         se: round(g.lambdaHatSe, 3),
-        acceptance: round(g.acceptance, 3),
+        [args.sampler === 'ula' ? 'mh_acceptance' : 'acceptance']: round(g.acceptance, 3),
       })),
       exchange: engine.exchanging ? 'on' : 'off',
       swap_acceptance: exchange.map((p) => ({

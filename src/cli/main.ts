@@ -12,7 +12,7 @@ import { NoWebGPUError } from '../gpu/device';
 import { HELP, parseCli, posteriorOf, type RunArgs } from './args';
 import { captureMain } from './capture';
 import { readCheckpoint, writeCheckpoint } from './checkpoint';
-import { cliDevice, round, warnDiverged } from './command';
+import { acceptanceFields, cliDevice, round, warnDiverged } from './command';
 import { asUsage, rangeAsUsage, UsageError } from './flags';
 import { generalisationMain } from './generalisation';
 import { runHotLadder, runLadder, runSweep } from './groups';
@@ -42,7 +42,7 @@ function landscapeSource(args: RunArgs) {
   };
 }
 
-function report(args: RunArgs, r: LlcResult, device: string) {
+function report(args: RunArgs, r: LlcResult, device: string, io: CliIo) {
   const exact = args.landscape.exact(args.params);
   return {
     ...landscapeSource(args),
@@ -64,7 +64,7 @@ function report(args: RunArgs, r: LlcResult, device: string) {
     lambda_hat_se_batch: round(r.lambdaHatSeBatch, 3),
     mean_loss: round(r.meanLoss),
     loss_at_wstar: round(r.lossAtWstar),
-    acceptance: round(r.acceptance, 4),
+    ...acceptanceFields(io.stderr, args.sampler, r.acceptance, r.eps, args.landscape.dim),
     diverged: r.diverged,
     exact_lambda: exact?.lambda ?? null,
     exact_m: exact?.m ?? null,
@@ -80,7 +80,7 @@ function humanReport(o: ReturnType<typeof report> & { function_shares?: Record<s
     `sampler       ${o.sampler}, ε = ${o.step}, ${o.walkers} walkers × ${o.steps} steps (burn-in ${o.burnin}), seed ${o.seed}`,
     `λ̂             ${o.lambda_hat} ± ${o.lambda_hat_se} (batch means ± ${o.lambda_hat_se_batch})`,
     `theory        ${exact}  (at finite n with m > 1, nβ·E[K] ≈ λ − (m−1)/log(nβ))`,
-    `mean L_n      ${o.mean_loss}   acceptance ${o.acceptance}   diverged ${o.diverged}`,
+    `mean L_n      ${o.mean_loss}   ${'acceptance' in o ? `acceptance ${o.acceptance}` : `MH acceptance ${o.mh_acceptance}${o.biased ? ' (BIASED)' : ''}`}   diverged ${o.diverged}`,
     `time          ${o.seconds} s on ${o.device}`,
     ...(o.function_shares
       ? [
@@ -133,7 +133,7 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
   if (args.hotLadder > 0) {
     const { result, exchange } = await runHotLadder(device, args, io);
     const out = {
-      ...report(args, result, description),
+      ...report(args, result, description, io),
       hot_ladder: exchange.map((p) => ({
         nbeta_lo: round(p.nbetaLo),
         nbeta_hi: round(p.nbetaHi),
@@ -168,6 +168,7 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
         sampler: args.sampler,
         eps: args.step ?? initialStep(posterior),
         seed: args.seed,
+        precondition: args.precondition,
       }),
     rangeAsUsage(),
   );
@@ -203,7 +204,7 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
     });
     if (result === null) return 130;
     progress.done();
-    const base = report(args, result, description);
+    const base = report(args, result, description, io);
     assertResult(
       {
         values: {

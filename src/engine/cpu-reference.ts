@@ -60,10 +60,6 @@ function potentialGrad(c: CpuConfig, w: readonly number[]): number[] {
 const diverged = (w: readonly number[], l: number) =>
   !Number.isFinite(l) || Math.abs(l) > 1e30 || w.some((x) => !Number.isFinite(x) || Math.abs(x) > 1e15);
 
-function inSupport(c: CpuConfig, w: readonly number[]): boolean {
-  return c.prior.kind === 'gauss' || w.every((x) => Math.abs(x) <= c.prior.scale);
-}
-
 export function cpuInit(c: CpuConfig, walkers: number, init: InitKind = 'wstar'): CpuWalkers {
   const d = c.landscape.dim;
   const key = seedKey(c.seed);
@@ -85,67 +81,72 @@ export function cpuInit(c: CpuConfig, walkers: number, init: InitKind = 'wstar')
   return s;
 }
 
-/** Advances every walker `count` steps, exactly as one GPU dispatch series would. */
+/**
+ * log of the density of fold(x), x ~ N(mu, s²), at y (up to a constant): the sum over the fold's
+ * preimages y + 4Rk and 2R − y + 4Rk (shaders/posterior.wgsl, log_folded_normal; here every image
+ * within 12 s, with no fast path).
+ */
+export function logFoldedNormal(y: number, mu: number, s: number, box: number | undefined): number {
+  if (box === undefined) return -0.5 * ((y - mu) / s) ** 2;
+  const period = 4 * box;
+  const terms: number[] = [];
+  for (const base of [y, 2 * box - y]) {
+    const kc = Math.round((mu - base) / period);
+    const reach = Math.max(1, Math.ceil((12 * s) / period));
+    for (let k = kc - reach; k <= kc + reach; k++) terms.push(-0.5 * ((base + period * k - mu) / s) ** 2);
+  }
+  const m = Math.max(...terms);
+  return m + Math.log(terms.reduce((acc, t) => acc + Math.exp(t - m), 0));
+}
+
+/**
+ * Advances every walker `count` steps, exactly as one GPU dispatch series would: the Langevin move
+ * folded into a box prior, scored with the MH ratio of the folded kernel; MALA accepts on it, ULA
+ * always moves and counts a Bernoulli(α) draw (its mh_acceptance diagnostic).
+ */
 export function cpuAdvance(c: CpuConfig, s: CpuWalkers, count: number, accumulate = false): void {
   const d = s.dim;
   const key = seedKey(c.seed);
   const sqrtEps = Math.sqrt(c.eps);
+  const box = c.prior.kind === 'box' ? c.prior.scale : undefined;
+  const logQ = (to: number[], from: number[], gFrom: number[]) => {
+    let sum = 0;
+    for (let j = 0; j < d; j++) sum += logFoldedNormal(to[j], from[j] - 0.5 * c.eps * gFrom[j], sqrtEps, box);
+    return sum;
+  };
   for (let i = 0; i < s.walkers; i++) {
     let w = Array.from(s.positions.subarray(i * d, (i + 1) * d));
     let l = s.currentLoss[i];
     let lsum = 0;
-    if (c.sampler === 'ula') {
-      for (let k = 0; k < count; k++) {
-        const step = s.step + k;
-        const g = potentialGrad(c, w);
-        const z = drawNormals(key, i, step, Stream.noise, d);
-        w = w.map((x, j) => {
-          const y = x - 0.5 * c.eps * g[j] + sqrtEps * z[j];
-          return c.prior.kind === 'box' ? reflectIntoBox(y, c.prior.scale) : y;
-        });
+    let u = potential(c, w, l);
+    let g = potentialGrad(c, w);
+    for (let k = 0; k < count; k++) {
+      const step = s.step + k;
+      const z = drawNormals(key, i, step, Stream.noise, d);
+      const raw = w.map((x, j) => x - 0.5 * c.eps * g[j] + sqrtEps * z[j]);
+      const prop = box === undefined ? raw : raw.map((x) => reflectIntoBox(x, box));
+      const lp = c.landscape.loss(prop, c.params);
+      if (diverged(raw, lp)) {
+        s.diverged[i]++;
+        w = prior(c, key, i, step, Stream.redraw);
         l = c.landscape.loss(w, c.params);
-        if (diverged(w, l)) {
-          s.diverged[i]++;
-          w = prior(c, key, i, step, Stream.redraw);
-          l = c.landscape.loss(w, c.params);
+        u = potential(c, w, l);
+        g = potentialGrad(c, w);
+      } else {
+        const up = potential(c, prop, lp);
+        const gp = potentialGrad(c, prop);
+        const logRatio = u - up + logQ(w, prop, gp) - logQ(prop, w, g);
+        const r = philox4x32_10([i, step, 0, Stream.accept], key);
+        const accepted = Math.log(uniformOpen01(r[0])) < logRatio;
+        if (accepted) s.accepts[i]++;
+        if (accepted || c.sampler === 'ula') {
+          w = prop;
+          l = lp;
+          u = up;
+          g = gp;
         }
-        if (accumulate) lsum += l;
       }
-      s.accepts[i] += count;
-    } else {
-      let u = potential(c, w, l);
-      let g = potentialGrad(c, w);
-      const logQ = (to: number[], from: number[], gFrom: number[]) => {
-        let sum = 0;
-        for (let j = 0; j < d; j++) sum += (to[j] - from[j] + 0.5 * c.eps * gFrom[j]) ** 2;
-        return -sum / (2 * c.eps);
-      };
-      for (let k = 0; k < count; k++) {
-        const step = s.step + k;
-        const z = drawNormals(key, i, step, Stream.noise, d);
-        const prop = w.map((x, j) => x - 0.5 * c.eps * g[j] + sqrtEps * z[j]);
-        const lp = c.landscape.loss(prop, c.params);
-        if (diverged(prop, lp)) {
-          s.diverged[i]++;
-          w = prior(c, key, i, step, Stream.redraw);
-          l = c.landscape.loss(w, c.params);
-          u = potential(c, w, l);
-          g = potentialGrad(c, w);
-        } else if (inSupport(c, prop)) {
-          const up = potential(c, prop, lp);
-          const gp = potentialGrad(c, prop);
-          const logRatio = u - up + logQ(w, prop, gp) - logQ(prop, w, g);
-          const r = philox4x32_10([i, step, 0, Stream.accept], key);
-          if (Math.log(uniformOpen01(r[0])) < logRatio) {
-            w = prop;
-            l = lp;
-            u = up;
-            g = gp;
-            s.accepts[i]++;
-          }
-        }
-        if (accumulate) lsum += l;
-      }
+      if (accumulate) lsum += l;
     }
     s.positions.set(w, i * d);
     s.currentLoss[i] = l;

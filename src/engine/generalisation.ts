@@ -26,7 +26,7 @@
  */
 
 import type { Landscape } from './landscapes';
-import { burnIn, chunkSteps, initialStep, runLlc } from './llc-run';
+import { BURN_IN_POLICY, burnIn, chunkSteps, initialStep, runLlc } from './llc-run';
 import { type MlpOptions, mlpLandscape, mlpTeacher, mlpTruth } from './models/mlp';
 import {
   type DataPoint,
@@ -400,14 +400,14 @@ export async function runGeneralisation(device: GPUDevice, c: GeneralisationConf
     try {
       engine.reset(c.init);
       engine.setAccumulate(false);
-      // Burn-in: each group tunes its own ε toward acceptance 0.8 (a colder group needs a smaller step).
-      const tune = c.step === undefined && c.sampler === 'mala';
+      // Burn-in: each group tunes its own ε (a colder group needs a smaller step), BURN_IN_POLICY.
+      const tune = c.step === undefined; // MALA on its acceptance, ULA on its MH acceptance (burnIn)
       const chunks = tune ? Math.max(1, Math.min(12, Math.floor(c.burnin / 25))) : 1;
       await burnIn(engine, {
         burnin: c.burnin,
         chunks,
         tune,
-        target: 0.8,
+        target: BURN_IN_POLICY.malaTarget,
         perGroup: true,
         beforeChunk: stop,
         afterChunk: (steps) => {

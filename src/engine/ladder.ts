@@ -5,7 +5,7 @@
  *    m are fitted, since nβ·E_β[K] = λ − (m − 1)/log(nβ) + c/log²(nβ) + …;
  *  - a sweep over n (β = 1/log n each): λ̂, WBIC and the posterior mass near w* as functions of n.
  */
-import { batchMeansSe, burnIn, chunkSteps, initialStep } from './llc-run';
+import { BURN_IN_POLICY, batchMeansSe, burnIn, chunkSteps, initialStep } from './llc-run';
 import type { InitKind } from './posterior';
 import { wbicBeta } from './posterior';
 import type { EngineConfig, ExchangePair, WalkerEngine } from './walker-engine';
@@ -70,10 +70,10 @@ export async function runGroups(
 }> {
   const t0 = performance.now();
   const total = opts.burnin + opts.steps;
-  const target = opts.targetAcceptance ?? 0.8;
+  const target = opts.targetAcceptance ?? BURN_IN_POLICY.malaTarget;
   engine.reset(opts.init);
   engine.setAccumulate(false);
-  const tune = opts.tuneStep && engine.settings.sampler === 'mala';
+  const tune = opts.tuneStep; // MALA on its acceptance, ULA on its MH acceptance (burnIn)
   const rounds = opts.tuneRounds ?? Math.min(40, Math.floor(opts.burnin / 25));
   const chunks = tune ? Math.max(1, Math.min(rounds, opts.burnin)) : 1;
   let done = 0;

@@ -10,7 +10,13 @@
  */
 
 import type { InitKind } from './posterior';
-import type { EngineConfig, EngineSnapshot, WalkerEngine, WalkerStats } from './walker-engine';
+import type {
+  EngineConfig,
+  EngineSnapshot,
+  PreconditionKind,
+  WalkerEngine,
+  WalkerStats,
+} from './walker-engine';
 
 export interface LlcOptions extends EngineConfig {
   readonly steps: number;
@@ -93,9 +99,90 @@ export function batchMeansSe(batchMeans: readonly number[]): number {
   return Math.sqrt(v / batchMeans.length);
 }
 
+/**
+ * The burn-in and tuning policy, every constant in one place.
+ *
+ * - MALA's step is tuned toward `malaTarget` acceptance. 0.574 is MALA's optimum only in the limit
+ *   of high dimension for smooth product targets (Roberts & Rosenthal 1998); these posteriors have
+ *   2–32 coordinates and are singular (the drift changes over one step near the singular set), where
+ *   the optimum is higher and a too-large step is the costly mistake. 0.8 is kept, and the HUD's
+ *   "healthy" band (src/view/charts/analysis-panel.ts) is built from the same constants.
+ * - ULA's step is tuned on its own bias diagnostic, the MH acceptance MALA would have given its
+ *   moves, toward the acceptance at which the Gaussian-case bias is `ulaTuneBias`; a run whose
+ *   acceptance falls below the one for `ulaFlagBias` is flagged as biased (ulaAcceptanceThreshold).
+ * - Preconditioning ('diag'): during the first `metricFraction` of the burn-in chunks the proposal
+ *   metric M of each group is set (after chunks 1, 2, 4, … and the window's last) to the
+ *   population's variances, normalised to mean 1 and clamped to [1/metricClamp, metricClamp]; then
+ *   M is frozen, ε keeps tuning, and sampling runs with both fixed, so MALA is exact. Measured on
+ *   the issue-11 runs (SwiftShader, 1024 walkers): λ̂ unchanged from the prior (0.4988 both ways on
+ *   poly:1,1,1,1,1; 0.2345 vs 0.2347 on w1²w2⁴), the tuned ε 1.3–1.6× larger at the same acceptance,
+ *   and the w*-start of w1²w2⁴ at n = 3·10⁴ closer to the prior-start value (0.2316 vs 0.2283, the
+ *   slow equilibration of issue 11 item 3): never worse, hence the default.
+ * - A full (dense) metric is not offered: with a box prior the folded proposal's density factorises
+ *   over coordinates only for a diagonal M (a correlated Gaussian's fold would need a sum over the
+ *   images of all coordinates jointly).
+ * - For a box prior the tuner keeps the proposal's noise √(ε·M_j) below the box half-width R.
+ */
+export const BURN_IN_POLICY = {
+  malaTarget: 0.8,
+  /** Healthy band of MALA acceptance shown in the HUD (around malaTarget). */
+  malaHealthy: [0.6, 0.95] as const,
+  ulaTuneBias: 0.02,
+  ulaFlagBias: 0.05,
+  metricFraction: 0.5,
+  metricClamp: 1e3,
+  /** Largest change of ε per tuning round (ULA's power-law tuner). */
+  maxStepFactor: 4,
+  defaultPrecondition: 'diag' as PreconditionKind,
+} as const;
+
 /** Multiplicative Robbins–Monro step: ε grows when acceptance is above target, shrinks below. */
 export function tunedStep(eps: number, acceptance: number, target: number): number {
   const next = eps * Math.exp(2 * (acceptance - target));
+  return Number.isFinite(next) && next > 0 ? next : eps;
+}
+
+/** Standard normal CDF (Abramowitz–Stegun 7.1.26 via erf, |error| < 1.5e-7). */
+function normalCdf(x: number): number {
+  const z = Math.abs(x) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * z);
+  const poly =
+    t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  const erf = 1 - poly * Math.exp(-z * z);
+  return x >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
+}
+
+/**
+ * The MH acceptance MALA would give ULA's moves on a D-dimensional Gaussian target when ULA's
+ * relative bias of λ̂ (and of the variance) is `bias`. On U = a|w|²/2 with h = εa, ULA is the AR(1)
+ * process w' = (1 − h/2)w + √ε·ξ, stationary variance 1/(a(1 − h/4)): λ̂ = nβ·E[L − L*] is biased by
+ * the factor 1/(1 − h/4), so bias b ⇔ h = 4b/(1 + b). The MH log-ratio of that move is exactly
+ * Δ = (h/8)·(|x|² − |y|²)·a (the cross terms cancel), which at small h is ≈ N(−σ²/2, σ²) with
+ * σ = h^{3/2}·√D/4, so E[min(1, e^Δ)] = 2Φ(−σ/2). (tests/unit/ula-threshold.test.ts checks this
+ * against a Monte Carlo of the exact Δ.)
+ */
+export function ulaAcceptanceForBias(bias: number, dim: number): number {
+  const h = (4 * bias) / (1 + bias);
+  const sigma = (h ** 1.5 * Math.sqrt(dim)) / 4;
+  return 2 * normalCdf(-sigma / 2);
+}
+
+/** Below this MH acceptance a ULA result is flagged as biased (Gaussian-case bias above ulaFlagBias). */
+export const ulaAcceptanceThreshold = (dim: number): number =>
+  ulaAcceptanceForBias(BURN_IN_POLICY.ulaFlagBias, dim);
+
+/**
+ * A ULA step whose MH acceptance would sit at `target` (rejection 1 − α ∝ ε^{3/2}, the Gaussian
+ * law above): ε·((1 − target)/(1 − α))^{2/3}, at most a factor maxStepFactor either way. Also the step
+ * the stderr warning suggests.
+ */
+export function ulaTunedStep(eps: number, acceptance: number, target: number, proposals = 1e9): number {
+  const reject = Math.max(1 - acceptance, 1 / Math.max(1, proposals));
+  const f = Math.min(
+    BURN_IN_POLICY.maxStepFactor,
+    Math.max(1 / BURN_IN_POLICY.maxStepFactor, ((1 - target) / reject) ** (2 / 3)),
+  );
+  const next = eps * f;
   return Number.isFinite(next) && next > 0 ? next : eps;
 }
 
@@ -103,10 +190,28 @@ export function tunedStep(eps: number, acceptance: number, target: number): numb
 export const chunkSteps = (total: number, chunks: number, i: number): number =>
   Math.floor((total * (i + 1)) / chunks) - Math.floor((total * i) / chunks);
 
+/** A diagonal metric from population variances: normalised to mean 1, clamped (BURN_IN_POLICY). */
+export function metricFromVariances(variance: readonly number[]): number[] {
+  const mean = variance.reduce((a, v) => a + v, 0) / variance.length;
+  if (!(mean > 1e-30) || !Number.isFinite(mean)) return variance.map(() => 1);
+  const c = BURN_IN_POLICY.metricClamp;
+  return variance.map((v) => Math.min(c, Math.max(1 / c, v / mean)));
+}
+
+/** The largest ε whose proposal noise √(ε·M_j) stays within a box prior's half-width. */
+function boxStepCap(engine: WalkerEngine, g: number): number {
+  const p = engine.settings.prior;
+  if (p.kind !== 'box') return Number.POSITIVE_INFINITY;
+  return p.scale ** 2 / Math.max(...engine.groupMetric(g));
+}
+
 /**
  * Burn-in in `chunks` chunks, the counters cleared before each. With `tune`, after each non-empty
- * chunk the MALA step moves toward acceptance `target`: ε, or with `perGroup` each group's ε (a colder
- * group needs a smaller step). `beforeChunk` runs first in each chunk, `afterChunk` last, with its steps.
+ * chunk the step moves toward its target (MALA: acceptance `target`; ULA: its MH-acceptance target,
+ * BURN_IN_POLICY): ε, or with `perGroup` each group's ε (a colder group needs a smaller step); and,
+ * unless the engine's `precondition` is 'none', in the first metricFraction of the chunks each group's
+ * proposal metric becomes its population's variances. `beforeChunk` runs first in each chunk,
+ * `afterChunk` last, with its steps.
  */
 export async function burnIn(
   engine: WalkerEngine,
@@ -122,20 +227,39 @@ export async function burnIn(
     readonly during?: (steps: number) => void;
   },
 ): Promise<void> {
+  const ula = engine.settings.sampler === 'ula';
+  const ulaTarget = ulaAcceptanceForBias(BURN_IN_POLICY.ulaTuneBias, engine.dim);
+  const precondition = (engine.settings.precondition ?? BURN_IN_POLICY.defaultPrecondition) !== 'none';
+  const metricChunks =
+    opts.tune && precondition ? Math.floor(opts.chunks * BURN_IN_POLICY.metricFraction) : 0;
   for (let c = 0; c < opts.chunks; c++) {
     opts.beforeChunk?.();
     const k = chunkSteps(opts.burnin, opts.chunks, c);
     engine.clearCounters();
     await engine.run(k, opts.during);
     if (opts.tune && k > 0) {
+      // The metric is refitted after chunks 1, 2, 4, 8, … of its window (each fit is a GPU sync and
+      // readback; later fits see a population closer to equilibrium), and always after its last chunk.
+      const refit = ((c + 1) & c) === 0 || c === metricChunks - 1;
+      if (c < metricChunks && refit) {
+        const moments = await engine.readGroupMoments();
+        engine.update({ metric: moments.map((m) => metricFromVariances(m.variance)) });
+      }
+      const next = (g: number, eps: number, acceptance: number, walkers: number) =>
+        Math.min(
+          boxStepCap(engine, g),
+          ula
+            ? ulaTunedStep(eps, acceptance, ulaTarget, walkers * k)
+            : tunedStep(eps, acceptance, opts.target),
+        );
       if (opts.perGroup) {
         const stats = await engine.readGroupStats();
         engine.update({
-          groupEps: stats.map((st, g) => tunedStep(engine.groupStep(g), st.acceptance, opts.target)),
+          groupEps: stats.map((st, g) => next(g, engine.groupStep(g), st.acceptance, st.walkers)),
         });
       } else {
         const s = await engine.readStats();
-        engine.update({ eps: tunedStep(engine.settings.eps, s.acceptance, opts.target) });
+        engine.update({ eps: next(0, engine.settings.eps, s.acceptance, s.walkers) });
       }
     }
     opts.afterChunk?.(k);
@@ -150,13 +274,13 @@ export function initialStep(cfg: Pick<EngineConfig, 'n' | 'beta' | 'prior'>): nu
 
 export async function runLlc(engine: WalkerEngine, opts: LlcOptions): Promise<LlcResult> {
   const t0 = performance.now();
-  const target = opts.targetAcceptance ?? 0.8;
+  const target = opts.targetAcceptance ?? BURN_IN_POLICY.malaTarget;
   const batches = Math.max(2, Math.min(opts.batches ?? 20, opts.steps));
   const total = opts.burnin + opts.steps;
   let done = 0;
   const resume = opts.resume;
-  // Burn-in, in chunks; MALA's step is adapted between chunks and then frozen.
-  const tune = opts.tuneStep && engine.settings.sampler === 'mala';
+  // Burn-in, in chunks; the step (and the metric) are adapted between chunks and then frozen.
+  const tune = opts.tuneStep;
   const chunks = tune ? Math.max(1, Math.min(40, Math.floor(opts.burnin / 25))) : 1;
   if (!resume) engine.reset(opts.init);
   engine.setAccumulate(false);

@@ -10,6 +10,7 @@ import evalWgsl from '../../shaders/eval.wgsl';
 import exchangeWgsl from '../../shaders/exchange.wgsl';
 import langevinWgsl from '../../shaders/langevin.wgsl';
 import malaWgsl from '../../shaders/mala.wgsl';
+import momentsWgsl from '../../shaders/moments.wgsl';
 import posteriorWgsl from '../../shaders/posterior.wgsl';
 import reduceWgsl from '../../shaders/reduce.wgsl';
 import rngWgsl from '../../shaders/rng.wgsl';
@@ -45,6 +46,26 @@ export interface EngineConfig extends PosteriorSettings, SamplerSettings {
    * Needs at least two groups on the same data (refused for a landscape with several datasets).
    */
   readonly exchangeEvery?: number;
+  /**
+   * Ensemble preconditioning during a tuned burn-in (src/engine/llc-run.ts, burnIn): 'diag' makes the
+   * population's per-coordinate variances (per group) the proposal metric M, frozen before sampling.
+   * Default 'diag'; 'none' keeps M = I. Ignored where the step is given (no tuning).
+   */
+  readonly precondition?: PreconditionKind;
+  /**
+   * The diagonal proposal metric M of each group (D positive entries each; default all ones). The
+   * Langevin move is w − (ε/2)·M∇U + √(εM)·ξ, with the matching MH density.
+   */
+  readonly metric?: readonly (readonly number[])[];
+}
+
+export type PreconditionKind = 'none' | 'diag';
+export const PRECONDITIONS: readonly PreconditionKind[] = ['none', 'diag'];
+
+/** Per-coordinate mean and variance of a walker group's positions (population moments). */
+export interface WalkerMoments {
+  readonly mean: number[];
+  readonly variance: number[];
 }
 
 /** Swap statistics of one neighbour pair (in n·β order) since the last counter clear. */
@@ -69,6 +90,8 @@ export interface EngineSnapshot {
   readonly eps: number;
   readonly groupEps: number[] | null;
   readonly swapAttempts: number[];
+  /** The frozen preconditioning metric (null: identity). */
+  readonly metric?: number[][] | null;
   readonly buffers: Record<string, ArrayBuffer>;
 }
 
@@ -109,7 +132,10 @@ export interface WalkerStats {
   readonly samples: number;
   /** Fraction of walkers within `radius` of `center`. */
   readonly massNear: number;
-  /** Accepted / proposed moves since the last counter clear (1 for ULA). */
+  /**
+   * Accepted / proposed moves since the last counter clear. For ULA (which takes every move): the MH
+   * acceptance MALA would have given its moves, an unbiased Bernoulli estimate (its bias diagnostic).
+   */
   readonly acceptance: number;
   /** Walkers that became non-finite since the last reset, each re-drawn from the prior. */
   readonly diverged: number;
@@ -122,6 +148,7 @@ export interface StatsQuery {
 
 const ROW = 8;
 export const MAX_GROUPS = 64;
+const MOMENT_WG = 256;
 const REDUCE_WG = 256;
 const WALKER_WG = 64;
 
@@ -150,7 +177,7 @@ export function maxWalkers(device: GPUDevice, dim: number): number {
   );
 }
 
-/** GPU bytes held per walker: positions, current loss, loss sum, accepts, diverged. */
+/** GPU bytes held per walker: positions, current loss, loss sum, accepts, diverged (the metric is per group). */
 export const bytesPerWalker = (dim: number): number => 4 * dim + 4 * 4;
 
 export class WalkerEngine {
@@ -163,6 +190,7 @@ export class WalkerEngine {
   private readonly lossSum: GPUBuffer;
   private readonly accepts: GPUBuffer;
   private readonly diverged: GPUBuffer;
+  private readonly metricBuffer: GPUBuffer;
   private readonly simUniform: GPUBuffer;
   private readonly reduceUniform: GPUBuffer;
   private readonly partials: GPUBuffer;
@@ -180,6 +208,7 @@ export class WalkerEngine {
     mala: GPUComputePipeline;
     reduce: GPUComputePipeline;
     exchange: GPUComputePipeline;
+    moments: GPUComputePipeline;
   };
   private readonly evalModuleCode: string;
   private stepIndex = 0;
@@ -235,6 +264,8 @@ export class WalkerEngine {
     this.lossSum = make('loss-sum', 4 * n, storage);
     this.accepts = make('accepts', 4 * n, storage);
     this.diverged = make('diverged', 4 * n, storage);
+    this.metricBuffer = make('metric', 4 * MAX_GROUPS * this.dim, storage);
+    this.writeMetric();
 
     const simDefs = makeShaderDataDefinitions(walkerCode);
     this.sim = makeStructuredView(simDefs.uniforms.sim);
@@ -277,6 +308,7 @@ export class WalkerEngine {
         buf(3, this.lossSum),
         buf(4, this.accepts),
         buf(5, this.diverged),
+        buf(6, this.metricBuffer),
       ],
     });
     this.reduceBindGroup = device.createBindGroup({
@@ -317,6 +349,7 @@ export class WalkerEngine {
     validatePosterior(config);
     WalkerEngine.checkSampler(config);
     WalkerEngine.checkGroups(config);
+    WalkerEngine.checkMetric(config);
     checkWalkers(device, config.walkers, config.landscape.dim);
     const dim = config.landscape.dim;
     const walkerCode = landscapeModule(config.landscape, rngWgsl, posteriorWgsl, langevinWgsl, malaWgsl);
@@ -324,7 +357,9 @@ export class WalkerEngine {
     const exchangeCode = assemble(dim, rngWgsl, exchangeWgsl);
     const layouts = engineLayouts(device);
     const label = `${config.landscape.id}/d${dim}`;
-    const [init, ula, mala, reduce, exchange] = await Promise.all([
+    const momentCode = assemble(dim, momentsWgsl);
+    const momentLayout = computeLayouts(device, 'moments', ['uniform', 'read-only-storage', 'storage']);
+    const [init, ula, mala, reduce, exchange, moments] = await Promise.all([
       computePipeline(device, walkerCode, 'init_walkers', layouts.walkerPipeline, `${label}/init`),
       computePipeline(device, walkerCode, 'ula_steps', layouts.walkerPipeline, `${label}/ula`),
       computePipeline(device, walkerCode, 'mala_steps', layouts.walkerPipeline, `${label}/mala`),
@@ -336,6 +371,7 @@ export class WalkerEngine {
         exchangeLayouts(device).pipeline,
         `d${dim}/exchange`,
       ),
+      computePipeline(device, momentCode, 'walker_moments', momentLayout.pipeline, `${label}/moments`),
     ]);
     return new WalkerEngine(device, config, walkerCode, reduceCode, exchangeCode, {
       init,
@@ -343,6 +379,7 @@ export class WalkerEngine {
       mala,
       reduce,
       exchange,
+      moments,
     });
   }
 
@@ -373,6 +410,32 @@ export class WalkerEngine {
   /** True when groups swap states (replica exchange) during advance. */
   get exchanging(): boolean {
     return (this.config.exchangeEvery ?? 0) > 0 && this.groups > 1;
+  }
+
+  private static checkMetric(c: EngineConfig): void {
+    if (c.precondition !== undefined && !PRECONDITIONS.includes(c.precondition))
+      throw new RangeError(`precondition must be one of ${PRECONDITIONS.join(', ')}, got ${c.precondition}`);
+    const m = c.metric;
+    if (m === undefined) return;
+    const groups = c.groupNbeta?.length ?? 1;
+    const ok = (row: readonly number[]) =>
+      row.length === c.landscape.dim && row.every((x) => Number.isFinite(x) && x > 0);
+    if (m.length !== groups || !m.every(ok))
+      throw new RangeError(`metric must hold ${groups} rows of ${c.landscape.dim} positive numbers`);
+  }
+
+  private writeMetric(): void {
+    const d = this.dim;
+    const values = new Float32Array(MAX_GROUPS * d).fill(1);
+    this.config.metric?.forEach((row, g) => {
+      values.set(row, g * d);
+    });
+    this.device.queue.writeBuffer(this.metricBuffer, 0, values);
+  }
+
+  /** The diagonal proposal metric of group g (ones unless preconditioned). */
+  groupMetric(g: number): readonly number[] {
+    return this.config.metric?.[g] ?? new Array<number>(this.dim).fill(1);
   }
 
   /** The step size of group g. */
@@ -422,12 +485,19 @@ export class WalkerEngine {
    * The landscape and walker count are fixed for an engine's life; make a new engine to change them.
    */
   update(changes: Partial<Omit<EngineConfig, 'landscape' | 'walkers'>>): void {
-    const next = { ...this.config, ...changes };
+    let next = { ...this.config, ...changes };
+    // A new group count drops a metric fitted to the old groups (back to M = I) unless one is given.
+    if (!('metric' in changes) && next.metric && next.metric.length !== (next.groupNbeta?.length ?? 1)) {
+      next = { ...next, metric: undefined };
+      changes = { ...changes, metric: undefined };
+    }
     validatePosterior(next);
     WalkerEngine.checkSampler(next);
     WalkerEngine.checkGroups(next);
+    WalkerEngine.checkMetric(next);
     if (changes.params && changes.params !== this.config.params) this.landscapeBinding.update(next.params);
     this.config = next;
+    if ('metric' in changes) this.writeMetric();
   }
 
   private writeSim(steps: number, initKind: InitKind): void {
@@ -679,6 +749,7 @@ export class WalkerEngine {
       eps: this.config.eps,
       groupEps: this.config.groupEps ? [...this.config.groupEps] : null,
       swapAttempts: Array.from(this.swapAttempts),
+      metric: this.config.metric ? this.config.metric.map((row) => [...row]) : null,
       buffers,
     };
   }
@@ -703,7 +774,11 @@ export class WalkerEngine {
     this.stepsSinceAcceptClear = s.stepsSinceAcceptClear;
     this.accumulate = s.accumulate;
     this.swapAttempts.set(s.swapAttempts.slice(0, MAX_GROUPS));
-    this.update(s.groupEps ? { eps: s.eps, groupEps: s.groupEps } : { eps: s.eps });
+    this.update({
+      eps: s.eps,
+      ...(s.groupEps ? { groupEps: s.groupEps } : {}),
+      ...(s.metric ? { metric: s.metric } : {}),
+    });
   }
 
   /** One GPU reduction, a few hundred bytes read back. */
@@ -805,6 +880,85 @@ export class WalkerEngine {
         diverged: Math.round(sum[6]),
       };
     });
+  }
+
+  /**
+   * Per-coordinate mean and variance over the walkers of each group, reduced on the GPU (one dispatch
+   * per group, one readback of 64 rows of 2·D sums each): used to set the proposal metric.
+   */
+  readGroupMoments(): Promise<WalkerMoments[]> {
+    const next = this.statsQueue.then(() => this.momentsOnce());
+    this.statsQueue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async momentsOnce(): Promise<WalkerMoments[]> {
+    this.assertAlive();
+    const d = this.dim;
+    const device = this.device;
+    const layout = computeLayouts(device, 'moments', ['uniform', 'read-only-storage', 'storage']);
+    const wgs = Math.max(1, Math.min(64, Math.ceil(this.walkers / MOMENT_WG)));
+    // Each group's rows at an offset aligned for a storage binding (256 bytes).
+    const slot = Math.ceil((4 * 2 * d * wgs) / 256) * 256;
+    const groups = this.groups;
+    const center = this.config.wstar;
+    const tmp: GPUBuffer[] = [];
+    const make = (label: string, size: number, usage: number) => {
+      const b = device.createBuffer({ label: `moments/${label}`, size, usage });
+      tmp.push(b);
+      return b;
+    };
+    try {
+      const partials = make('partials', slot * groups, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
+      const readback = make('readback', slot * groups, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+      const encoder = device.createCommandEncoder({ label: 'moments' });
+      for (let g = 0; g < groups; g++) {
+        const { first, count } = this.groupRange(g);
+        const params = new ArrayBuffer(16 + 4 * 32);
+        new Uint32Array(params, 0, 4).set([first, count, wgs, 0]);
+        new Float32Array(params, 16, 32).set(center.slice(0, 32));
+        const uniform = make('uniform', params.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+        device.queue.writeBuffer(uniform, 0, params);
+        const bindGroup = device.createBindGroup({
+          label: 'moments',
+          layout: layout.group,
+          entries: [
+            { binding: 0, resource: { buffer: uniform } },
+            { binding: 1, resource: { buffer: this.positions } },
+            { binding: 2, resource: { buffer: partials, offset: g * slot, size: 4 * 2 * d * wgs } },
+          ],
+        });
+        const pass = encoder.beginComputePass({ label: 'moments' });
+        pass.setPipeline(this.pipelines.moments);
+        pass.setBindGroup(0, bindGroup);
+        pass.dispatchWorkgroups(wgs);
+        pass.end();
+      }
+      encoder.copyBufferToBuffer(partials, 0, readback, 0, slot * groups);
+      device.queue.submit([encoder.finish()]);
+      await readback.mapAsync(GPUMapMode.READ);
+      const all = new Float32Array(readback.getMappedRange().slice(0));
+      readback.unmap();
+      return Array.from({ length: groups }, (_, g) => {
+        const n = this.groupRange(g).count;
+        const s1 = new Float64Array(d);
+        const s2 = new Float64Array(d);
+        for (let w = 0; w < wgs; w++) {
+          const row = (g * slot) / 4 + w * 2 * d;
+          for (let j = 0; j < d; j++) {
+            s1[j] += all[row + j];
+            s2[j] += all[row + d + j];
+          }
+        }
+        const meanShifted = Array.from(s1, (x) => x / n);
+        return {
+          mean: meanShifted.map((m, j) => m + center[j]),
+          variance: meanShifted.map((m, j) => Math.max(0, s2[j] / n - m * m)),
+        };
+      });
+    } finally {
+      for (const b of tmp) b.destroy();
+    }
   }
 
   private groupsReadback(size: number): GPUBuffer {

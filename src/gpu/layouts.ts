@@ -25,7 +25,11 @@ export function engineLayouts(device: GPUDevice): EngineLayouts {
   const landscapeGroup = device.createBindGroupLayout({ label: 'landscape', entries: [entry(0, 'uniform')] });
   const walkerGroup = device.createBindGroupLayout({
     label: 'walkers',
-    entries: [entry(0, 'uniform'), ...[1, 2, 3, 4, 5].map((b) => entry(b, 'storage'))],
+    entries: [
+      entry(0, 'uniform'),
+      ...[1, 2, 3, 4, 5].map((b) => entry(b, 'storage')),
+      entry(6, 'read-only-storage'), // the proposal metric (ensemble preconditioning)
+    ],
   });
   const reduceGroup = device.createBindGroupLayout({
     label: 'reduce',

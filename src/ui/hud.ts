@@ -1,4 +1,5 @@
 /** The heads-up display: throughput and the sampler's health, plus λ̂ against theory where known. */
+import { BURN_IN_POLICY, ulaAcceptanceThreshold } from '../engine/llc-run';
 import type { Derived, LabStats } from '../lab';
 import type { SceneState } from './schema';
 
@@ -96,14 +97,27 @@ export class Hud {
     set('fps', off !== null ? `offline: ${off} frames/s of simulated time` : num(s.fps, 1));
     set('sps', off !== null ? `${si(s.walkerStepsPerSec)} per clip second` : si(s.walkerStepsPerSec));
     set('walkers', s.walkers.toLocaleString());
-    set('acc', state.sampler === 'ula' ? 'n/a (ULA)' : num(s.acceptance, 3));
+    // ULA takes every move; its row shows the MH acceptance MALA would have given them (issue 18),
+    // flagged below the Gaussian-calibrated threshold, and so is the λ̂ it biases.
+    const ula = state.sampler === 'ula';
+    const biased = ula && s.acceptance < ulaAcceptanceThreshold(d.landscape.dim);
+    const [lo, hi] = BURN_IN_POLICY.malaHealthy;
+    const mala = !ula && (s.acceptance < lo || s.acceptance > hi) ? ` (healthy ${lo}–${hi})` : '';
+    set(
+      'acc',
+      ula
+        ? `MH ${num(s.acceptance, 3)}${biased ? ' · BIASED: lower ε' : ''}`
+        : `${num(s.acceptance, 3)}${mala}`,
+    );
+    this.rows.get('acc')?.classList.toggle('flagged', biased);
+    this.rows.get('lambda')?.classList.toggle('flagged', biased);
     set('div', String(s.diverged));
     // A run that is no result is flagged, never shown as a number (issue 16; the notice says why).
     if (s.resultProblem) set('lambda', '⚠ no result (see notice)');
     else
       set(
         'lambda',
-        `${num(s.lambdaHat, 3)}${exact ? `  (λ = ${num(exact.lambda, 3)}, m = ${exact.m})` : ''}`,
+        `${num(s.lambdaHat, 3)}${biased ? ' (biased: ULA step too large)' : ''}${exact ? `  (λ = ${num(exact.lambda, 3)}, m = ${exact.m})` : ''}`,
       );
     set('mass', `${num(100 * s.massNear, 1)}% within r = ${num(s.massRadius, 3)}`);
     set('nbeta', `${num(d.nbeta, 1)}  (β = ${num(d.beta, 4)}, ε = ${d.eps.toExponential(2)})`);

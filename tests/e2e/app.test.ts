@@ -177,6 +177,19 @@ describe.skipIf(!haveChromium)('app in headless Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  test('a ULA scene with a large step flags its MH acceptance and λ̂ as biased in the HUD', async () => {
+    // ε = 0.5 at nβ ≈ 145: ULA's moves would be rejected by MALA most of the time (issue 18).
+    const { page, errors } = await openApp(
+      served(),
+      'sampler=ula&epsAuto=false&eps=0.5&walkers=8192&steps=16',
+    );
+    await waitForSteps(page, 32);
+    await expect.poll(() => page.locator('#hud-acc').textContent(), { timeout: 60_000 }).toContain('BIASED');
+    expect(await page.locator('#hud-acc').getAttribute('class')).toContain('flagged');
+    expect(await page.locator('#hud-lambda').textContent()).toContain('biased');
+    expect(errors).toEqual([]);
+  });
+
   test('without WebGPU the page says which browsers and flags work', async () => {
     const { page } = await openApp(served(), '', {
       width: 900,

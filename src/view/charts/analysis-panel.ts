@@ -4,6 +4,7 @@
  * MALA acceptance as the sampler's health (devinterp's diagnostics), WBIC and a free-energy readout;
  * and the "concentration vs n" chart fed by the ConcentrationSweep.
  */
+import { BURN_IN_POLICY } from '../../engine/llc-run';
 import type { Derived } from '../../lab';
 import type { SceneState } from '../../ui/schema';
 import { LineChart, type Series } from './line-chart';
@@ -118,7 +119,7 @@ export class AnalysisPanel {
     });
     this.lossChart.canvas.id = 'chart-loss';
     this.accChart = new LineChart(this.llcBox, {
-      title: 'MALA acceptance (healthy ≈ 0.9)',
+      title: `MALA acceptance (tuned toward ${BURN_IN_POLICY.malaTarget}, healthy ${BURN_IN_POLICY.malaHealthy.join('–')})`,
       xLabel: 'step',
       yRange: [0, 1.02],
       height: 80,
@@ -228,7 +229,12 @@ export class AnalysisPanel {
     this.accChart.canvas.hidden = s.sampler !== 'mala';
     if (s.sampler === 'mala') {
       this.accChart.draw([
-        { kind: 'hline', value: 0.9, color: '#5ad1a0', label: '0.9' },
+        {
+          kind: 'hline',
+          value: BURN_IN_POLICY.malaTarget,
+          color: '#5ad1a0',
+          label: String(BURN_IN_POLICY.malaTarget),
+        },
         { kind: 'line', x: xs, y: acc, color: '#f2c14e', label: 'acceptance' },
       ]);
     }
