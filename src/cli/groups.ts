@@ -71,6 +71,8 @@ export async function runSweep(device: GPUDevice, args: RunArgs, io: CliIo): Pro
             { center: args.wstar, radius: args.radius },
           )
         : undefined;
+      // A reference the oracle cannot certify is printed as none, with the reason on stderr.
+      if (e?.failure) io.stderr.write(`occam-lens sweep: n = ${args.ns[j]}: no exact value (${e.failure})\n`);
       return {
         landscape: args.landscape.id,
         n: args.ns[j],
@@ -85,8 +87,10 @@ export async function runSweep(device: GPUDevice, args: RunArgs, io: CliIo): Pro
         diverged: g.diverged,
         step: round(g.eps),
         walkers: g.walkers,
-        exact_lambda_hat: e ? round(e.nbetaLoss) : null,
-        exact_mass_near: e ? round(e.massNear) : null,
+        exact_lambda_hat: e?.nbetaLoss != null ? round(e.nbetaLoss) : null,
+        exact_lambda_hat_err: e?.nbetaLoss != null ? round(e.nbetaLossErr, 2) : null,
+        exact_mass_near: e?.massNear != null ? round(e.massNear) : null,
+        exact_mass_near_err: e?.massNear != null ? round(e.massNearErr, 2) : null,
       };
     });
     if (args.json) {
@@ -110,7 +114,7 @@ export async function runSweep(device: GPUDevice, args: RunArgs, io: CliIo): Pro
         ].join(' '),
       );
       io.stdout(
-        `${args.landscape.title}: ${args.walkers} walkers per n, ${args.steps} steps, radius ${args.radius}, ${round(seconds, 3)} s\n${header}\n${lines.join('\n')}\n`,
+        `${args.landscape.title}: ${args.walkers} walkers per n, ${args.steps} steps, radius ${args.radius}, ${round(seconds, 3)} s\n${header}\n${lines.join('\n')}\n${exact ? 'exact: adaptive quadrature, certified to ±1e-4 (– where it could not certify; reasons on stderr)\n' : ''}`,
       );
     }
     return 0;

@@ -13,7 +13,7 @@ import {
 } from '../../src/engine/ladder';
 import { findLandscape, type Landscape, predictedCrossover } from '../../src/engine/landscapes';
 import { wbicBeta } from '../../src/engine/posterior';
-import { exactExpectations2D } from '../../src/engine/quadrature';
+import { certainly, exactExpectations2D } from '../../src/engine/quadrature';
 import { WalkerEngine } from '../../src/engine/walker-engine';
 import { device, noGpu } from '../helpers/gpu';
 
@@ -73,7 +73,10 @@ describe.skipIf(noGpu)('walker groups on the GPU', () => {
         batches: 20,
       });
       groups.forEach((g, j) => {
-        const exact = exactExpectations2D({ ...e.settings, n: ns[j], beta: wbicBeta(ns[j]) }).nbetaLoss;
+        const exact = certainly(
+          exactExpectations2D({ ...e.settings, n: ns[j], beta: wbicBeta(ns[j]) }),
+          'nbetaLoss',
+        );
         // The SE treats the 512 walkers as independent chains (each walker's time average is one
         // draw), so it needs no autocorrelation model and stays honest when walkers mix slowly between
         // the two arms of the crossing (at a ≠ b, n = 10⁴ it is ~5× the batch-means SE, which then
@@ -133,10 +136,13 @@ describe.skipIf(noGpu)('walker groups on the GPU', () => {
         radius: 0.1,
       });
       groups.forEach((g, j) => {
-        const exact = exactExpectations2D(
-          { ...e.settings, n: ns[j], beta: wbicBeta(ns[j]) },
-          { center: [0, 0], radius: 0.1 },
-        ).massNear;
+        const exact = certainly(
+          exactExpectations2D(
+            { ...e.settings, n: ns[j], beta: wbicBeta(ns[j]) },
+            { center: [0, 0], radius: 0.1 },
+          ),
+          'massNear',
+        );
         // Final positions of independent walkers: the count inside the ball is binomial.
         expect(Math.abs(g.massNear - exact)).toBeLessThan(
           5 * Math.sqrt((exact * (1 - exact)) / g.walkers) + 1e-3,

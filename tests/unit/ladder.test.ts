@@ -1,22 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { fitLadder, temperatureLadder } from '../../src/engine/ladder';
 import { findLandscape } from '../../src/engine/landscapes';
-import { exactExpectations2D } from '../../src/engine/quadrature';
+import { certainly, exactExpectations2D } from '../../src/engine/quadrature';
 
 /** Exact nβ·E_β[L] by quadrature at each rung of the default ladder around n. */
 function exactLadder(id: string, params: number[], n: number, k = 8) {
   const landscape = findLandscape(id)!;
   return temperatureLadder(n, k).map((nbeta) => ({
     nbeta,
-    value: exactExpectations2D({
-      landscape,
-      params,
-      n: nbeta,
-      beta: 1,
-      gamma: 0,
-      prior: { kind: 'box', scale: 1 },
-      wstar: [0, 0],
-    }).nbetaLoss,
+    value: certainly(
+      exactExpectations2D({
+        landscape,
+        params,
+        n: nbeta,
+        beta: 1,
+        gamma: 0,
+        prior: { kind: 'box', scale: 1 },
+        wstar: [0, 0],
+      }),
+      'nbetaLoss',
+    ),
     se: 0.001,
   }));
 }
