@@ -110,12 +110,13 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
       };
       if (args.json) io.stdout(`${JSON.stringify(out)}\n`);
       else {
-        const f = fields as Record<string, number>;
+        const f = fields as Record<string, number | string | null>;
         io.stdout(
           `${[
             `landscape     ${args.landscape.title}   n = ${args.n}, β0 = ${round(args.beta)}, ${args.ladder + 1} groups × ${args.walkers} walkers`,
             `λ̂ at β0       ${f.lambda_hat} ± ${f.lambda_hat_se}`,
-            `ladder fit    λ = ${f.lambda_fit} ± ${f.lambda_fit_se}, m = ${f.m_fit} ± ${f.m_fit_se}, c = ${f.c_fit} ± ${f.c_fit_se} (χ²/dof ${f.fit_chi2_per_dof})`,
+            `ladder fit    λ = ${f.lambda_fit} ± ${f.lambda_fit_se}, m = ${f.m_fit} ± ${f.m_fit_se} (χ²/dof ${f.fit_chi2_per_dof})`,
+            `fit model     ${f.fit_formula}${f.fit_model === 'power' ? `, δ = ${f.delta_fit}, C = ${f.c_fit}` : `, c = ${f.c_fit} ± ${f.c_fit_se ?? '—'}`}`,
             `theory        ${exact ? `λ = ${exact.lambda}, m = ${exact.m}` : 'unknown'}`,
             `time          ${f.seconds} s on ${description}`,
           ].join('\n')}\n`,
