@@ -7,6 +7,7 @@ import { fitLadder, ladderInitialSteps, runGroups, temperatureLadder } from '../
 import { wbicBeta } from '../engine/posterior';
 import { exactExpectations2D } from '../engine/quadrature';
 import { WalkerEngine } from '../engine/walker-engine';
+import { negativeLambdaWarning, wstarWarnings } from '../engine/wstar-check';
 import { posteriorOf, type RunArgs } from './args';
 import { round, warnDiverged } from './command';
 import { asUsage, rangeAsUsage } from './flags';
@@ -63,6 +64,14 @@ export async function runSweep(device: GPUDevice, args: RunArgs, io: CliIo): Pro
   );
   try {
     const { groups, seconds } = await run(engine, args, io);
+    // λ̂ is a learning coefficient only at a local minimum (checked at the largest n: the strictest).
+    const jmax = args.ns.indexOf(Math.max(...args.ns));
+    for (const w of wstarWarnings({ ...engine.settings, n: args.ns[jmax], beta: betas[jmax] }))
+      io.stderr.write(`warning: ${w}.\n`);
+    groups.forEach((g, j) => {
+      const w = negativeLambdaWarning(g.lambdaHat, g.lambdaHatSe);
+      if (w) io.stderr.write(`warning: n = ${args.ns[j]}: ${w}.\n`);
+    });
     const exact = args.landscape.dim === 2;
     const rows = groups.map((g, j) => {
       const e = exact
@@ -138,6 +147,11 @@ export async function runLadder(
     const { groups, lossAtWstar, seconds } = await run(engine, args, io);
     const fit = fitLadder(groups.map((g) => ({ nbeta: g.nbeta, value: g.lambdaHat, se: g.lambdaHatSe })));
     const center = groups.find((g) => Math.abs(g.nbeta / nbeta0 - 1) < 1e-9)!;
+    for (const w of [
+      ...wstarWarnings(engine.settings),
+      ...[negativeLambdaWarning(center.lambdaHat, center.lambdaHatSe)].filter((x) => x !== null),
+    ])
+      io.stderr.write(`warning: ${w}.\n`);
     report({
       lambda_hat: round(center.lambdaHat),
       lambda_hat_se: round(center.lambdaHatSe, 3),

@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { initialStep, type LlcResult, runLlc } from '../engine/llc-run';
 import { MONOMIALS, polyFunctionSpace } from '../engine/poly-functions';
 import { WalkerEngine } from '../engine/walker-engine';
+import { negativeLambdaWarning, wstarWarnings } from '../engine/wstar-check';
 import { NoWebGPUError } from '../gpu/device';
 import { HELP, parseCli, posteriorOf, type RunArgs } from './args';
 import { captureMain } from './capture';
@@ -147,6 +148,12 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
       onProgress: (done, total) => progress.update(done * args.walkers, total * args.walkers, 'walker-steps'),
     });
     progress.done();
+    // λ̂ is a learning coefficient only at a local minimum: say so on stderr when w* is not one.
+    for (const w of [
+      ...wstarWarnings(posterior),
+      ...[negativeLambdaWarning(result.lambdaHat, result.lambdaHatSe)].filter((x) => x !== null),
+    ])
+      io.stderr.write(`warning: ${w}.\n`);
     const base = report(args, result, description);
     // The polynomial model: which monomial each walker's function is nearest to (issue 6, item 5).
     const out =

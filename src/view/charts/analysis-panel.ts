@@ -4,6 +4,8 @@
  * MALA acceptance as the sampler's health (devinterp's diagnostics), WBIC and a free-energy readout;
  * and the "concentration vs n" chart fed by the ConcentrationSweep.
  */
+
+import { negativeLambdaWarning, wstarWarnings } from '../../engine/wstar-check';
 import type { Derived } from '../../lab';
 import type { SceneState } from '../../ui/schema';
 import { LineChart, type Series } from './line-chart';
@@ -261,6 +263,19 @@ export class AnalysisPanel {
           ? '⚠ the mean loss dipped below L(w*): w* is not a local minimum, or the walkers found a lower basin'
           : 'trace health: mean loss stays above L(w*)',
       );
+      // λ̂ means a learning coefficient only at a local minimum (src/engine/wstar-check.ts).
+      const notMin = [
+        ...wstarWarnings({
+          landscape: d.landscape,
+          params: d.params,
+          wstar: d.wstar,
+          n: d.nbeta,
+          beta: 1,
+          prior: { kind: s.prior, scale: s.R },
+        }),
+        ...[negativeLambdaWarning(run.mean, run.se)].filter((x) => x !== null),
+      ];
+      for (const w of notMin) lines.push(`⚠ ${w}`);
     }
     this.readout.replaceChildren(
       ...lines.map((t) => {
