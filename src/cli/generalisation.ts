@@ -11,6 +11,7 @@ import {
   validateGeneralisation,
 } from '../engine/generalisation';
 import { mlpDefaults } from '../engine/models/mlp';
+import { type PolyBgReference, polyBgReference } from '../engine/poly-reference';
 import type { InitKind, SamplerKind } from '../engine/posterior';
 import { parsePrior } from './args';
 import { cliDevice, helpOrRun, round, warnDiverged } from './command';
@@ -31,6 +32,10 @@ import {
 import { parseMlpSpec } from './landscape-flags';
 import type { CliIo } from './main';
 import { Progress } from './progress';
+
+/** Size of the finite-n reference per n (SE of E[n·B_g] ≈ 0.1 for the polynomial model at σ = 1). */
+const REFERENCE_DATASETS = 200;
+const REFERENCE_SAMPLES = 300;
 
 const options = {
   ...valueFlags(
@@ -194,8 +199,13 @@ export function parseGeneralisation(argv: readonly string[]): GeneralisationPars
 }
 
 /** One row per n, as printed with --json. */
-function generalisationRows(args: GeneralisationArgs, r: GenResult, device: string) {
-  return r.points.map((p) => ({
+function generalisationRows(
+  args: GeneralisationArgs,
+  r: GenResult,
+  device: string,
+  finite: readonly (PolyBgReference | null)[],
+) {
+  return r.points.map((p, j) => ({
     model: args.modelText,
     n: p.n,
     datasets: p.perDataset.length,
@@ -208,6 +218,8 @@ function generalisationRows(args: GeneralisationArgs, r: GenResult, device: stri
     lambda_ref_se: round(r.reference.se, 3),
     lambda_ref_kind: r.reference.kind,
     lambda_over_n: round(r.reference.lambda / p.n),
+    ref_n_bg: finite[j] ? round(finite[j].nBg) : null,
+    ref_n_bg_se: finite[j] ? round(finite[j].nBgSe, 3) : null,
     acceptance: round(p.acceptance, 4),
     diverged: p.diverged,
     seconds: round(r.seconds, 4),
@@ -231,24 +243,46 @@ async function execute(args: GeneralisationArgs, io: CliIo): Promise<number> {
         : undefined,
   );
   progress.done();
-  const rows = generalisationRows(args, result, description);
+  // The finite-n reference E[n·B_g] (polynomial model, box prior): λ is only its n → ∞ limit.
+  const c = args.config;
+  const polyRef = c.model.kind === 'poly' && (c.prior === undefined || c.prior.kind === 'box');
+  const finite = result.points.map((p) =>
+    polyRef && c.model.kind === 'poly'
+      ? polyBgReference({
+          m: c.model.m,
+          sigma: c.sigma,
+          n: p.n,
+          datasets: REFERENCE_DATASETS,
+          samples: REFERENCE_SAMPLES,
+          seed: c.seed,
+          bound: c.prior?.scale ?? 2,
+        })
+      : null,
+  );
+  const rows = generalisationRows(args, result, description, finite);
   if (args.json) {
     for (const row of rows) io.stdout(`${JSON.stringify(row)}\n`);
   } else {
     const ref = result.reference;
-    const header = 'n         B_g ± SE                  n·B_g ± SE          λ/n         accept';
+    const header =
+      'n         B_g ± SE                  n·B_g ± SE          ref E[n·B_g] ± SE   λ/n (n→∞)   accept';
     const lines = rows.map((r) =>
       [
         String(r.n).padEnd(9),
         `${r.bg} ± ${r.bg_se}`.padEnd(25),
         `${r.n_bg} ± ${r.n_bg_se}`.padEnd(19),
+        (r.ref_n_bg === null ? '–' : `${r.ref_n_bg} ± ${r.ref_n_bg_se}`).padEnd(19),
         String(r.lambda_over_n).padEnd(11),
         String(r.acceptance),
       ].join(' '),
     );
     io.stdout(
       `${args.modelText}: ${args.config.datasets} datasets × ${args.config.walkers} walkers per n, σ = ${args.config.sigma}, ${round(result.seconds, 3)} s on ${description}\n` +
-        `reference λ = ${round(ref.lambda)}${ref.kind === 'measured' ? ` ± ${round(ref.se, 3)}` : ''} (${ref.note})\n${header}\n${lines.join('\n')}\n`,
+        `reference λ = ${round(ref.lambda)}${ref.kind === 'measured' ? ` ± ${round(ref.se, 3)}` : ''} (${ref.note}); λ/n is the n → ∞ asymptote of E[B_g], not its finite-n value\n` +
+        (polyRef
+          ? `ref E[n·B_g]: MCMC in coefficient space, ${REFERENCE_DATASETS} datasets (the run's own first ${c.datasets}) × ${REFERENCE_SAMPLES} posterior samples, CPU f64\n`
+          : '') +
+        `${header}\n${lines.join('\n')}\n`,
     );
   }
   warnDiverged(
