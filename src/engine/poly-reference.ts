@@ -156,7 +156,10 @@ export function polyBgReference(o: PolyBgOptions): PolyBgReference {
       return Math.max(-0.99 * top, Math.min(0.99 * top, v));
     });
     let lc = logPost(c);
-    const scale = (2.38 / Math.sqrt(d)) * 0.8;
+    // Proposal scale tuned during burn-in toward acceptance ≈ 0.25 (the posterior can be much
+    // narrower than the likelihood where the prior spikes).
+    let scale = (2.38 / Math.sqrt(d)) * 0.8;
+    let recent = 0;
     const burn = o.samples;
     const thin = 5;
     const preds: Float64Array[] = [];
@@ -172,6 +175,12 @@ export function polyBgReference(o: PolyBgOptions): PolyBgReference {
         c = prop;
         lc = lp;
         if (s >= burn) accepted++;
+        else recent++;
+      }
+      if (s < burn && s % 50 === 49) {
+        const rate = recent / 50;
+        scale *= rate > 0.35 ? 1.3 : rate < 0.15 ? 0.6 : 1;
+        recent = 0;
       }
       if (s >= burn && (s - burn) % thin === 0) {
         preds.push(
