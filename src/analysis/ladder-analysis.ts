@@ -1,10 +1,11 @@
 /**
  * Analysis → "temperature ladder (λ, m)": walker groups at K inverse temperatures around β0 (the
  * scene's β, 1/log n by default), each measuring nβ_j·E_βj[L − L(w*)], and the weighted least-squares
- * fit of nβ·E_β[K] = λ − (m − 1)/log(nβ) + c/log²(nβ) — the multiplicity m, which a single-temperature
- * LLC cannot see. The app's face of `occam-lens llc --ladder`.
+ * fit from the exact asymptotics of normal crossings (λ − (m−1)/(log nβ + c), or for m = 1 the
+ * power-law approach to λ; `fitLadder`) — the multiplicity m, which a single-temperature LLC cannot
+ * see. The app's face of `occam-lens llc --ladder`.
  */
-import { fitLadder, type LadderFit, temperatureLadder } from '../engine/ladder';
+import { fitLadder, type LadderFit, ladderCurve, temperatureLadder } from '../engine/ladder';
 import type { Derived } from '../lab';
 import { ChartBox } from '../view/charts/chart-box';
 import type { Series } from '../view/charts/line-chart';
@@ -21,10 +22,7 @@ export const LADDER_STEPS = 1500;
 
 const fmt = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
 
-/** The fitted curve λ − (m − 1)/x + c/x² at x = log(nβ). */
-export function ladderCurve(fit: LadderFit, logNbeta: number): number {
-  return fit.lambda - (fit.m - 1) / logNbeta + fit.c / logNbeta ** 2;
-}
+export { ladderCurve };
 
 /** The analysis, drawing into a new chart box at the end of `parent` (the analysis panel). */
 export function ladderAnalysis(parent: HTMLElement): GroupAnalysisDef {
@@ -76,7 +74,7 @@ function ladderView(status: GroupRunStatus, d: Derived): { series: Series[]; lin
       x: xs,
       y: xs.map((v) => ladderCurve(fit!, v)),
       color: '#7fd1ff',
-      label: 'fit λ − (m−1)/log nβ + c/log² nβ',
+      label: `fit ${fit.formula}`,
     });
     series.push({ kind: 'hline', value: fit.lambda, color: '#7fd1ff', label: 'λ_fit', dash: [4, 3] });
   }
@@ -91,9 +89,14 @@ function ladderView(status: GroupRunStatus, d: Derived): { series: Series[]; lin
   const lines = [status.progress];
   lines.push(
     fit
-      ? `λ_fit = ${fmt(fit.lambda)} ± ${fmt(fit.lambdaSe)}, m_fit = ${fmt(fit.m)} ± ${fmt(fit.mSe)} (c = ${fmt(fit.c, 2)}, χ²/dof = ${fmt(fit.chi2PerDof, 2)}) · ${exactLine}`
+      ? `λ_fit = ${fmt(fit.lambda)} ± ${fmt(fit.lambdaSe)}, m_fit = ${fmt(fit.m)} ± ${fmt(fit.mSe)}${fit.model === 'power' ? ` (m = 1 model, δ = ${fmt(fit.delta, 2)})` : ` (c = ${fmt(fit.c, 2)})`}, χ²/dof = ${fmt(fit.chi2PerDof, 2)} · ${exactLine}`
       : `fit failed: ${fitError} · ${exactLine}`,
   );
+  if (fit) {
+    lines.push(
+      `model ${fit.formula}; residuals/SE ${fit.residuals.map((r, i) => fmt(r / points[i].se, 1)).join(' ')}; other family (${fit.alternative.model}) λ = ${fmt(fit.alternative.lambda)}, m = ${fmt(fit.alternative.m, 2)}, χ²/dof = ${fmt(fit.alternative.chi2PerDof, 2)}`,
+    );
+  }
   lines.push(
     `nβ from ${fmt(points[0]?.nbeta ?? Number.NaN, 1)} to ${fmt(points.at(-1)?.nbeta ?? Number.NaN, 1)} (β0/${LADDER_SPAN} … ${LADDER_SPAN}·β0); error bars ±2 SE`,
   );

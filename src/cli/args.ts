@@ -182,10 +182,11 @@ Options:
   --json             print one JSON object on stdout (sweep: one JSON line per n); progress stays on stderr
   --csv              (sweep) print CSV with a header line instead
   --ladder K         (llc) also run K temperatures β0/S … S·β0 around β0 = 1/log n as walker groups in
-                     the same population (--walkers each) and fit nβ·E[L] = λ − (m−1)/log(nβ) + c/log²(nβ):
-                     adds lambda_fit, m_fit, c_fit and their standard errors (K in 3..63)
-  --ladder-span S    the ladder's span S > 1 (default 4); a wider span (e.g. 16) separates the
-                     1/log and 1/log² terms and shrinks the SE of m several-fold
+                     the same population (--walkers each) and fit nβ·E[L] from the exact asymptotics of
+                     normal crossings: λ − (m−1)/(log nβ + c), or for m = 1 the power-law approach
+                     λ − δC·nβ^−δ/(1 − C·nβ^−δ) where it fits decisively better; adds lambda_fit,
+                     m_fit, fit_model, fit_formula, c_fit, delta_fit, their SEs and per-rung residuals (K in 3..63)
+  --ladder-span S    the ladder's span S > 1 (default 4); a wider span (e.g. 16) shrinks the SE of m
   --radius R         radius of the ball around w* for mass_near (default 0.1)
   --exchange on|off  (sweep, llc --ladder) replica exchange: walker k of each group swaps its state with
                      walker k of the group at the next n·β, accepted with the exact Metropolis ratio

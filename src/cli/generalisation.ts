@@ -12,6 +12,7 @@ import {
 } from '../engine/generalisation';
 import { LIMITS, within } from '../engine/limits';
 import { mlpDefaults } from '../engine/models/mlp';
+import { type PolyBgReference, polyBgReference } from '../engine/poly-reference';
 import type { InitKind, SamplerKind } from '../engine/posterior';
 import { assertResult } from '../engine/result-check';
 import { parsePrior } from './args';
@@ -34,6 +35,9 @@ import { parseMlpSpec } from './landscape-flags';
 import type { CliIo } from './main';
 import { Progress } from './progress';
 
+/** Posterior samples per dataset of the finite-n reference (its datasets: --ref-datasets). */
+const REFERENCE_SAMPLES = 300;
+
 const options = {
   ...valueFlags(
     'model',
@@ -52,6 +56,7 @@ const options = {
     'init',
     'seed',
     'test-points',
+    'ref-datasets',
   ),
   ...REPORT_FLAGS,
 };
@@ -93,6 +98,8 @@ Options:
   --init I           wstar or prior (default wstar)
   --seed K           integer seed of the data and the walkers (default 1)
   --test-points T    held-out inputs per input dimension (default 16)
+  --ref-datasets K   (poly, box prior) datasets per n of the finite-n reference E[n·B_g] by Metropolis
+                     in coefficient space on the CPU (default 100: SE ≈ 0.13 at σ = 1; 0: none)
   --json             one JSON line per n on stdout (progress stays on stderr)
   --quiet            no progress line on stderr
 
@@ -106,6 +113,8 @@ export interface GeneralisationArgs {
   readonly modelText: string;
   readonly json: boolean;
   readonly quiet: boolean;
+  /** Datasets per n of the finite-n reference E[n·B_g] (polynomial model; 0: none). */
+  readonly refDatasets: number;
 }
 
 const positiveInt = intIn(1, SAFE_MAX);
@@ -198,12 +207,27 @@ export function parseGeneralisation(argv: readonly string[]): GeneralisationPars
       return `--${flag}: ${err.message.replace(/^n:\s*/, '')}`;
     },
   );
-  return { kind: 'run', args: { config, modelText: text, json: v.json ?? false, quiet: v.quiet ?? false } };
+  const refDatasets = num(
+    'ref-datasets',
+    v['ref-datasets'],
+    100,
+    (x) => Number.isInteger(x) && (x === 0 || (x >= 2 && x <= 100_000)),
+    'an integer: 0 or in [2, 100000]',
+  );
+  return {
+    kind: 'run',
+    args: { config, modelText: text, json: v.json ?? false, quiet: v.quiet ?? false, refDatasets },
+  };
 }
 
 /** One row per n, as printed with --json. */
-function generalisationRows(args: GeneralisationArgs, r: GenResult, device: string) {
-  return r.points.map((p) => ({
+function generalisationRows(
+  args: GeneralisationArgs,
+  r: GenResult,
+  device: string,
+  finite: readonly (PolyBgReference | null)[],
+) {
+  return r.points.map((p, j) => ({
     model: args.modelText,
     n: p.n,
     datasets: p.perDataset.length,
@@ -216,6 +240,8 @@ function generalisationRows(args: GeneralisationArgs, r: GenResult, device: stri
     lambda_ref_se: round(r.reference.se, 3),
     lambda_ref_kind: r.reference.kind,
     lambda_over_n: round(r.reference.lambda / p.n),
+    ref_n_bg: finite[j] ? round(finite[j].nBg) : null,
+    ref_n_bg_se: finite[j] ? round(finite[j].nBgSe, 3) : null,
     acceptance: round(p.acceptance, 4),
     diverged: p.diverged,
     seconds: round(r.seconds, 4),
@@ -252,24 +278,46 @@ async function execute(args: GeneralisationArgs, io: CliIo): Promise<number> {
       stepGiven: c.step !== undefined,
       label: `n = ${p.n}, σ = ${c.sigma}`,
     });
-  const rows = generalisationRows(args, result, description);
+  // The finite-n reference E[n·B_g] (polynomial model, box prior): λ is only its n → ∞ limit.
+  const polyRef =
+    args.refDatasets >= 2 && c.model.kind === 'poly' && (c.prior === undefined || c.prior.kind === 'box');
+  const finite = result.points.map((p) =>
+    polyRef && c.model.kind === 'poly'
+      ? polyBgReference({
+          m: c.model.m,
+          sigma: c.sigma,
+          n: p.n,
+          datasets: args.refDatasets,
+          samples: REFERENCE_SAMPLES,
+          seed: c.seed,
+          bound: c.prior?.scale ?? 2,
+        })
+      : null,
+  );
+  const rows = generalisationRows(args, result, description, finite);
   if (args.json) {
     for (const row of rows) io.stdout(`${JSON.stringify(row)}\n`);
   } else {
     const ref = result.reference;
-    const header = 'n         B_g ± SE                  n·B_g ± SE          λ/n         accept';
+    const header =
+      'n         B_g ± SE                  n·B_g ± SE          ref E[n·B_g] ± SE   λ/n (n→∞)   accept';
     const lines = rows.map((r) =>
       [
         String(r.n).padEnd(9),
         `${r.bg} ± ${r.bg_se}`.padEnd(25),
         `${r.n_bg} ± ${r.n_bg_se}`.padEnd(19),
+        (r.ref_n_bg === null ? '–' : `${r.ref_n_bg} ± ${r.ref_n_bg_se}`).padEnd(19),
         String(r.lambda_over_n).padEnd(11),
         String(r.acceptance),
       ].join(' '),
     );
     io.stdout(
       `${args.modelText}: ${args.config.datasets} datasets × ${args.config.walkers} walkers per n, σ = ${args.config.sigma}, ${round(result.seconds, 3)} s on ${description}\n` +
-        `reference λ = ${round(ref.lambda)}${ref.kind === 'measured' ? ` ± ${round(ref.se, 3)}` : ''} (${ref.note})\n${header}\n${lines.join('\n')}\n`,
+        `reference λ = ${round(ref.lambda)}${ref.kind === 'measured' ? ` ± ${round(ref.se, 3)}` : ''} (${ref.note}); λ/n is the n → ∞ asymptote of E[B_g], not its finite-n value\n` +
+        (polyRef
+          ? `ref E[n·B_g]: MCMC in coefficient space, ${args.refDatasets} datasets (the run's own first ${Math.min(c.datasets, args.refDatasets)}) × ${REFERENCE_SAMPLES} posterior samples, CPU f64\n`
+          : '') +
+        `${header}\n${lines.join('\n')}\n`,
     );
   }
   warnDiverged(

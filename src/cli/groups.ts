@@ -9,6 +9,7 @@ import { wbicBeta } from '../engine/posterior';
 import { exactExpectations2D } from '../engine/quadrature';
 import { assertResult, ResultError } from '../engine/result-check';
 import { type ExchangePair, WalkerEngine } from '../engine/walker-engine';
+import { negativeLambdaWarning, wstarWarnings } from '../engine/wstar-check';
 import { posteriorOf, type RunArgs } from './args';
 import { acceptanceFields, round, warnDiverged } from './command';
 import { asUsage, rangeAsUsage } from './flags';
@@ -88,6 +89,14 @@ export async function runSweep(device: GPUDevice, args: RunArgs, io: CliIo): Pro
   );
   try {
     const { groups, seconds, exchange } = await run(engine, args, io);
+    // λ̂ is a learning coefficient only at a local minimum (checked at the largest n: the strictest).
+    const jmax = args.ns.indexOf(Math.max(...args.ns));
+    for (const w of wstarWarnings({ ...engine.settings, n: args.ns[jmax], beta: betas[jmax] }))
+      io.stderr.write(`warning: ${w}.\n`);
+    groups.forEach((g, j) => {
+      const w = negativeLambdaWarning(g.lambdaHat, g.lambdaHatSe);
+      if (w) io.stderr.write(`warning: n = ${args.ns[j]}: ${w}.\n`);
+    });
     const exact = args.landscape.dim === 2;
     // Each row's swap acceptance with the group at the next larger n·β (null for the largest).
     const swapUp = (nbeta: number) => exchange.find((p) => p.nbetaLo === nbeta && p.nbetaHi !== nbeta);
@@ -98,6 +107,8 @@ export async function runSweep(device: GPUDevice, args: RunArgs, io: CliIo): Pro
             { center: args.wstar, radius: args.radius },
           )
         : undefined;
+      // A reference the oracle cannot certify is printed as none, with the reason on stderr.
+      if (e?.failure) io.stderr.write(`occam-lens sweep: n = ${args.ns[j]}: no exact value (${e.failure})\n`);
       return {
         landscape: args.landscape.id,
         n: args.ns[j],
@@ -121,8 +132,10 @@ export async function runSweep(device: GPUDevice, args: RunArgs, io: CliIo): Pro
         walkers: g.walkers,
         exchange: engine.exchanging ? 'on' : 'off',
         swap_acceptance: engine.exchanging ? round(swapUp(g.nbeta)?.rate ?? Number.NaN, 4) : null,
-        exact_lambda_hat: e ? round(e.nbetaLoss) : null,
-        exact_mass_near: e ? round(e.massNear) : null,
+        exact_lambda_hat: e?.nbetaLoss != null ? round(e.nbetaLoss) : null,
+        exact_lambda_hat_err: e?.nbetaLoss != null ? round(e.nbetaLossErr, 2) : null,
+        exact_mass_near: e?.massNear != null ? round(e.massNear) : null,
+        exact_mass_near_err: e?.massNear != null ? round(e.massNearErr, 2) : null,
       };
     });
     if (args.json) {
@@ -146,7 +159,7 @@ export async function runSweep(device: GPUDevice, args: RunArgs, io: CliIo): Pro
         ].join(' '),
       );
       io.stdout(
-        `${args.landscape.title}: ${args.walkers} walkers per n, ${args.steps} steps, radius ${args.radius}, ${round(seconds, 3)} s\n${header}\n${lines.join('\n')}\n`,
+        `${args.landscape.title}: ${args.walkers} walkers per n, ${args.steps} steps, radius ${args.radius}, ${round(seconds, 3)} s\n${header}\n${lines.join('\n')}\n${exact ? 'exact: adaptive quadrature, certified to ±1e-4 (– where it could not certify; reasons on stderr)\n' : ''}`,
       );
     }
     return 0;
@@ -228,6 +241,11 @@ export async function runLadder(
     const badFit = Object.entries(fitValues).find(([, x]) => !Number.isFinite(x));
     if (badFit)
       throw new ResultError(`no result: the ladder fit's ${badFit[0]} = ${badFit[1]} is not finite`);
+    for (const w of [
+      ...wstarWarnings(engine.settings),
+      ...[negativeLambdaWarning(center.lambdaHat, center.lambdaHatSe)].filter((x) => x !== null),
+    ])
+      io.stderr.write(`warning: ${w}.\n`);
     report({
       lambda_hat: round(center.lambdaHat),
       lambda_hat_se: round(center.lambdaHatSe, 3),
@@ -240,13 +258,24 @@ export async function runLadder(
       lambda_fit_se: round(fit.lambdaSe, 3),
       m_fit: round(fit.m),
       m_fit_se: round(fit.mSe, 3),
+      fit_model: fit.model,
+      fit_formula: `nβ·E[L − L(w*)] = ${fit.formula}`,
       c_fit: round(fit.c),
-      c_fit_se: round(fit.cSe, 3),
+      c_fit_se: fit.cSe === null ? null : round(fit.cSe, 3),
+      delta_fit: round(fit.delta),
+      delta_fit_se: fit.deltaSe === null ? null : round(fit.deltaSe, 3),
       fit_chi2_per_dof: round(fit.chi2PerDof, 3),
-      ladder: groups.map((g) => ({
+      fit_alternative: {
+        model: fit.alternative.model,
+        lambda: round(fit.alternative.lambda),
+        m: round(fit.alternative.m),
+        chi2_per_dof: round(fit.alternative.chi2PerDof, 3),
+      },
+      ladder: groups.map((g, j) => ({
         nbeta: round(g.nbeta),
         lambda_hat: round(g.lambdaHat),
         se: round(g.lambdaHatSe, 3),
+        fit_residual: round(fit.residuals[j], 3),
         [args.sampler === 'ula' ? 'mh_acceptance' : 'acceptance']: round(g.acceptance, 3),
       })),
       exchange: engine.exchanging ? 'on' : 'off',

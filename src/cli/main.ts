@@ -8,6 +8,7 @@ import { initialStep, type LlcResult, RunInterrupted, runLlc } from '../engine/l
 import { MONOMIALS, polyFunctionSpace } from '../engine/poly-functions';
 import { assertResult } from '../engine/result-check';
 import { WalkerEngine } from '../engine/walker-engine';
+import { negativeLambdaWarning, wstarWarnings } from '../engine/wstar-check';
 import { NoWebGPUError } from '../gpu/device';
 import { HELP, parseCli, posteriorOf, type RunArgs } from './args';
 import { captureMain } from './capture';
@@ -117,12 +118,13 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
       };
       if (args.json) io.stdout(`${JSON.stringify(out)}\n`);
       else {
-        const f = fields as Record<string, number>;
+        const f = fields as Record<string, number | string | null>;
         io.stdout(
           `${[
             `landscape     ${args.landscape.title}   n = ${args.n}, β0 = ${round(args.beta)}, ${(fields.ladder as unknown[]).length} groups × ${args.walkers} walkers`,
             `λ̂ at β0       ${f.lambda_hat} ± ${f.lambda_hat_se}`,
-            `ladder fit    λ = ${f.lambda_fit} ± ${f.lambda_fit_se}, m = ${f.m_fit} ± ${f.m_fit_se}, c = ${f.c_fit} ± ${f.c_fit_se} (χ²/dof ${f.fit_chi2_per_dof})`,
+            `ladder fit    λ = ${f.lambda_fit} ± ${f.lambda_fit_se}, m = ${f.m_fit} ± ${f.m_fit_se} (χ²/dof ${f.fit_chi2_per_dof})`,
+            `fit model     ${f.fit_formula}${f.fit_model === 'power' ? `, δ = ${f.delta_fit}, C = ${f.c_fit}` : `, c = ${f.c_fit} ± ${f.c_fit_se ?? '—'}`}`,
             `theory        ${exact ? `λ = ${exact.lambda}, m = ${exact.m}` : 'unknown'}`,
             `time          ${f.seconds} s on ${description}`,
           ].join('\n')}\n`,
@@ -204,6 +206,12 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
     });
     if (result === null) return 130;
     progress.done();
+    // λ̂ is a learning coefficient only at a local minimum: say so on stderr when w* is not one.
+    for (const w of [
+      ...wstarWarnings(posterior),
+      ...[negativeLambdaWarning(result.lambdaHat, result.lambdaHatSe)].filter((x) => x !== null),
+    ])
+      io.stderr.write(`warning: ${w}.\n`);
     const base = report(args, result, description, io);
     assertResult(
       {

@@ -13,7 +13,7 @@ import {
 } from '../../src/engine/ladder';
 import { findLandscape, type Landscape, predictedCrossover } from '../../src/engine/landscapes';
 import { wbicBeta } from '../../src/engine/posterior';
-import { exactExpectations2D } from '../../src/engine/quadrature';
+import { certainly, exactExpectations2D } from '../../src/engine/quadrature';
 import { WalkerEngine } from '../../src/engine/walker-engine';
 import { device, noGpu } from '../helpers/gpu';
 
@@ -73,7 +73,10 @@ describe.skipIf(noGpu)('walker groups on the GPU', () => {
         batches: 20,
       });
       groups.forEach((g, j) => {
-        const exact = exactExpectations2D({ ...e.settings, n: ns[j], beta: wbicBeta(ns[j]) }).nbetaLoss;
+        const exact = certainly(
+          exactExpectations2D({ ...e.settings, n: ns[j], beta: wbicBeta(ns[j]) }),
+          'nbetaLoss',
+        );
         // The SE treats the 512 walkers as independent chains (each walker's time average is one
         // draw), so it needs no autocorrelation model and stays honest when walkers mix slowly between
         // the two arms of the crossing (at a ≠ b, n = 10⁴ it is ~5× the batch-means SE, which then
@@ -96,9 +99,11 @@ describe.skipIf(noGpu)('walker groups on the GPU', () => {
     ['min(w1², w2²)', findLandscape('min-crossing')!, [], 0.5, 1],
   ] as const) {
     it(`fits λ and the multiplicity m from a temperature ladder: ${name} → λ = ${lambda}, m = ${m}`, async () => {
-      // Span 16 (β0/16 … 16β0) rather than the default 4: the fit's SE of m falls from ~0.4 to ~0.1
-      // at these walker counts (the 1/log and 1/log² columns separate), so ±0.5 is ≥ 4 SE. On exact
-      // quadrature values the fit moves by < 0.02 between spans 4 and 16 (tests/unit/ladder.test.ts).
+      // Span 16 (β0/16 … 16β0) rather than the default 4: the SE of m falls several-fold. The fit is
+      // the exact-asymptotics family (λ − (m−1)/(log nβ + c), or the m = 1 power law), which on exact
+      // values returns λ and m exactly (tests/unit/ladder.test.ts); with c free its SE of m is the
+      // honest one (0.2–1 at these walker counts, where the old λ − (m−1)/log nβ + c/log² nβ claimed
+      // ~0.1 for a biased m), so the test asks for m within 0.5 + 3 SE and an SE below 1.
       const e = await groupEngine(
         landscape,
         [...params],
@@ -108,9 +113,10 @@ describe.skipIf(noGpu)('walker groups on the GPU', () => {
       );
       const { groups } = await runGroups(e, { steps: 1500, burnin: 1000, init: 'prior', tuneStep: true });
       const fit = fitLadder(groups.map((g) => ({ nbeta: g.nbeta, value: g.lambdaHat, se: g.lambdaHatSe })));
-      expect(fit.mSe).toBeLessThan(0.125);
-      expect(Math.abs(fit.m - m)).toBeLessThan(0.5);
-      expect(Math.abs(fit.lambda - lambda)).toBeLessThan(0.05);
+      expect(fit.mSe).toBeLessThan(1);
+      expect(Math.abs(fit.m - m)).toBeLessThan(0.5 + 3 * fit.mSe);
+      expect(Math.abs(fit.lambda - lambda)).toBeLessThan(0.05 + 3 * fit.lambdaSe);
+      expect(fit.residuals).toHaveLength(groups.length);
     });
   }
 
@@ -133,10 +139,13 @@ describe.skipIf(noGpu)('walker groups on the GPU', () => {
         radius: 0.1,
       });
       groups.forEach((g, j) => {
-        const exact = exactExpectations2D(
-          { ...e.settings, n: ns[j], beta: wbicBeta(ns[j]) },
-          { center: [0, 0], radius: 0.1 },
-        ).massNear;
+        const exact = certainly(
+          exactExpectations2D(
+            { ...e.settings, n: ns[j], beta: wbicBeta(ns[j]) },
+            { center: [0, 0], radius: 0.1 },
+          ),
+          'massNear',
+        );
         // Final positions of independent walkers: the count inside the ball is binomial.
         expect(Math.abs(g.massNear - exact)).toBeLessThan(
           5 * Math.sqrt((exact * (1 - exact)) / g.walkers) + 1e-3,

@@ -16,7 +16,7 @@ describe('group analyses', () => {
     const truth = { lambda: 0.5, m: 2, c: 0.7 };
     const points = [50, 120, 300, 800, 2000, 5000].map((nbeta) => {
       const x = Math.log(nbeta);
-      return { nbeta, value: truth.lambda - (truth.m - 1) / x + truth.c / x ** 2, se: 0.01 };
+      return { nbeta, value: truth.lambda - (truth.m - 1) / (x + truth.c), se: 0.01 };
     });
     const fit = fitLadder(points);
     expect(fit.m).toBeCloseTo(2, 8);

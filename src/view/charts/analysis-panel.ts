@@ -5,6 +5,7 @@
  * and the "concentration vs n" chart fed by the ConcentrationSweep.
  */
 import { BURN_IN_POLICY } from '../../engine/llc-run';
+import { negativeLambdaWarning, wstarWarnings } from '../../engine/wstar-check';
 import type { Derived } from '../../lab';
 import type { SceneState } from '../../ui/schema';
 import { LineChart, type Series } from './line-chart';
@@ -267,6 +268,19 @@ export class AnalysisPanel {
           ? '⚠ the mean loss dipped below L(w*): w* is not a local minimum, or the walkers found a lower basin'
           : 'trace health: mean loss stays above L(w*)',
       );
+      // λ̂ means a learning coefficient only at a local minimum (src/engine/wstar-check.ts).
+      const notMin = [
+        ...wstarWarnings({
+          landscape: d.landscape,
+          params: d.params,
+          wstar: d.wstar,
+          n: d.nbeta,
+          beta: 1,
+          prior: { kind: s.prior, scale: s.R },
+        }),
+        ...[negativeLambdaWarning(run.mean, run.se)].filter((x) => x !== null),
+      ];
+      for (const w of notMin) lines.push(`⚠ ${w}`);
     }
     this.readout.replaceChildren(
       ...lines.map((t) => {
