@@ -15,6 +15,7 @@ import { generalisationMain } from './generalisation';
 import { runLadder, runSweep } from './groups';
 import { Progress, type ProgressStream } from './progress';
 import { randnetMain } from './randnet';
+import { whichFunctionMain } from './which-function';
 
 declare const __OCCAM_VERSION__: string | undefined;
 const VERSION = typeof __OCCAM_VERSION__ === 'string' ? __OCCAM_VERSION__ : 'dev';
@@ -188,6 +189,7 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
 /** The program: returns the exit status (0 ok, 1 runtime failure, 2 usage error). */
 export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
   try {
+    if (argv[0] === 'which-function') return await whichFunctionMain(argv.slice(1), io);
     const parsed = parseCli(argv);
     if (parsed.kind === 'help') {
       io.stdout(`${HELP}\n`);
