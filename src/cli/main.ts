@@ -8,6 +8,7 @@ import { MONOMIALS, polyFunctionSpace } from '../engine/poly-functions';
 import { WalkerEngine } from '../engine/walker-engine';
 import { NoWebGPUError } from '../gpu/device';
 import { HELP, parseCli, posteriorOf, type RunArgs } from './args';
+import { calibrateMain } from './calibrate';
 import { captureMain } from './capture';
 import { cliDevice, round, warnDiverged } from './command';
 import { asUsage, rangeAsUsage, UsageError } from './flags';
@@ -190,6 +191,7 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
 export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
   try {
     if (argv[0] === 'which-function') return await whichFunctionMain(argv.slice(1), io);
+    if (argv[0] === 'calibrate') return await calibrateMain(argv.slice(1), io);
     const parsed = parseCli(argv);
     if (parsed.kind === 'help') {
       io.stdout(`${HELP}\n`);
