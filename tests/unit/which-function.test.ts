@@ -55,7 +55,9 @@ describe('which-function candidates and theory', () => {
       expect(cs.map((c) => c.k)).toEqual([0, 1, 2, 3, 4]);
       for (const c of cs) {
         const coef = polyCoefficients(M, c.wstar);
-        coef.forEach((x, k) => expect(x).toBeCloseTo(k === c.k ? c.coefficient : 0, 12));
+        coef.forEach((x, k) => {
+          expect(x).toBeCloseTo(k === c.k ? c.coefficient : 0, 12);
+        });
       }
     }
     // Spread data: candidate k fits y = x^k exactly, so its loss at w* is 0.
@@ -121,8 +123,8 @@ describe('exact share reference', () => {
     const b = at(1e5);
     for (let k = 0; k < 5; k++)
       expect(Math.abs(a.shares[k] - b.shares[k])).toBeLessThan(5 * Math.hypot(a.se[k], b.se[k]));
-    [0.322, 0.235, 0.18, 0.144, 0.119].forEach((p, k) =>
-      expect(Math.abs(b.shares[k] - p)).toBeLessThan(5 * b.se[k] + 0.003),
-    );
+    // The issue quotes one decimal of a percent: 0.003 covers that rounding, 5 SE the sampling.
+    const issue = [0.322, 0.235, 0.18, 0.144, 0.119];
+    for (let k = 0; k < 5; k++) expect(Math.abs(b.shares[k] - issue[k])).toBeLessThan(5 * b.se[k] + 0.003);
   });
 });
