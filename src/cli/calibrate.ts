@@ -128,6 +128,12 @@ async function execute(a: CalibrateArgs, io: CliIo): Promise<number> {
   const progress = new Progress('occam-lens calibrate', io.stderr, !a.quiet);
   const rows = [];
   let diverged = 0;
+  // Each case can take minutes on a software GPU: its line is printed as soon as it is measured.
+  if (!a.json)
+    io.stdout(
+      `calibrate: n = ${a.n}, β = ${round(beta)} (nβ = ${round(nbeta, 4)}), γ = ${a.gamma}, prior ${a.prior.kind}:${a.prior.scale}, ${a.walkers} walkers × ${groups} groups, ${a.steps} steps after ${a.burnin}, on ${description}\n` +
+        `#  model                              exact λ,m  λ̂ ± SE                 λ̂/λ−1    λ−(m−1)/log nβ  ladder λ ± SE   ladder m ± SE     accept\n`,
+    );
   for (const [j, { c, index }] of cases.entries()) {
     const r = await asUsage(
       () =>
@@ -177,29 +183,38 @@ async function execute(a: CalibrateArgs, io: CliIo): Promise<number> {
       seconds: round(r.seconds, 4),
       device: description,
     });
+    const row = rows[rows.length - 1];
+    io.stdout(a.json ? `${JSON.stringify(row)}\n` : `${humanRow(row)}\n`);
   }
   progress.done();
-  if (a.json) for (const row of rows) io.stdout(`${JSON.stringify(row)}\n`);
-  else {
-    const lines = rows.map((r) =>
-      [
-        String(r.case).padEnd(2),
-        r.model.padEnd(34),
-        `${r.exact_lambda}, ${r.exact_m ?? '?'}`.padEnd(10),
-        `${r.lambda_hat} ± ${r.lambda_hat_se}`.padEnd(22),
-        `${(100 * r.lambda_hat_rel_error).toFixed(1)}%`.padEnd(8),
-        String(r.exact_finite_n ?? '–').padEnd(9),
-        (r.ladder_lambda === null ? '–' : `${r.ladder_lambda} ± ${r.ladder_lambda_se}`).padEnd(20),
-        (r.ladder_m === null ? '–' : `${r.ladder_m} ± ${r.ladder_m_se}`).padEnd(18),
-        String(r.acceptance),
-      ].join(' '),
-    );
-    io.stdout(
-      `calibrate: n = ${a.n}, β = ${round(beta)} (nβ = ${round(nbeta, 4)}), γ = ${a.gamma}, prior ${a.prior.kind}:${a.prior.scale}, ${a.walkers} walkers × ${groups} groups, ${a.steps} steps after ${a.burnin}, on ${description}\n` +
-        `#  model                              exact λ,m  λ̂ ± SE                 λ̂/λ−1    λ−(m−1)/log nβ  ladder λ ± SE   ladder m ± SE     accept\n` +
-        `${lines.join('\n')}\n`,
-    );
-  }
   warnDiverged(io.stderr, diverged);
   return 0;
+}
+
+function humanRow(r: {
+  case: number;
+  model: string;
+  exact_lambda: number;
+  exact_m: number | null;
+  lambda_hat: number;
+  lambda_hat_se: number;
+  lambda_hat_rel_error: number;
+  exact_finite_n: number | null;
+  ladder_lambda: number | null;
+  ladder_lambda_se: number | null;
+  ladder_m: number | null;
+  ladder_m_se: number | null;
+  acceptance: number;
+}): string {
+  return [
+    String(r.case).padEnd(2),
+    r.model.padEnd(34),
+    `${r.exact_lambda}, ${r.exact_m ?? '?'}`.padEnd(10),
+    `${r.lambda_hat} ± ${r.lambda_hat_se}`.padEnd(22),
+    `${(100 * r.lambda_hat_rel_error).toFixed(1)}%`.padEnd(8),
+    String(r.exact_finite_n ?? '–').padEnd(15),
+    (r.ladder_lambda === null ? '–' : `${r.ladder_lambda} ± ${r.ladder_lambda_se}`).padEnd(20),
+    (r.ladder_m === null ? '–' : `${r.ladder_m} ± ${r.ladder_m_se}`).padEnd(18),
+    String(r.acceptance),
+  ].join(' ');
 }
