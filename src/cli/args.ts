@@ -132,6 +132,8 @@ Usage:
   occam-lens sgd-vs-bayes --target 0011 [options]   P_SGD(f|S) vs P_B(f|S) (see sgd-vs-bayes --help)
   occam-lens generalisation [--model poly:1,2,3,4,5|mlp:…] --n 20,50,... [options]
                     Bayes generalisation error vs n beside λ/n (see generalisation --help)
+  occam-lens which-function [--model poly:…] [--data X:Y,… | --spread K]   λ̂, m and shares per monomial
+  occam-lens calibrate [--n 100000]   measured λ̂ beside exact λ (reduced-rank regression, tanh)
   occam-lens record --shot FILE.json --out CLIP.mp4   render a scripted shot in headless Chromium
   occam-lens screenshot [--preset NAME] [--scale 2] --out SHOT.png   (see record --help)
   occam-lens --help | --version
@@ -152,6 +154,8 @@ Choosing the loss (exactly one of):
                      mlp:in=1,width=4,teacher=3,act=tanh,points=32,seed=7
                                          one-hidden-layer student fitted to a teacher's data
                                          (act: tanh, relu, softplus; in: 1 or 2; widths 1..8)
+                     rrr:M=3,N=3,H=2,r=1   reduced-rank regression y = BAx (M, N ≤ 8), noiseless data
+                                         from a seeded rank-r teacher; exact λ, m (Aoyagi & Watanabe 2005)
   --data X:Y,...     data points for poly (default 1:1)
   --sigma S          likelihood noise σ of poly and mlp (default 1)
   --sharpness S      softplus sharpness of mlp with act=softplus (default 1)

@@ -15,6 +15,7 @@ import {
   mlpLandscape,
 } from '../engine/models/mlp';
 import { parseData, polynomialLandscape } from '../engine/models/polynomial';
+import { parseRrrSpec, rrrLandscape } from '../engine/models/rrr';
 import { decimal, UsageError } from './flags';
 
 export interface LandscapeFlags {
@@ -96,7 +97,16 @@ function parseModel(spec: string, flags: LandscapeFlags): Landscape {
       return fail('model', (err as Error).message);
     }
   }
-  return fail('model', `expected poly:m0,…,m4 or mlp:key=value,…, got '${spec}'`);
+  if (kind === 'rrr') {
+    if (flags.data !== undefined)
+      fail('data', 'rrr draws its data from the teacher: use points=N and seed=K in --model');
+    try {
+      return rrrLandscape(parseRrrSpec(rest));
+    } catch (err) {
+      return fail('model', (err as Error).message);
+    }
+  }
+  return fail('model', `expected poly:m0,…,m4, mlp:key=value,… or rrr:M=…,N=…,H=…,r=…, got '${spec}'`);
 }
 
 /** The landscape and its parameter values from the flags; throws UsageError naming the flag. */

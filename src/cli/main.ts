@@ -11,6 +11,7 @@ import { WalkerEngine } from '../engine/walker-engine';
 import { negativeLambdaWarning, wstarWarnings } from '../engine/wstar-check';
 import { NoWebGPUError } from '../gpu/device';
 import { HELP, parseCli, posteriorOf, type RunArgs } from './args';
+import { calibrateMain } from './calibrate';
 import { captureMain } from './capture';
 import { readCheckpoint, writeCheckpoint } from './checkpoint';
 import { acceptanceFields, cliDevice, round, warnDiverged } from './command';
@@ -21,6 +22,7 @@ import { checkOut, writeAtomically } from './out-file';
 import { Progress, type ProgressStream } from './progress';
 import { randnetMain } from './randnet';
 import { sgdVsBayesMain } from './sgd-vs-bayes';
+import { whichFunctionMain } from './which-function';
 
 declare const __OCCAM_VERSION__: string | undefined;
 const VERSION = typeof __OCCAM_VERSION__ === 'string' ? __OCCAM_VERSION__ : 'dev';
@@ -274,6 +276,8 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
 export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
   try {
     if (argv[0] === 'sgd-vs-bayes') return await sgdVsBayesMain(argv.slice(1), io);
+    if (argv[0] === 'which-function') return await whichFunctionMain(argv.slice(1), io);
+    if (argv[0] === 'calibrate') return await calibrateMain(argv.slice(1), io);
     const parsed = parseCli(argv);
     if (parsed.kind === 'help') {
       io.stdout(`${HELP}\n`);

@@ -121,16 +121,19 @@ export const presets: readonly Preset[] = [
     title: 'Which function? m = (1, 2, 3, 4, 5) on the point (1, 1)',
     watch:
       'Every f with f(1) = 1 fits the data; the function-space panel sorts the walkers by the monomial 1, x, x², x³ or x⁴ their ' +
-      'coefficient vector is nearest to, and draws all their curves. The constant, the coefficient with the fewest parameters, ' +
-      'takes the largest share (with m reversed, x⁴ does): move n to watch the shares shift.',
+      'coefficient vector is nearest to, and draws all their curves. At one data point every monomial’s zero set has the same ' +
+      'λ = 1/2, m = 1, so SLT prefers none of them: the constant’s lead is prior volume — exactly 32/24/18/14/12 % at every n ' +
+      'from 30 to 10⁵ (the exact reference under the panel; occam-lens which-function). A share that drifts with n is the ' +
+      'sampler, started from the prior, still moving.',
     state: { ...polyFunctionScene, polyM: '1,2,3,4,5', axisX: 1, axisY: 11 },
   },
   {
     id: 'poly-functions-54321',
     title: 'Which function? m = (5, 4, 3, 2, 1) on the point (1, 1)',
     watch:
-      'The same model with the parameter counts reversed: now x⁴ is a single parameter and the constant a product of five. ' +
-      'The preference follows the parameterisation, not simplicity: compare the shares with m = (1, 2, 3, 4, 5).',
+      'The same model with the parameter counts reversed: now x⁴ is a single parameter and the constant a product of five, and ' +
+      'x⁴ takes the largest share. λ is still 1/2 at every monomial, so the preference is the prior volume of each coefficient’s ' +
+      'parameterisation, not simplicity and not the learning coefficient: compare the reference line with m = (1, 2, 3, 4, 5).',
     state: { ...polyFunctionScene, polyM: '5,4,3,2,1', axisX: 1, axisY: 15 },
   },
   {

@@ -16,6 +16,7 @@ import {
   polyFunctionPipeline,
 } from '../engine/poly-functions';
 import type { WalkerEngine } from '../engine/walker-engine';
+import { exactShares, whichFunctionCandidates, whichFunctionTheory } from '../engine/which-function';
 import { fitCanvas } from './canvas-fit';
 import type { ColormapName } from './colormap';
 import { densityImage } from './density-panel';
@@ -52,6 +53,9 @@ export class PolyFunctionsPanel {
   private readonly sharesCanvas: HTMLCanvasElement;
   private readonly curvesCanvas: HTMLCanvasElement;
   private readonly readout: HTMLElement;
+  /** The exact i.i.d. shares and the theory's λ, m beside the walkers' shares (issue 12, item 4). */
+  private readonly reference: HTMLElement;
+  private referenceKey = '';
   private readonly scratch = document.createElement('canvas');
   private pending = false;
   private inFlight: Promise<void> = Promise.resolve();
@@ -93,7 +97,10 @@ export class PolyFunctionsPanel {
     this.readout = document.createElement('div');
     this.readout.className = 'caption readout';
     this.readout.id = 'poly-readout';
-    this.root.append(title, this.sharesCanvas, figure, this.readout);
+    this.reference = document.createElement('div');
+    this.reference.className = 'caption readout';
+    this.reference.id = 'poly-reference';
+    this.root.append(title, this.sharesCanvas, figure, this.readout, this.reference);
     parent.append(this.root);
   }
 
@@ -150,6 +157,7 @@ export class PolyFunctionsPanel {
       this.reading = space;
       this.readings++;
       this.draw(space, data, s.colormap, engine.walkers);
+      this.drawReference(engine, data);
     })()
       .catch(() => {
         // The engine was replaced or the device lost mid-readback: the next refresh reads again.
@@ -172,6 +180,48 @@ export class PolyFunctionsPanel {
     drawCurves(this.curvesCanvas, this.scratch, space, data, cmap);
     const pct = space.shares.map((p, k) => `${MONOMIALS[k]} ${(100 * p).toFixed(1)}%`).join(' · ');
     this.readout.textContent = `${pct} — ${walkers.toLocaleString('en-US')} walkers, by coefficient vector`;
+  }
+
+  /**
+   * What the walkers' shares should be: the exact i.i.d. posterior shares at the engine's n, β and prior
+   * (prior draws, one single-parameter coefficient integrated out: src/engine/which-function.ts), and
+   * SLT's λ, m at each monomial's zero set. Computed once per (model, data, n, β, prior).
+   */
+  private drawReference(engine: WalkerEngine, data: readonly DataPoint[]): void {
+    const c = engine.settings;
+    // The model's parameter counts are its first five uniforms (shaders/models/polynomial.wgsl).
+    const m = (c.landscape.uniforms?.(c.params) ?? []).slice(0, 5);
+    const key = JSON.stringify([m, data, c.n, c.beta, c.prior, c.params]);
+    if (key === this.referenceKey || m.length !== 5 || data.length === 0) return;
+    this.referenceKey = key;
+    try {
+      const ref = exactShares(m, data, {
+        n: c.n,
+        beta: c.beta,
+        sigma: c.params[0],
+        prior: c.prior,
+        samples: 20000,
+        seed: 1,
+      });
+      const theory = whichFunctionCandidates(m, { data }).map(
+        (cand) => [MONOMIALS[cand.k], whichFunctionTheory(m, cand)] as const,
+      );
+      const exact =
+        ref.ess >= 200
+          ? ref.shares.map((p, k) => `${MONOMIALS[k]} ${(100 * p).toFixed(1)}%`).join(' · ')
+          : `no trusted reference (importance-sampling ESS ${Math.round(ref.ess)} < 200)`;
+      const lam = theory
+        .map(([name, t]) => `${name}: ${t.lambda === null ? '?' : `λ ${t.lambda}, m ${t.m}`}`)
+        .join(' · ');
+      this.reference.textContent =
+        `exact i.i.d. shares at this n, β, prior: ${exact}. ` +
+        `SLT at each monomial's zero set: ${lam}` +
+        (theory.every(([, t]) => t.lambda === theory[0][1].lambda && t.m === theory[0][1].m)
+          ? ' — the same for every candidate, so the shares are the prior volume, not λ.'
+          : ' — equal λ, different m: at finite n the larger m has the lower free energy.');
+    } catch {
+      this.reference.textContent = 'exact shares: not available for these settings';
+    }
   }
 
   destroy(): void {

@@ -1,0 +1,80 @@
+/**
+ * The closed forms the `calibrate` command measures against: Aoyagi & Watanabe's reduced-rank
+ * regression theorem (all four cases, both parities) and the tanh network's λ, checked on cases
+ * derivable by hand; and the reduced-rank regression model's TypeScript twin.
+ */
+import { describe, expect, it } from 'vitest';
+import { reducedRankLambda, tanhZeroLambda } from '../../src/engine/exact-lambda';
+import { parseRrrSpec, rrrLandscape } from '../../src/engine/models/rrr';
+
+const shapes: [number, number, number, number][] = [];
+for (let M = 1; M <= 6; M++)
+  for (let N = 1; N <= 6; N++)
+    for (let H = 1; H <= 6; H++) for (let r = 0; r <= Math.min(H, M, N); r++) shapes.push([M, N, H, r]);
+
+describe('reduced-rank regression λ (Aoyagi & Watanabe 2005)', () => {
+  it('is the regular value H(M + N − H)/2 when the truth has full rank r = H ≤ min(M, N)', () => {
+    for (const [M, N, H] of shapes) {
+      if (H > Math.min(M, N)) continue;
+      expect(reducedRankLambda(M, N, H, H)).toEqual({ lambda: (H * (M + N - H)) / 2, m: 1 });
+    }
+  });
+  it('is MN/2 (the matrix space is filled) when H + r ≥ M + N', () => {
+    for (const [M, N, H, r] of shapes)
+      if (H + r > M + N) expect(reducedRankLambda(M, N, H, r)).toEqual({ lambda: (M * N) / 2, m: 1 });
+  });
+  it('gives the normal crossings by hand: (ab)² has λ = 1/2, m = 2; |b|²|a|² has λ = min(M, N)/2', () => {
+    expect(reducedRankLambda(1, 1, 1, 0)).toEqual({ lambda: 0.5, m: 2 });
+    for (let M = 1; M <= 6; M++)
+      for (let N = 1; N <= 6; N++)
+        expect(reducedRankLambda(M, N, 1, 0)).toEqual({ lambda: Math.min(M, N) / 2, m: M === N ? 2 : 1 });
+  });
+  it('is not regular just because H ≥ min(M, N): M = N = H = 2, r = 0 gives 3/2 < MN/2', () => {
+    expect(reducedRankLambda(2, 2, 2, 0)).toEqual({ lambda: 1.5, m: 1 });
+    // The odd case: m = 2, e.g. M = N = 3, H = 2, r = 1: (2·3·6 − 0 − 9 + 1)/8.
+    expect(reducedRankLambda(3, 3, 2, 1)).toEqual({ lambda: 3.5, m: 2 });
+  });
+  it('is symmetric in M ↔ N, bounded by the parameter count and the rank-r manifold, and non-decreasing in r', () => {
+    for (const [M, N, H, r] of shapes) {
+      const { lambda } = reducedRankLambda(M, N, H, r);
+      expect(reducedRankLambda(N, M, H, r).lambda).toBe(lambda);
+      expect(lambda).toBeLessThanOrEqual(Math.min(M * N, H * (M + N)) / 2);
+      expect(lambda).toBeGreaterThanOrEqual((r * (M + N - r)) / 2);
+      if (r > 0) expect(lambda).toBeGreaterThanOrEqual(reducedRankLambda(M, N, H, r - 1).lambda);
+    }
+  });
+  it('rejects a true rank above H or min(M, N)', () => {
+    expect(() => reducedRankLambda(2, 2, 1, 2)).toThrow(/rank/);
+    expect(() => reducedRankLambda(1, 3, 3, 2)).toThrow(/rank/);
+  });
+});
+
+describe('tanh network with zero truth', () => {
+  it('λ = (H + i² + i)/(4i + 2) with i = ⌊√H⌋', () => {
+    expect(tanhZeroLambda(1)).toEqual({ lambda: 0.5, m: 2 });
+    expect(tanhZeroLambda(2).lambda).toBeCloseTo(4 / 6, 12);
+    expect(tanhZeroLambda(3).lambda).toBeCloseTo(5 / 6, 12);
+    expect(tanhZeroLambda(4).lambda).toBeCloseTo(1, 12);
+    expect(tanhZeroLambda(9).lambda).toBeCloseTo(21 / 14, 12);
+  });
+});
+
+describe('reduced-rank regression model', () => {
+  it('has zero loss at the embedded teacher, a gradient matching finite differences, and parses its spec', () => {
+    const o = parseRrrSpec('M=3,N=2,H=2,r=1,points=500,seed=3');
+    const l = rrrLandscape(o);
+    expect(l.dim).toBe(10);
+    const w = l.defaultWstar!;
+    expect(l.loss(w, [1])).toBeLessThan(1e-24);
+    const probe = w.map((x, i) => x + 0.1 * Math.sin(i + 1));
+    const g = l.grad(probe, [1]);
+    for (let i = 0; i < l.dim; i++) {
+      const h = 1e-6;
+      const up = probe.map((x, j) => (j === i ? x + h : x));
+      const dn = probe.map((x, j) => (j === i ? x - h : x));
+      expect(g[i]).toBeCloseTo((l.loss(up, [1]) - l.loss(dn, [1])) / (2 * h), 6);
+    }
+    expect(() => parseRrrSpec('M=3,N=2,H=2')).toThrow(/r= is required/);
+    expect(() => rrrLandscape({ M: 9, N: 2, H: 1, r: 1 })).toThrow(/at most 8/);
+  });
+});
