@@ -123,7 +123,7 @@ export const presets: readonly Preset[] = [
       'Every f with f(1) = 1 fits the data; the function-space panel sorts the walkers by the monomial 1, x, x², x³ or x⁴ their ' +
       'coefficient vector is nearest to, and draws all their curves. At one data point every monomial’s zero set has the same ' +
       'λ = 1/2, m = 1, so SLT prefers none of them: the constant’s lead is prior volume — exactly 32/24/18/14/12 % at every n ' +
-      'from 30 to 10⁵ (the exact reference under the panel; occam-lens which-function). A share that drifts with n is the ' +
+      'from 30 to 10⁵ (the exact reference under the panel; occam-lens which-function), and a share that drifts with n is the ' +
       'sampler, started from the prior, still moving.',
     state: { ...polyFunctionScene, polyM: '1,2,3,4,5', axisX: 1, axisY: 11 },
   },
