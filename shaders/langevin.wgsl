@@ -7,7 +7,9 @@ fn init_walkers(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (i >= sim.walkers) { return; }
   use_walker_group(i);  // the initial loss is the walker's own group's (its dataset's)
   var w: Vec;
-  if (sim.init_kind == 1u) {
+  // 2: mixed, overdispersed starts for the convergence diagnostics: even walkers at w*, odd ones
+  // from the prior (alternating, so every contiguous walker group gets both starts).
+  if (sim.init_kind == 1u || (sim.init_kind == 2u && (i & 1u) == 1u)) {
     w = draw_prior(i, 0u, STREAM_INIT);
   } else {
     for (var j = 0u; j < D; j++) { w[j] = wstar_at(j); }
@@ -15,6 +17,7 @@ fn init_walkers(@builtin(global_invocation_id) gid: vec3<u32>) {
   store_walker(i, w);
   current_loss[i] = loss(w);
   loss_sum[i] = 0.0;
+  diag_sums[i] = vec4<f32>(0.0);
   accepts[i] = 0u;
   diverged[i] = 0u;
 }
@@ -28,6 +31,7 @@ fn ula_steps(@builtin(global_invocation_id) gid: vec3<u32>) {
   var w = load_walker(i);
   var l = current_loss[i];
   var lsum = 0.0;
+  var dg = diag_sums[i];
   var div = 0u;
   let half_eps = 0.5 * eps;
   let sqrt_eps = sqrt(eps);
@@ -46,11 +50,12 @@ fn ula_steps(@builtin(global_invocation_id) gid: vec3<u32>) {
       w = draw_prior(i, step, STREAM_REDRAW);
       l = loss(w);
     }
-    if (sim.accumulate == 1u) { lsum += l; }
+    if (sim.accumulate == 1u) { lsum += l; dg = diag_add(dg, l); }
   }
   store_walker(i, w);
   current_loss[i] = l;
   loss_sum[i] += lsum;
+  diag_sums[i] = dg;
   accepts[i] += sim.steps;  // ULA accepts every move; kept so acceptance reads 1
   diverged[i] += div;
 }

@@ -140,7 +140,9 @@ Options:
   --steps S          sampling steps per walker (default 2000)
   --burnin B         burn-in steps per walker, not counted in λ̂ (default 1000)
   --seed K           integer seed, 0 ≤ K < 2^53 (default 1); the same seed reproduces a run exactly
-  --init I           wstar (every walker starts at w*, as devinterp's chains do) or prior (default wstar)
+  --init I           mixed (even walkers at w*, odd ones from the prior: overdispersed starts for the
+                     convergence diagnostics), wstar (every walker at w*, as devinterp's chains do) or
+                     prior (default mixed)
   --wstar X,Y,...    the point w*, d comma-separated numbers (default: see above)
   --out FILE         (sample) CSV file for the final positions: columns w1..wd, loss
   --json             print one JSON object on stdout (sweep: one JSON line per n); progress stays on stderr
@@ -155,7 +157,12 @@ Options:
 
 Output of llc --json:
   {landscape, params, n, beta, sampler, walkers, steps, burnin, seed, step, lambda_hat, lambda_hat_se,
-   lambda_hat_se_batch, mean_loss, loss_at_wstar, acceptance, diverged, exact_lambda, exact_m, seconds, device}
+   lambda_hat_se_batch, mean_loss, loss_at_wstar, acceptance, diverged, rhat, ess, starts_z, stuck,
+   converged, exact_lambda, exact_m, seconds, device}
+Every result (llc, sample, sweep rows, ladder rungs) says whether the walkers mixed: rhat (split-R̂ of
+the loss over 2 half-chains per walker; converged needs < 1.05), ess (effective sample size, ≥ 400),
+starts_z (w*- minus prior-started walkers' mean loss in SE, |z| < 5), stuck (walkers with acceptance
+< 0.05, at most 0.1 %). An unconverged result says which test failed on stderr.
 λ̂ = nβ·(E[L_n] − L_n(w*)); its standard error treats walkers as independent chains (each walker's
 time average is one draw); lambda_hat_se_batch is the batch-means error over time, as a cross-check.
 Exit status: 0 success, 1 runtime failure (no GPU, device error), 2 bad flag or value.`;
@@ -223,7 +230,7 @@ export function parseCli(argv: readonly string[]): Parsed {
   const steps = num('steps', v.steps, 2000, intIn(1), 'a positive integer');
   const burnin = num('burnin', v.burnin, 1000, intIn(0), 'an integer ≥ 0');
   const seed = seedFlag(v.seed);
-  const init = oneOf<InitKind>('init', v.init, ['wstar', 'prior'], 'wstar');
+  const init = oneOf<InitKind>('init', v.init, ['mixed', 'wstar', 'prior'], 'mixed');
   let wstar = defaultWstar(landscape);
   if (v.wstar !== undefined) {
     const parts = v.wstar.split(',').map((s) => Number(s.trim()));

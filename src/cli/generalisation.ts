@@ -2,6 +2,8 @@
  * `occam-lens generalisation`: Bayes generalisation error against n with the λ/n reference line
  * (src/engine/generalisation.ts). Parsing and execution live here; args.ts and main.ts only dispatch.
  */
+
+import { diagnosticFields } from '../engine/diagnostics';
 import {
   type GeneralisationConfig,
   type GenModelSpec,
@@ -13,7 +15,7 @@ import {
 import { mlpDefaults } from '../engine/models/mlp';
 import type { InitKind, SamplerKind } from '../engine/posterior';
 import { parsePrior } from './args';
-import { cliDevice, helpOrRun, round, warnDiverged } from './command';
+import { cliDevice, helpOrRun, round, warnDiverged, warnUnconverged } from './command';
 import {
   asUsage,
   intIn,
@@ -88,7 +90,7 @@ Options:
   --prior KIND:S     box:R or gauss:σ (default box:2 for poly, box:3 for mlp)
   --sampler S        mala or ula (default mala)
   --step E           fixed step size; without it MALA tunes ε per (n, dataset) toward acceptance 0.8
-  --init I           wstar or prior (default wstar)
+  --init I           mixed (even walkers at w*, odd from the prior), wstar or prior (default mixed)
   --seed K           integer seed of the data and the walkers (default 1)
   --test-points T    held-out inputs per input dimension (default 16)
   --json             one JSON line per n on stdout (progress stays on stderr)
@@ -176,7 +178,7 @@ export function parseGeneralisation(argv: readonly string[]): GeneralisationPars
     sampler: oneOf<SamplerKind>('sampler', v.sampler, ['mala', 'ula'], 'mala'),
     prior: v.prior === undefined ? undefined : parsePrior(v.prior, 1),
     step: optionalNum('step', v.step, (x) => x > 0, 'a positive number'),
-    init: oneOf<InitKind>('init', v.init, ['wstar', 'prior'], 'wstar'),
+    init: oneOf<InitKind>('init', v.init, ['mixed', 'wstar', 'prior'], 'mixed'),
     seed: seedFlag(v.seed),
     testPoints: num('test-points', v['test-points'], 16, intIn(2, 64), 'an integer in [2, 64]'),
   };
@@ -210,6 +212,10 @@ function generalisationRows(args: GeneralisationArgs, r: GenResult, device: stri
     lambda_over_n: round(r.reference.lambda / p.n),
     acceptance: round(p.acceptance, 4),
     diverged: p.diverged,
+    // The worst of this n's datasets; a point never read has no verdict and is not converged.
+    ...(p.diagnostics
+      ? diagnosticFields(p.diagnostics)
+      : { rhat: null, ess: null, starts_z: null, stuck: 0, converged: false }),
     seconds: round(r.seconds, 4),
     device,
   }));
@@ -236,14 +242,15 @@ async function execute(args: GeneralisationArgs, io: CliIo): Promise<number> {
     for (const row of rows) io.stdout(`${JSON.stringify(row)}\n`);
   } else {
     const ref = result.reference;
-    const header = 'n         B_g ± SE                  n·B_g ± SE          λ/n         accept';
+    const header = 'n         B_g ± SE                  n·B_g ± SE          λ/n         accept   R̂';
     const lines = rows.map((r) =>
       [
         String(r.n).padEnd(9),
         `${r.bg} ± ${r.bg_se}`.padEnd(25),
         `${r.n_bg} ± ${r.n_bg_se}`.padEnd(19),
         String(r.lambda_over_n).padEnd(11),
-        String(r.acceptance),
+        String(r.acceptance).padEnd(8),
+        `${r.rhat ?? '–'}${r.converged ? '' : ' NOT CONVERGED'}`,
       ].join(' '),
     );
     io.stdout(
@@ -254,6 +261,12 @@ async function execute(args: GeneralisationArgs, io: CliIo): Promise<number> {
   warnDiverged(
     io.stderr,
     rows.reduce((s, r) => s + r.diverged, 0),
+  );
+  warnUnconverged(
+    io.stderr,
+    result.points.flatMap((p) =>
+      p.diagnostics ? [{ diagnostics: p.diagnostics, where: `n = ${p.n}` }] : [],
+    ),
   );
   return 0;
 }

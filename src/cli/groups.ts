@@ -3,12 +3,13 @@
  * (one group per temperature around β0, then the fit of λ and m). One population, one dispatch per
  * chunk of steps, per-group statistics.
  */
+import { diagnosticFields, worstOf } from '../engine/diagnostics';
 import { fitLadder, ladderInitialSteps, runGroups, temperatureLadder } from '../engine/ladder';
 import { wbicBeta } from '../engine/posterior';
 import { exactExpectations2D } from '../engine/quadrature';
 import { WalkerEngine } from '../engine/walker-engine';
 import { posteriorOf, type RunArgs } from './args';
-import { round, warnDiverged } from './command';
+import { round, warnDiverged, warnUnconverged } from './command';
 import { asUsage, rangeAsUsage } from './flags';
 import type { CliIo } from './main';
 import { Progress } from './progress';
@@ -83,12 +84,17 @@ export async function runSweep(device: GPUDevice, args: RunArgs, io: CliIo): Pro
         wbic: round(args.ns[j] * g.meanLoss),
         acceptance: round(g.acceptance, 4),
         diverged: g.diverged,
+        ...diagnosticFields(g.diagnostics),
         step: round(g.eps),
         walkers: g.walkers,
         exact_lambda_hat: e ? round(e.nbetaLoss) : null,
         exact_mass_near: e ? round(e.massNear) : null,
       };
     });
+    warnUnconverged(
+      io.stderr,
+      groups.map((g, j) => ({ diagnostics: g.diagnostics, where: `n = ${args.ns[j]}` })),
+    );
     if (args.json) {
       for (const r of rows) io.stdout(`${JSON.stringify(r)}\n`);
     } else if (args.csv) {
@@ -96,7 +102,7 @@ export async function runSweep(device: GPUDevice, args: RunArgs, io: CliIo): Pro
       io.stdout(`${keys.join(',')}\n${rows.map((r) => keys.map((k) => r[k] ?? '').join(',')).join('\n')}\n`);
     } else {
       const header =
-        'n         β        λ̂ ± SE              exact λ̂   mass near w* ± SE     exact     WBIC        accept';
+        'n         β        λ̂ ± SE              exact λ̂   mass near w* ± SE     exact     WBIC        accept   R̂';
       const lines = rows.map((r) =>
         [
           String(r.n).padEnd(9),
@@ -106,7 +112,8 @@ export async function runSweep(device: GPUDevice, args: RunArgs, io: CliIo): Pro
           `${r.mass_near} ± ${r.mass_near_se}`.padEnd(21),
           String(r.exact_mass_near ?? '–').padEnd(9),
           String(r.wbic).padEnd(11),
-          String(r.acceptance),
+          String(r.acceptance).padEnd(8),
+          `${r.rhat ?? '–'}${r.converged ? '' : ' NOT CONVERGED'}`,
         ].join(' '),
       );
       io.stdout(
@@ -134,6 +141,10 @@ export async function runLadder(
     const { groups, lossAtWstar, seconds } = await run(engine, args, io);
     const fit = fitLadder(groups.map((g) => ({ nbeta: g.nbeta, value: g.lambdaHat, se: g.lambdaHatSe })));
     const center = groups.find((g) => Math.abs(g.nbeta / nbeta0 - 1) < 1e-9)!;
+    warnUnconverged(
+      io.stderr,
+      groups.map((g) => ({ diagnostics: g.diagnostics, where: `nβ = ${round(g.nbeta, 4)}` })),
+    );
     report({
       lambda_hat: round(center.lambdaHat),
       lambda_hat_se: round(center.lambdaHatSe, 3),
@@ -141,6 +152,8 @@ export async function runLadder(
       loss_at_wstar: round(lossAtWstar),
       acceptance: round(center.acceptance, 4),
       diverged: groups.reduce((s, g) => s + g.diverged, 0),
+      // The fit uses every rung: the verdict is the worst rung's (each rung carries its own).
+      ...diagnosticFields(worstOf(groups.map((g) => g.diagnostics))),
       step: round(center.eps),
       lambda_fit: round(fit.lambda),
       lambda_fit_se: round(fit.lambdaSe, 3),
@@ -154,6 +167,7 @@ export async function runLadder(
         lambda_hat: round(g.lambdaHat),
         se: round(g.lambdaHatSe, 3),
         acceptance: round(g.acceptance, 3),
+        ...diagnosticFields(g.diagnostics),
       })),
       seconds: round(seconds, 3),
     });

@@ -3,13 +3,14 @@
  * `runCli` is the whole program with injectable streams, so tests run it in-process.
  */
 import { writeFile } from 'node:fs/promises';
+import { diagnosticFields } from '../engine/diagnostics';
 import { initialStep, type LlcResult, runLlc } from '../engine/llc-run';
 import { MONOMIALS, polyFunctionSpace } from '../engine/poly-functions';
 import { WalkerEngine } from '../engine/walker-engine';
 import { NoWebGPUError } from '../gpu/device';
 import { HELP, parseCli, posteriorOf, type RunArgs } from './args';
 import { captureMain } from './capture';
-import { cliDevice, round, warnDiverged } from './command';
+import { cliDevice, round, warnDiverged, warnUnconverged } from './command';
 import { asUsage, rangeAsUsage, UsageError } from './flags';
 import { generalisationMain } from './generalisation';
 import { runLadder, runSweep } from './groups';
@@ -61,6 +62,7 @@ function report(args: RunArgs, r: LlcResult, device: string) {
     loss_at_wstar: round(r.lossAtWstar),
     acceptance: round(r.acceptance, 4),
     diverged: r.diverged,
+    ...diagnosticFields(r.diagnostics),
     exact_lambda: exact?.lambda ?? null,
     exact_m: exact?.m ?? null,
     seconds: round(r.seconds, 3),
@@ -76,6 +78,7 @@ function humanReport(o: ReturnType<typeof report> & { function_shares?: Record<s
     `λ̂             ${o.lambda_hat} ± ${o.lambda_hat_se} (batch means ± ${o.lambda_hat_se_batch})`,
     `theory        ${exact}  (at finite n with m > 1, nβ·E[K] ≈ λ − (m−1)/log(nβ))`,
     `mean L_n      ${o.mean_loss}   acceptance ${o.acceptance}   diverged ${o.diverged}`,
+    `mixing        ${o.converged ? 'converged' : 'NOT CONVERGED'}: R̂ = ${o.rhat ?? '–'}, ESS = ${o.ess ?? '–'}, starts differ by ${o.starts_z} SE, ${o.stuck} stuck`,
     `time          ${o.seconds} s on ${o.device}`,
     ...(o.function_shares
       ? [
@@ -114,7 +117,7 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
         io.stdout(
           `${[
             `landscape     ${args.landscape.title}   n = ${args.n}, β0 = ${round(args.beta)}, ${args.ladder + 1} groups × ${args.walkers} walkers`,
-            `λ̂ at β0       ${f.lambda_hat} ± ${f.lambda_hat_se}`,
+            `λ̂ at β0       ${f.lambda_hat} ± ${f.lambda_hat_se}${f.converged ? '' : `   NOT CONVERGED (R̂ = ${f.rhat ?? '–'})`}`,
             `ladder fit    λ = ${f.lambda_fit} ± ${f.lambda_fit_se}, m = ${f.m_fit} ± ${f.m_fit_se}, c = ${f.c_fit} ± ${f.c_fit_se} (χ²/dof ${f.fit_chi2_per_dof})`,
             `theory        ${exact ? `λ = ${exact.lambda}, m = ${exact.m}` : 'unknown'}`,
             `time          ${f.seconds} s on ${description}`,
@@ -179,6 +182,7 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
       result.diverged,
       `the step size ε = ${round(result.eps)} is too large for this posterior: lower --step`,
     );
+    warnUnconverged(io.stderr, [{ diagnostics: result.diagnostics }]);
     return 0;
   } finally {
     engine.destroy();

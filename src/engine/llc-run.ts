@@ -9,6 +9,7 @@
  * means over time (of the walker-averaged loss) are used instead.
  */
 
+import type { Diagnostics } from './diagnostics';
 import type { InitKind } from './posterior';
 import type { EngineConfig, WalkerEngine, WalkerStats } from './walker-engine';
 
@@ -39,6 +40,8 @@ export interface LlcResult {
   readonly acceptance: number;
   readonly diverged: number;
   readonly massNear: number;
+  /** Split-R̂, ESS, stuck walkers…: whether the walkers mixed (diagnostics.ts). */
+  readonly diagnostics: Diagnostics;
   /** Walker-averaged loss of each time batch: the loss trace. */
   readonly lossTrace: readonly number[];
   readonly seconds: number;
@@ -141,7 +144,7 @@ export async function runLlc(engine: WalkerEngine, opts: LlcOptions): Promise<Ll
   const lossAtWstar = (await engine.evaluate(engine.settings.wstar)).loss[0];
 
   engine.clearCounters();
-  engine.setAccumulate(true);
+  engine.setAccumulate(true, opts.steps);
   const trace: number[] = [];
   let previousTotal = 0;
   let previousSamples = 0;
@@ -178,6 +181,7 @@ export async function runLlc(engine: WalkerEngine, opts: LlcOptions): Promise<Ll
     acceptance: s.acceptance,
     diverged: s.diverged,
     massNear: s.massNear,
+    diagnostics: s.diagnostics,
     lossTrace: trace,
     seconds: (performance.now() - t0) / 1000,
   };

@@ -3,7 +3,8 @@ import type { Landscape } from './landscapes';
 
 export type SamplerKind = 'ula' | 'mala';
 export type PriorKind = 'box' | 'gauss';
-export type InitKind = 'wstar' | 'prior';
+/** Where walkers start: w*, the prior, or mixed (even walkers at w*, odd ones from the prior). */
+export type InitKind = 'wstar' | 'prior' | 'mixed';
 
 export interface Prior {
   readonly kind: PriorKind;

@@ -6,6 +6,7 @@
  * and the app all drive it the same way.
  */
 import { makeShaderDataDefinitions, makeStructuredView, type StructuredView } from 'webgpu-utils';
+import diagnosticsWgsl from '../../shaders/diagnostics.wgsl';
 import evalWgsl from '../../shaders/eval.wgsl';
 import langevinWgsl from '../../shaders/langevin.wgsl';
 import malaWgsl from '../../shaders/mala.wgsl';
@@ -15,6 +16,7 @@ import rngWgsl from '../../shaders/rng.wgsl';
 import { engineLayouts } from '../gpu/layouts';
 import { readBuffer } from '../gpu/readback';
 import { assemble, computePipeline } from '../gpu/shader-assembly';
+import { type Diagnostics, diagnoseSums, STUCK_ACCEPTANCE } from './diagnostics';
 import { LandscapeBinding, landscapeParamsSource } from './landscape-uniforms';
 import type { Landscape } from './landscapes';
 import { landscapeCommonWgsl } from './landscapes';
@@ -60,6 +62,18 @@ export interface WalkerStats {
   readonly acceptance: number;
   /** Walkers that became non-finite since the last reset, each re-drawn from the prior. */
   readonly diverged: number;
+  /**
+   * Split-R̂, ESS, between-starts z, stuck and diverged walkers of the sampling phase since the last
+   * counter clear (diagnostics.ts). R̂ needs the midpoint copy that `setAccumulate(true, planned)`
+   * arranges; without it R̂ is NaN.
+   */
+  readonly diagnostics: Diagnostics;
+  /**
+   * The current losses' between-starts check, for a population that is not accumulating (the app):
+   * even (w*-started under a mixed start) minus odd walkers' mean current loss in SE, and the nested
+   * R̂ of the two starts as superchains of one draw each (Margossian et al. 2022), √(1 + B/W).
+   */
+  readonly startsNow: { readonly z: number; readonly rhat: number };
 }
 
 export interface StatsQuery {
@@ -67,7 +81,7 @@ export interface StatsQuery {
   readonly radius?: number;
 }
 
-const ROW = 8;
+const ROW = 24;
 export const MAX_GROUPS = 64;
 const REDUCE_WG = 256;
 const WALKER_WG = 64;
@@ -97,8 +111,8 @@ export function maxWalkers(device: GPUDevice, dim: number): number {
   );
 }
 
-/** GPU bytes held per walker: positions, current loss, loss sum, accepts, diverged. */
-export const bytesPerWalker = (dim: number): number => 4 * dim + 4 * 4;
+/** GPU bytes held per walker: positions, current loss, loss sum, accepts, diverged, diagnostics (2 × vec4). */
+export const bytesPerWalker = (dim: number): number => 4 * dim + 4 * 4 + 2 * 16;
 
 export class WalkerEngine {
   readonly device: GPUDevice;
@@ -110,6 +124,9 @@ export class WalkerEngine {
   private readonly lossSum: GPUBuffer;
   private readonly accepts: GPUBuffer;
   private readonly diverged: GPUBuffer;
+  /** Per walker (c, Σ(L − c), Σ(L − c)², samples) of the sampling phase, and its midpoint copy. */
+  private readonly diagSums: GPUBuffer;
+  private readonly diagHalf: GPUBuffer;
   private readonly simUniform: GPUBuffer;
   private readonly reduceUniform: GPUBuffer;
   private readonly partials: GPUBuffer;
@@ -135,6 +152,8 @@ export class WalkerEngine {
   private samples = 0;
   private stepsSinceAcceptClear = 0;
   private accumulate = false;
+  /** The sample count at which diagSums is copied to diagHalf (the split-chain midpoint). */
+  private halfAt: number | undefined;
   private destroyed = false;
   private readonly owned: GPUBuffer[] = [];
 
@@ -170,6 +189,8 @@ export class WalkerEngine {
     this.lossSum = make('loss-sum', 4 * n, storage);
     this.accepts = make('accepts', 4 * n, storage);
     this.diverged = make('diverged', 4 * n, storage);
+    this.diagSums = make('diag-sums', 16 * n, storage);
+    this.diagHalf = make('diag-half', 16 * n, storage);
 
     const simDefs = makeShaderDataDefinitions(walkerCode);
     this.sim = makeStructuredView(simDefs.uniforms.sim);
@@ -212,6 +233,7 @@ export class WalkerEngine {
         buf(3, this.lossSum),
         buf(4, this.accepts),
         buf(5, this.diverged),
+        buf(7, this.diagSums),
       ],
     });
     this.reduceBindGroup = device.createBindGroup({
@@ -225,6 +247,8 @@ export class WalkerEngine {
         buf(4, this.accepts),
         buf(5, this.diverged),
         buf(6, this.partials),
+        buf(7, this.diagSums),
+        buf(8, this.diagHalf),
       ],
     });
   }
@@ -236,7 +260,14 @@ export class WalkerEngine {
     WalkerEngine.checkGroups(config);
     checkWalkers(device, config.walkers, config.landscape.dim);
     const dim = config.landscape.dim;
-    const walkerCode = landscapeModule(config.landscape, rngWgsl, posteriorWgsl, langevinWgsl, malaWgsl);
+    const walkerCode = landscapeModule(
+      config.landscape,
+      rngWgsl,
+      posteriorWgsl,
+      diagnosticsWgsl,
+      langevinWgsl,
+      malaWgsl,
+    );
     const reduceCode = assemble(dim, reduceWgsl);
     const layouts = engineLayouts(device);
     const label = `${config.landscape.id}/d${dim}`;
@@ -331,7 +362,7 @@ export class WalkerEngine {
       seed_hi: seedHi,
       prior_kind: c.prior.kind === 'gauss' ? 1 : 0,
       accumulate: this.accumulate ? 1 : 0,
-      init_kind: initKind === 'prior' ? 1 : 0,
+      init_kind: initKind === 'prior' ? 1 : initKind === 'mixed' ? 2 : 0,
       gamma: c.gamma,
       prior_scale: c.prior.scale,
       groups: this.groups,
@@ -358,19 +389,28 @@ export class WalkerEngine {
     if (this.destroyed) throw new Error('WalkerEngine used after destroy()');
   }
 
-  /** Places every walker at w* or draws it from the prior, and clears all counters and sums. */
+  /**
+   * Places every walker at w* or draws it from the prior (`mixed`: even walkers at w*, odd ones from
+   * the prior), and clears all counters and sums.
+   */
   reset(init: InitKind = 'wstar'): void {
     this.assertAlive();
     this.stepIndex = 0;
     this.samples = 0;
+    this.halfAt = undefined;
     this.stepsSinceAcceptClear = 0;
     this.writeSim(0, init);
     this.dispatch(this.pipelines.init, 'init-walkers');
   }
 
-  /** While on, every step adds its loss to each walker's running sum (the sampling phase). */
-  setAccumulate(on: boolean): void {
+  /**
+   * While on, every step adds its loss to each walker's running sums (the sampling phase). With
+   * `planned` sampling steps ahead, the diagnostics' sums are copied once `planned/2` of them are
+   * done: the first half-chains of split-R̂.
+   */
+  setAccumulate(on: boolean, planned?: number): void {
     this.accumulate = on;
+    if (on && planned !== undefined) this.halfAt = this.samples + Math.floor(planned / 2);
   }
 
   /** Zeroes the loss sums and accept counters (not the divergence counts). */
@@ -379,8 +419,11 @@ export class WalkerEngine {
     const encoder = this.device.createCommandEncoder({ label: 'clear-counters' });
     encoder.clearBuffer(this.lossSum);
     encoder.clearBuffer(this.accepts);
+    encoder.clearBuffer(this.diagSums);
+    encoder.clearBuffer(this.diagHalf);
     this.device.queue.submit([encoder.finish()]);
     this.samples = 0;
+    this.halfAt = undefined;
     this.stepsSinceAcceptClear = 0;
   }
 
@@ -392,7 +435,10 @@ export class WalkerEngine {
     const perDispatch = this.config.stepsPerDispatch ?? 32;
     const pipeline = this.config.sampler === 'mala' ? this.pipelines.mala : this.pipelines.ula;
     for (let done = 0; done < count; ) {
-      const k = Math.min(perDispatch, count - done);
+      let k = Math.min(perDispatch, count - done);
+      // A dispatch ends at the split-chain midpoint, where the diagnostics' sums are copied.
+      const half = this.accumulate ? this.halfAt : undefined;
+      if (half !== undefined && this.samples < half) k = Math.min(k, half - this.samples);
       // writeBuffer and submit are ordered on the queue, so each dispatch sees its own step_base.
       this.writeSim(k, 'wstar');
       this.dispatch(pipeline, this.config.sampler);
@@ -400,6 +446,11 @@ export class WalkerEngine {
       done += k;
       this.stepsSinceAcceptClear += k;
       if (this.accumulate) this.samples += k;
+      if (half !== undefined && this.samples === half) {
+        const encoder = this.device.createCommandEncoder({ label: 'diag-half' });
+        encoder.copyBufferToBuffer(this.diagSums, 0, this.diagHalf, 0, this.diagSums.size);
+        this.device.queue.submit([encoder.finish()]);
+      }
     }
   }
 
@@ -464,6 +515,7 @@ export class WalkerEngine {
         shift: shifts.chainMean ?? 0,
         radius2: radius * radius,
         loss_shift: shifts.loss ?? 0,
+        stuck_below: STUCK_ACCEPTANCE * this.stepsSinceAcceptClear,
         center: floatsOf(center, 32),
       });
       // Queue order: each submit sees its own uniform write, and the copy precedes the next reduce.
@@ -490,6 +542,22 @@ export class WalkerEngine {
       const meanLossShifted = sum[0] / n;
       const chainShifted = sum[2] / n;
       const proposals = n * this.stepsSinceAcceptClear;
+      const diag = diagnoseSums(
+        {
+          halfSum: sum[8],
+          halfSumSq: sum[9],
+          halfVarSum: sum[10],
+          halfChains: Math.round(sum[11]),
+          chainSum: sum[12],
+          chainSumSq: sum[13],
+          chainVarSum: sum[14],
+          chains: Math.round(sum[15]),
+          evenSum: sum[16],
+          evenSumSq: sum[17],
+          even: Math.round(sum[18]),
+        },
+        this.samples,
+      );
       return {
         walkers: n,
         meanLoss: meanLossShifted + lossShift,
@@ -500,8 +568,24 @@ export class WalkerEngine {
         massNear: sum[4] / n,
         acceptance: proposals > 0 ? sum[5] / proposals : Number.NaN,
         diverged: Math.round(sum[6]),
+        diagnostics: {
+          ...diag,
+          stuck: this.stepsSinceAcceptClear > 0 ? Math.round(sum[19]) : 0,
+          divergedWalkers: Math.round(sum[20]),
+          walkers: n,
+          samples: this.samples,
+        },
+        startsNow: startsNow(sum[0], sum[1], n, sum[21], sum[22], Math.round(sum[23])),
       };
     });
+  }
+
+  /** Per-walker diagnostic accumulators, at the end and at the midpoint (for tests, never per frame). */
+  async readDiagnosticAccumulators(): Promise<{ whole: Float32Array; half: Float32Array }> {
+    return {
+      whole: new Float32Array(await this.readBuffer(this.diagSums, 16 * this.walkers)),
+      half: new Float32Array(await this.readBuffer(this.diagHalf, 16 * this.walkers)),
+    };
   }
 
   private groupsReadback(size: number): GPUBuffer {
@@ -563,6 +647,31 @@ export class WalkerEngine {
     this.groupReadback?.destroy();
     this.landscapeBinding.destroy();
   }
+}
+
+/**
+ * Between-starts check on current losses: z of the even-minus-odd mean, and √(1 + B/W) with the two
+ * starts as superchains (B the variance of their two means, W their mean within variance).
+ */
+function startsNow(
+  sum: number,
+  sumSq: number,
+  count: number,
+  evenSum: number,
+  evenSumSq: number,
+  even: number,
+): { z: number; rhat: number } {
+  const odd = count - even;
+  if (even < 2 || odd < 2) return { z: 0, rhat: 1 };
+  const v = (s: number, q: number, k: number) => Math.max(0, q - (s * s) / k) / (k - 1);
+  const [me, mo] = [evenSum / even, (sum - evenSum) / odd];
+  const [ve, vo] = [v(evenSum, evenSumSq, even), v(sum - evenSum, sumSq - evenSumSq, odd)];
+  const se = Math.sqrt(ve / even + vo / odd);
+  const w = (ve + vo) / 2;
+  return {
+    z: se > 0 ? (me - mo) / se : 0,
+    rhat: w > 0 ? Math.sqrt(1 + (me - mo) ** 2 / 2 / w) : me === mo ? 1 : Number.POSITIVE_INFINITY,
+  };
 }
 
 /** A shader module for a landscape: header, its uniforms, shared helpers, its WGSL, then `parts`. */

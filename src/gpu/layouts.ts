@@ -25,7 +25,11 @@ export function engineLayouts(device: GPUDevice): EngineLayouts {
   const landscapeGroup = device.createBindGroupLayout({ label: 'landscape', entries: [entry(0, 'uniform')] });
   const walkerGroup = device.createBindGroupLayout({
     label: 'walkers',
-    entries: [entry(0, 'uniform'), ...[1, 2, 3, 4, 5].map((b) => entry(b, 'storage'))],
+    entries: [
+      entry(0, 'uniform'),
+      ...[1, 2, 3, 4, 5].map((b) => entry(b, 'storage')),
+      entry(7, 'storage'), // the convergence diagnostics' sums (shaders/diagnostics.wgsl)
+    ],
   });
   const reduceGroup = device.createBindGroupLayout({
     label: 'reduce',
@@ -33,6 +37,8 @@ export function engineLayouts(device: GPUDevice): EngineLayouts {
       entry(0, 'uniform'),
       ...[1, 2, 3, 4, 5].map((b) => entry(b, 'read-only-storage')),
       entry(6, 'storage'),
+      entry(7, 'read-only-storage'), // diagnostics' sums, and their midpoint copy
+      entry(8, 'read-only-storage'),
     ],
   });
   const evalGroup = device.createBindGroupLayout({
