@@ -10,6 +10,7 @@ import type { FunctionSpaceStats } from './analysis/function-space-stream';
 import { GeneralisationAnalysis } from './analysis/generalisation-view';
 import { GroupAnalysis, scenePosterior } from './analysis/group-analysis';
 import { ladderAnalysis } from './analysis/ladder-analysis';
+import { liveMixing } from './engine/diagnostics';
 import { defaultWstar, type Landscape } from './engine/landscapes';
 import { wbicBeta } from './engine/posterior';
 import { evaluateLandscape, maxWalkers, WalkerEngine, type WalkerStats } from './engine/walker-engine';
@@ -48,7 +49,7 @@ export interface Derived {
   readonly wstar: readonly number[];
   readonly singularPoint: readonly number[];
   readonly window: Window2D;
-  /** Radius of the "mass near the singular point" ball: 1/√(nβ), at most the prior scale. */
+  /** Radius of the "mass near the singular point" ball: the fixed `massR`, else 1/√(nβ) at most R. */
   readonly massRadius: number;
   /** Identifies the compiled landscape (formula text and dimension, model spec, or registry id). */
   readonly key: string;
@@ -94,7 +95,7 @@ export function derive(s: SceneState): Derived {
     wstar,
     singularPoint: sp,
     window: { lo: [cx - half, cy - half], hi: [cx + half, cy + half] },
-    massRadius: Math.min(s.R, 1 / Math.sqrt(nbeta)),
+    massRadius: s.massR > 0 ? s.massR : Math.min(s.R, 1 / Math.sqrt(nbeta)),
     key: resolved.key,
     slice,
     landscapeError: resolved.error,
@@ -125,6 +126,11 @@ export interface LabStats {
   lambdaHat: number;
   massNear: number;
   massRadius: number;
+  /**
+   * Why the walkers' numbers are not results yet (e.g. "R̂ = 1.40": the two starts disagree), or null
+   * when the live checks pass (diagnostics.ts liveMixing). The HUD and charts flag them meanwhile.
+   */
+  mixing: string | null;
   tv: number | null;
   /**
    * The TV distance expected from sampling noise alone if the walkers were exact independent draws:
@@ -226,6 +232,7 @@ export class Lab {
     lambdaHat: Number.NaN,
     massNear: Number.NaN,
     massRadius: 0,
+    mixing: null,
     tv: null,
     tvNoise: null,
     insideFraction: null,
@@ -593,6 +600,7 @@ export class Lab {
         // Walkers are independent chains: the SE of their mean loss is √(Var/N) at any one step.
         this.stats.lambdaSe = d.nbeta * Math.sqrt(st.varLoss / Math.max(1, st.walkers - 1));
         this.stats.massNear = st.massNear;
+        this.stats.mixing = liveMixing({ ...st.diagnostics, startsNow: st.startsNow });
         this.analysis.pushLlc({
           step: engine.step,
           lambdaHat: this.stats.lambdaHat,
@@ -601,6 +609,7 @@ export class Lab {
           sdLoss: Math.sqrt(st.varLoss),
           lossAtWstar: this.lossAtWstar,
           acceptance: st.acceptance,
+          mixing: this.stats.mixing,
         });
         if (this.stepsSinceClear >= 64) {
           engine.clearCounters();

@@ -248,3 +248,22 @@ export function worstOf(ds: readonly Diagnostics[]): Diagnostics {
     samples: Math.min(...ds.map((d) => d.samples)),
   };
 }
+
+/**
+ * The app's live verdict on a population that samples without accumulating (one reading of the
+ * current losses): null when nothing fails, else a short reason for the HUD ("R̂ = 1.40").
+ * Fails when the two starts' current mean losses differ by ≥ 5 SE (shown as their nested R̂),
+ * when more than 0.1 % of the walkers are stuck, or when every walker diverged.
+ */
+export function liveMixing(r: {
+  readonly startsNow: { readonly z: number; readonly rhat: number };
+  readonly stuck: number;
+  readonly divergedWalkers: number;
+  readonly walkers: number;
+}): string | null {
+  if (r.walkers > 0 && r.divergedWalkers >= r.walkers) return 'every walker diverged';
+  if (Math.abs(r.startsNow.z) >= STARTS_Z_MAX || !Number.isFinite(r.startsNow.rhat))
+    return `R̂ = ${Number.isFinite(r.startsNow.rhat) ? r.startsNow.rhat.toFixed(2) : '∞'}`;
+  if (r.stuck > Math.floor(STUCK_FRACTION * r.walkers)) return `${r.stuck} walkers stuck`;
+  return null;
+}

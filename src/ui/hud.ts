@@ -87,8 +87,17 @@ export class Hud {
     set('walkers', s.walkers.toLocaleString());
     set('acc', state.sampler === 'ula' ? 'n/a (ULA)' : num(s.acceptance, 3));
     set('div', String(s.diverged));
-    set('lambda', `${num(s.lambdaHat, 3)}${exact ? `  (λ = ${num(exact.lambda, 3)}, m = ${exact.m})` : ''}`);
-    set('mass', `${num(100 * s.massNear, 1)}% within r = ${num(s.massRadius, 3)}`);
+    const theory = exact ? `  (λ = ${num(exact.lambda, 3)}, m = ${exact.m})` : '';
+    // Unmixed walkers' numbers are flagged, never shown as plain results (data-flag for styling/tests).
+    const flag = (id: string, text: string) => {
+      const el = this.rows.get(id);
+      if (el && s.mixing) el.dataset.flag = 'unmixed';
+      else if (el) delete el.dataset.flag;
+      set(id, s.mixing ? `⚠ not mixed: ${s.mixing} (${text})` : text);
+    };
+    flag('lambda', s.mixing ? `λ̂ ${num(s.lambdaHat, 3)}` : `${num(s.lambdaHat, 3)}${theory}`);
+    const radius = `r = ${num(s.massRadius, 3)}${state.massR > 0 ? '' : ' (auto 1/√(nβ))'}`;
+    flag('mass', `${num(100 * s.massNear, 1)}% within ${radius}`);
     set('nbeta', `${num(d.nbeta, 1)}  (β = ${num(d.beta, 4)}, ε = ${d.eps.toExponential(2)})`);
   }
 }
