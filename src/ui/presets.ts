@@ -45,8 +45,8 @@ export const presets: readonly Preset[] = [
     title: 'Analytic crossing: mass piles up at the singularity',
     watch:
       'L = w₁²w₂²: the two valleys meet at the origin, where the volume of near-optimal parameters is largest (λ = 1/2, m = 2). ' +
-      'Raise n and the share of walkers within any fixed distance of the crossing keeps growing, as log(r√(nβ))/log √(nβ). ' +
-      'The HUD’s mass near point counts walkers within the fixed radius r = 0.1.',
+      'Raise n and the share of walkers within any fixed distance of the crossing keeps growing, as log(r√(nβ))/log √(nβ) ' +
+      '(the HUD’s mass near point: within the fixed radius r = 0.1).',
     state: { ...crossingScene, landscape: 'crossing', a: 1, b: 1, massR: 0.1 },
   },
   {
@@ -158,8 +158,8 @@ export const presets: readonly Preset[] = [
     title: 'Phase transition in n (β = 1)',
     watch:
       'A singular valley (λ = ½) at loss ΔL surrounds a regular minimum (λ = 1). Small n favours the valley’s volume, large n the lower loss: ' +
-      'the mass near the origin jumps where n·ΔL ≈ ½·log n (move the n slider and watch the marker cross the predicted line). ' +
-      'Mass near the origin means within r = √ΔL = 0.1, the regular basin’s radius, in the HUD and the chart alike.',
+      'the mass near the origin (within r = √ΔL = 0.1, the regular basin, in the HUD and the chart) jumps where n·ΔL ≈ ½·log n ' +
+      '(move the n slider and watch the marker cross the predicted line).',
     state: {
       landscape: 'phase-transition',
       n: 300,
@@ -178,7 +178,7 @@ export const presets: readonly Preset[] = [
     title: 'Concentration vs n: analytic and non-analytic crossings',
     watch:
       'Walker groups at eleven values of n run side by side for w₁²w₂² and min(w₁², w₂²). At the analytic crossing the mass near the ' +
-      'origin keeps growing with n, at the non-analytic one it does not (dashed: exact quadrature). The ball: r = 0.1·R = 0.1.',
+      'origin keeps growing with n, at the non-analytic one it does not (dashed: exact quadrature; ball radius r = 0.1·R).',
     state: { ...crossingScene, landscape: 'crossing', a: 1, b: 1, sweep: true },
   },
   {
