@@ -10,7 +10,7 @@ import type { FunctionSpaceStats } from './analysis/function-space-stream';
 import { GeneralisationAnalysis } from './analysis/generalisation-view';
 import { GroupAnalysis, scenePosterior } from './analysis/group-analysis';
 import { ladderAnalysis } from './analysis/ladder-analysis';
-import { liveMixing } from './engine/diagnostics';
+import { liveMixing, STUCK_MIN_WINDOW } from './engine/diagnostics';
 import { defaultWstar, type Landscape } from './engine/landscapes';
 import { wbicBeta } from './engine/posterior';
 import { evaluateLandscape, maxWalkers, WalkerEngine, type WalkerStats } from './engine/walker-engine';
@@ -190,6 +190,8 @@ export class Lab {
   private statsRead: Promise<void> = Promise.resolve();
   private histRead: Promise<void> = Promise.resolve();
   private stepsSinceClear = 0;
+  /** Stuck walkers at the last reading over an acceptance window of ≥ STUCK_MIN_WINDOW steps. */
+  private stuck = 0;
   private lossAtWstar = 0;
   /** d > 2: copies the two slice coordinates of each walker into the drawn attribute. */
   private projection: SliceProjection | null = null;
@@ -464,6 +466,7 @@ export class Lab {
       this.engine = engine;
       this.stats.walkers = w.count;
       this.stepsSinceClear = 0;
+      this.stuck = 0;
       changed.add('hist');
       changed.add('wstar');
     } else if (this.engine) {
@@ -471,6 +474,7 @@ export class Lab {
       if (changed.has('reset')) {
         this.engine.reset(s.init);
         this.stepsSinceClear = 0;
+        this.stuck = 0;
       }
       if (changed.has('uniforms') || changed.has('reset')) this.analysis.resetLlc();
     }
@@ -533,6 +537,7 @@ export class Lab {
       if (this.resetRequested) {
         engine.reset(s.init);
         this.stepsSinceClear = 0;
+        this.stuck = 0;
         this.resetRequested = false;
         this.analysis.resetLlc();
       }
@@ -589,6 +594,8 @@ export class Lab {
   private readStats(engine: WalkerEngine, d: Derived): Promise<void> | undefined {
     if (this.statsPending) return;
     this.statsPending = true;
+    // The engine's acceptance window is the steps since the last clear (both are cleared together).
+    const window = this.stepsSinceClear;
     this.statsRead = engine
       .readStats({ center: d.singularPoint, radius: d.massRadius })
       .then((st: WalkerStats) => {
@@ -600,7 +607,9 @@ export class Lab {
         // Walkers are independent chains: the SE of their mean loss is √(Var/N) at any one step.
         this.stats.lambdaSe = d.nbeta * Math.sqrt(st.varLoss / Math.max(1, st.walkers - 1));
         this.stats.massNear = st.massNear;
-        this.stats.mixing = liveMixing({ ...st.diagnostics, startsNow: st.startsNow });
+        // Stuck walkers are only counted over windows long enough to tell (the last such reading).
+        if (window >= STUCK_MIN_WINDOW) this.stuck = st.diagnostics.stuck;
+        this.stats.mixing = liveMixing({ ...st.diagnostics, stuck: this.stuck, startsNow: st.startsNow });
         this.analysis.pushLlc({
           step: engine.step,
           lambdaHat: this.stats.lambdaHat,
@@ -728,6 +737,7 @@ export class Lab {
     if (this.resetRequested) {
       engine.reset(s.init);
       this.stepsSinceClear = 0;
+      this.stuck = 0;
       this.resetRequested = false;
       this.analysis.resetLlc();
     }

@@ -16,7 +16,7 @@ import rngWgsl from '../../shaders/rng.wgsl';
 import { engineLayouts } from '../gpu/layouts';
 import { readBuffer } from '../gpu/readback';
 import { assemble, computePipeline } from '../gpu/shader-assembly';
-import { type Diagnostics, diagnoseSums, STUCK_ACCEPTANCE } from './diagnostics';
+import { type Diagnostics, diagnoseSums, STUCK_ACCEPTANCE, STUCK_MIN_WINDOW } from './diagnostics';
 import { LandscapeBinding, landscapeParamsSource } from './landscape-uniforms';
 import type { Landscape } from './landscapes';
 import { landscapeCommonWgsl } from './landscapes';
@@ -570,7 +570,7 @@ export class WalkerEngine {
         diverged: Math.round(sum[6]),
         diagnostics: {
           ...diag,
-          stuck: this.stepsSinceAcceptClear > 0 ? Math.round(sum[19]) : 0,
+          stuck: this.stepsSinceAcceptClear >= STUCK_MIN_WINDOW ? Math.round(sum[19]) : 0,
           divergedWalkers: Math.round(sum[20]),
           walkers: n,
           samples: this.samples,

@@ -11,6 +11,7 @@ import {
   type Diagnostics,
   diagnoseSums,
   ESS_MIN,
+  liveMixing,
   RHAT_MAX,
   sumsFromAccumulators,
 } from '../../src/engine/diagnostics';
@@ -135,5 +136,17 @@ describe('convergence diagnostics', () => {
     expect(convergenceFailure({ ...ok, stuck: 2 })).toMatch(/2 of 1024 walkers stuck/);
     expect(convergenceFailure({ ...ok, divergedWalkers: 1024 })).toMatch(/all 1024 walkers diverged/);
     expect(convergenceFailure({ ...ok, ess: ESS_MIN - 1 })).toMatch(/ESS = 399 < 400/);
+  });
+});
+
+describe('the live verdict of the app', () => {
+  const base = { startsNow: { z: 0.3, rhat: 1.0001 }, stuck: 0, divergedWalkers: 0, walkers: 4096 };
+  it('passes mixed walkers and names the failed check otherwise', () => {
+    expect(liveMixing(base)).toBeNull();
+    expect(liveMixing({ ...base, startsNow: { z: -12, rhat: 1.4 } })).toBe('R̂ = 1.40');
+    // 4 of 4096 is within the 0.1 % allowance; 5 is not.
+    expect(liveMixing({ ...base, stuck: 4 })).toBeNull();
+    expect(liveMixing({ ...base, stuck: 123 })).toBe('123 walkers stuck');
+    expect(liveMixing({ ...base, divergedWalkers: 4096 })).toBe('every walker diverged');
   });
 });
