@@ -17,6 +17,7 @@ import {
 import { runGroups } from '../../src/engine/ladder';
 import { runLlc } from '../../src/engine/llc-run';
 import { WalkerEngine } from '../../src/engine/walker-engine';
+import { cli, jsonLines } from '../helpers/cli';
 import { device, noGpu } from '../helpers/gpu';
 import { engineConfig, posterior } from '../helpers/scenes';
 
@@ -100,5 +101,71 @@ describe.skipIf(noGpu)('convergence diagnostics on the GPU', () => {
     expect(r.acceptance).toBeLessThan(STUCK_ACCEPTANCE);
     expect(r.diagnostics.stuck).toBeGreaterThan(0);
     expect(isConverged(r.diagnostics)).toBe(false);
+  });
+
+  it('puts rhat, ess, stuck and converged in every CLI result and warns on stderr when unconverged', async () => {
+    const few = await cli(
+      'llc',
+      '--landscape',
+      'crossing',
+      '--walkers',
+      '128',
+      '--steps',
+      '6',
+      '--burnin',
+      '0',
+      '--json',
+      '--quiet',
+    );
+    expect(few.code).toBe(0);
+    const a = JSON.parse(few.stdout);
+    expect(a).toMatchObject({ init: 'mixed', stuck: 0, converged: false });
+    expect(a.rhat).toBeGreaterThan(RHAT_MAX);
+    expect(typeof a.ess).toBe('number');
+    // One line naming the failed test and its number; nothing on stdout but the JSON.
+    expect(few.stderr).toMatch(
+      new RegExp(`warning: not converged \\(R̂ = ${a.rhat.toPrecision(4)} ≥ 1\\.05\\)`),
+    );
+    const sweep = await cli(
+      'sweep',
+      '--landscape',
+      'bowl',
+      '--n',
+      '100,1000',
+      '--walkers',
+      '128',
+      '--steps',
+      '600',
+      '--burnin',
+      '300',
+      '--json',
+      '--quiet',
+    );
+    const rows = jsonLines(sweep.stdout);
+    expect(rows).toHaveLength(2);
+    for (const r of rows) {
+      expect(r).toMatchObject({ converged: true, stuck: 0 });
+      expect(r.rhat).toBeLessThan(RHAT_MAX);
+    }
+    expect(sweep.stderr).not.toMatch(/not converged/);
+    const ladder = await cli(
+      'llc',
+      '--landscape',
+      'bowl',
+      '--ladder',
+      '3',
+      '--walkers',
+      '64',
+      '--steps',
+      '8',
+      '--burnin',
+      '0',
+      '--json',
+      '--quiet',
+    );
+    const l = JSON.parse(ladder.stdout);
+    expect(l.converged).toBe(false);
+    for (const rung of l.ladder) expect(rung).toHaveProperty('rhat');
+    expect(ladder.stderr).toMatch(/not converged \(nβ = [\d.]+: R̂ = /);
   });
 });
