@@ -95,7 +95,8 @@ const floatsOf = (values: readonly number[], length: number): Float32Array => {
 function checkWalkers(device: GPUDevice, walkers: number, dim: number): void {
   if (!Number.isInteger(walkers) || walkers < 1)
     throw new RangeError(`walkers must be a positive integer, got ${walkers}`);
-  const maxByBinding = Math.floor(device.limits.maxStorageBufferBindingSize / (4 * dim));
+  // The largest per-walker array: positions (4·d bytes) or the diagnostics' sums (a vec4, 16 bytes).
+  const maxByBinding = Math.floor(device.limits.maxStorageBufferBindingSize / Math.max(4 * dim, 16));
   const maxByDispatch = device.limits.maxComputeWorkgroupsPerDimension * WALKER_WG;
   const max = Math.min(maxByBinding, maxByDispatch);
   if (walkers > max) {
@@ -106,7 +107,7 @@ function checkWalkers(device: GPUDevice, walkers: number, dim: number): void {
 /** The largest walker count this device can hold for a dimension. */
 export function maxWalkers(device: GPUDevice, dim: number): number {
   return Math.min(
-    Math.floor(device.limits.maxStorageBufferBindingSize / (4 * dim)),
+    Math.floor(device.limits.maxStorageBufferBindingSize / Math.max(4 * dim, 16)),
     device.limits.maxComputeWorkgroupsPerDimension * WALKER_WG,
   );
 }
