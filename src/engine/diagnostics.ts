@@ -238,13 +238,14 @@ export function worstOf(ds: readonly Diagnostics[]): Diagnostics {
   const pick = (xs: number[], f: (a: number, b: number) => number) =>
     xs.some((x) => Number.isNaN(x)) ? Number.NaN : xs.reduce(f);
   return {
+    // (Two-argument lambdas: reduce's third and fourth arguments would reach Math.max as NaN.)
     rhat: pick(
       ds.map((d) => d.rhat),
-      Math.max,
+      (a, b) => Math.max(a, b),
     ),
     ess: pick(
       ds.map((d) => d.ess),
-      Math.min,
+      (a, b) => Math.min(a, b),
     ),
     startsZ: ds.map((d) => d.startsZ).reduce((a, b) => (Math.abs(b) > Math.abs(a) ? b : a), 0),
     stuck: ds.reduce((s, d) => s + d.stuck, 0),

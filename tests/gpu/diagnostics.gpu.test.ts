@@ -165,6 +165,8 @@ describe.skipIf(noGpu)('convergence diagnostics on the GPU', () => {
     );
     const l = JSON.parse(ladder.stdout);
     expect(l.converged).toBe(false);
+    // The verdict is the worst rung's: a number, the largest of the rungs' R̂.
+    expect(l.rhat).toBe(Math.max(...l.ladder.map((r: { rhat: number }) => r.rhat)));
     for (const rung of l.ladder) expect(rung).toHaveProperty('rhat');
     expect(ladder.stderr).toMatch(/not converged \(nβ = [\d.]+: R̂ = /);
   });

@@ -14,6 +14,7 @@ import {
   liveMixing,
   RHAT_MAX,
   sumsFromAccumulators,
+  worstOf,
 } from '../../src/engine/diagnostics';
 
 /** A seeded standard-normal stream (mulberry32 + Box–Muller): reproducible, no global state. */
@@ -148,5 +149,22 @@ describe('the live verdict of the app', () => {
     expect(liveMixing({ ...base, stuck: 4 })).toBeNull();
     expect(liveMixing({ ...base, stuck: 123 })).toBe('123 walkers stuck');
     expect(liveMixing({ ...base, divergedWalkers: 4096 })).toBe('every walker diverged');
+  });
+});
+
+describe('worstOf', () => {
+  it('takes the largest R̂ and |z|, the smallest ESS, and sums stuck walkers', () => {
+    const d = (rhat: number, ess: number, startsZ: number, stuck: number) => ({
+      rhat,
+      ess,
+      startsZ,
+      stuck,
+      divergedWalkers: 0,
+      walkers: 512,
+      samples: 300,
+    });
+    const w = worstOf([d(1.003, 30000, 0.2, 0), d(1.011, 16000, -3.1, 1), d(1.007, 24000, 1.5, 2)]);
+    expect(w).toMatchObject({ rhat: 1.011, ess: 16000, startsZ: -3.1, stuck: 3, walkers: 1536 });
+    expect(worstOf([d(1.01, 100, 0, 0), d(Number.NaN, 100, 0, 0)]).rhat).toBeNaN();
   });
 });
