@@ -7,7 +7,9 @@ fn init_walkers(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (i >= sim.walkers) { return; }
   use_walker_group(i);  // the initial loss is the walker's own group's (its dataset's)
   var w: Vec;
-  if (sim.init_kind == 1u) {
+  // 2: mixed, overdispersed starts for the convergence diagnostics: even walkers at w*, odd ones
+  // from the prior (alternating, so every contiguous walker group gets both starts).
+  if (sim.init_kind == 1u || (sim.init_kind == 2u && (i & 1u) == 1u)) {
     w = draw_prior(i, 0u, STREAM_INIT);
   } else {
     for (var j = 0u; j < D; j++) { w[j] = wstar_at(j); }
@@ -15,6 +17,7 @@ fn init_walkers(@builtin(global_invocation_id) gid: vec3<u32>) {
   store_walker(i, w);
   current_loss[i] = loss(w);
   loss_sum[i] = 0.0;
+  diag_sums[i] = vec4<f32>(0.0);
   accepts[i] = 0u;
   diverged[i] = 0u;
 }
@@ -36,6 +39,7 @@ fn ula_steps(@builtin(global_invocation_id) gid: vec3<u32>) {
   var g = potential_grad(w);
   var lsum = 0.0;
   var acc = 0u;
+  var dg = diag_sums[i];
   var div = 0u;
   for (var k = 0u; k < sim.steps; k++) {
     let step = sim.step_base + k;
@@ -60,11 +64,12 @@ fn ula_steps(@builtin(global_invocation_id) gid: vec3<u32>) {
       u = uy;
       g = gy;
     }
-    if (sim.accumulate == 1u) { lsum += l; }
+    if (sim.accumulate == 1u) { lsum += l; dg = diag_add(dg, l); }
   }
   store_walker(i, w);
   current_loss[i] = l;
   loss_sum[i] += lsum;
+  diag_sums[i] = dg;
   accepts[i] += acc;
   diverged[i] += div;
 }

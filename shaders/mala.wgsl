@@ -13,6 +13,7 @@ fn mala_steps(@builtin(global_invocation_id) gid: vec3<u32>) {
   var u = potential(w, l);
   var g = potential_grad(w);
   var lsum = 0.0;
+  var dg = diag_sums[i];
   var acc = 0u;
   var div = 0u;
   for (var k = 0u; k < sim.steps; k++) {
@@ -41,11 +42,12 @@ fn mala_steps(@builtin(global_invocation_id) gid: vec3<u32>) {
         acc += 1u;
       }
     }
-    if (sim.accumulate == 1u) { lsum += l; }
+    if (sim.accumulate == 1u) { lsum += l; dg = diag_add(dg, l); }
   }
   store_walker(i, w);
   current_loss[i] = l;
   loss_sum[i] += lsum;
+  diag_sums[i] = dg;
   accepts[i] += acc;
   diverged[i] += div;
 }

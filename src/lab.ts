@@ -10,6 +10,7 @@ import type { FunctionSpaceStats } from './analysis/function-space-stream';
 import { GeneralisationAnalysis } from './analysis/generalisation-view';
 import { GroupAnalysis, scenePosterior } from './analysis/group-analysis';
 import { ladderAnalysis } from './analysis/ladder-analysis';
+import { liveMixing, STUCK_MIN_WINDOW } from './engine/diagnostics';
 import { defaultWstar, type Landscape } from './engine/landscapes';
 import { wbicBeta } from './engine/posterior';
 import { runFailure } from './engine/result-check';
@@ -49,7 +50,7 @@ export interface Derived {
   readonly wstar: readonly number[];
   readonly singularPoint: readonly number[];
   readonly window: Window2D;
-  /** Radius of the "mass near the singular point" ball: 1/√(nβ), at most the prior scale. */
+  /** Radius of the "mass near the singular point" ball: the fixed `massR`, else 1/√(nβ) at most R. */
   readonly massRadius: number;
   /** Identifies the compiled landscape (formula text and dimension, model spec, or registry id). */
   readonly key: string;
@@ -96,7 +97,7 @@ export function derive(s: SceneState): Derived {
     wstar,
     singularPoint: sp,
     window: { lo: [cx - half, cy - half], hi: [cx + half, cy + half] },
-    massRadius: Math.min(s.R, 1 / Math.sqrt(nbeta)),
+    massRadius: s.massR > 0 ? s.massR : Math.min(s.R, 1 / Math.sqrt(nbeta)),
     key: resolved.key,
     slice,
     landscapeError: resolved.error,
@@ -127,6 +128,11 @@ export interface LabStats {
   lambdaHat: number;
   massNear: number;
   massRadius: number;
+  /**
+   * Why the walkers' numbers are not results yet (e.g. "R̂ = 1.40": the two starts disagree), or null
+   * when the live checks pass (diagnostics.ts liveMixing). The HUD and charts flag them meanwhile.
+   */
+  mixing: string | null;
   tv: number | null;
   /**
    * The TV distance expected from sampling noise alone if the walkers were exact independent draws:
@@ -196,6 +202,8 @@ export class Lab {
   private statsRead: Promise<void> = Promise.resolve();
   private histRead: Promise<void> = Promise.resolve();
   private stepsSinceClear = 0;
+  /** Stuck walkers at the last reading over an acceptance window of ≥ STUCK_MIN_WINDOW steps. */
+  private stuck = 0;
   private lossAtWstar = 0;
   /** d > 2: copies the two slice coordinates of each walker into the drawn attribute. */
   private projection: SliceProjection | null = null;
@@ -239,6 +247,7 @@ export class Lab {
     massNear: Number.NaN,
     resultProblem: null,
     massRadius: 0,
+    mixing: null,
     tv: null,
     tvNoise: null,
     insideFraction: null,
@@ -474,6 +483,7 @@ export class Lab {
       this.engine = engine;
       this.stats.walkers = w.count;
       this.stepsSinceClear = 0;
+      this.stuck = 0;
       changed.add('hist');
       changed.add('wstar');
     } else if (this.engine) {
@@ -481,6 +491,7 @@ export class Lab {
       if (changed.has('reset')) {
         this.engine.reset(s.init);
         this.stepsSinceClear = 0;
+        this.stuck = 0;
       }
       if (changed.has('uniforms') || changed.has('reset')) this.analysis.resetLlc();
     }
@@ -545,6 +556,7 @@ export class Lab {
       if (this.resetRequested) {
         engine.reset(s.init);
         this.stepsSinceClear = 0;
+        this.stuck = 0;
         this.resetRequested = false;
         this.analysis.resetLlc();
       }
@@ -603,6 +615,8 @@ export class Lab {
   private readStats(engine: WalkerEngine, d: Derived): Promise<void> | undefined {
     if (this.statsPending) return;
     this.statsPending = true;
+    // The engine's acceptance window is the steps since the last clear (both are cleared together).
+    const window = this.stepsSinceClear;
     this.statsRead = engine
       .readStats({ center: d.singularPoint, radius: d.massRadius })
       .then((st: WalkerStats) => {
@@ -615,6 +629,9 @@ export class Lab {
         this.stats.lambdaSe = d.nbeta * Math.sqrt(st.varLoss / Math.max(1, st.walkers - 1));
         this.stats.massNear = st.massNear;
         this.flagResult(engine, st);
+        // Stuck walkers are only counted over windows long enough to tell (the last such reading).
+        if (window >= STUCK_MIN_WINDOW) this.stuck = st.diagnostics.stuck;
+        this.stats.mixing = liveMixing({ ...st.diagnostics, stuck: this.stuck, startsNow: st.startsNow });
         this.analysis.pushLlc({
           step: engine.step,
           lambdaHat: this.stats.lambdaHat,
@@ -623,6 +640,7 @@ export class Lab {
           sdLoss: Math.sqrt(st.varLoss),
           lossAtWstar: this.lossAtWstar,
           acceptance: st.acceptance,
+          mixing: this.stats.mixing,
         });
         if (this.stepsSinceClear >= 64) {
           engine.clearCounters();
@@ -763,6 +781,7 @@ export class Lab {
     if (this.resetRequested) {
       engine.reset(s.init);
       this.stepsSinceClear = 0;
+      this.stuck = 0;
       this.resetRequested = false;
       this.analysis.resetLlc();
     }

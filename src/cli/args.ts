@@ -178,7 +178,9 @@ Options:
   --steps S          sampling steps per walker (default 2000)
   --burnin B         burn-in steps per walker, not counted in λ̂ (default 1000)
   --seed K           integer seed, 0 ≤ K < 2^53 (default 1); the same seed reproduces a run exactly
-  --init I           wstar (every walker starts at w*, as devinterp's chains do) or prior (default wstar)
+  --init I           mixed (even walkers at w*, odd ones from the prior: overdispersed starts for the
+                     convergence diagnostics), wstar (every walker at w*, as devinterp's chains do) or
+                     prior (default mixed)
   --wstar X,Y,...    the point w*, d comma-separated numbers (default: see above)
   --out FILE         (sample) CSV file for the final positions: columns w1..wd, loss; its folder is
                      checked before the run and an existing file is kept unless --force is given
@@ -211,7 +213,11 @@ Options:
 Output of llc --json:
   {landscape, params, n, beta, sampler, walkers, steps, burnin, seed, step, lambda_hat, lambda_hat_se,
    lambda_hat_se_batch, mean_loss, loss_at_wstar, acceptance (MALA) or mh_acceptance and biased (ULA),
-   diverged, exact_lambda, exact_m, seconds, device}
+   diverged, rhat, ess, starts_z, stuck, converged, exact_lambda, exact_m, seconds, device}
+Every result (llc, sample, sweep rows, ladder rungs) says whether the walkers mixed: rhat (split-R̂ of
+the loss over 2 half-chains per walker; converged needs < 1.05), ess (effective sample size, ≥ 400),
+starts_z (w*- minus prior-started walkers' mean loss in SE, |z| < 5), stuck (walkers with acceptance
+< 0.05, at most 0.1 %). An unconverged result says which test failed on stderr.
 λ̂ = nβ·(E[L_n] − L_n(w*)); its standard error treats walkers as independent chains (each walker's
 time average is one draw); lambda_hat_se_batch is the batch-means error over time, as a cross-check.
 Exit status: 0 success, 1 runtime failure (no GPU, device error) or no trustworthy result (a non-finite
@@ -343,7 +349,7 @@ export function parseCli(argv: readonly string[]): Parsed {
   if (v['checkpoint-every'] !== undefined && v.checkpoint === undefined)
     throw new UsageError('--checkpoint-every needs --checkpoint FILE');
   const seed = seedFlag(v.seed);
-  const init = oneOf<InitKind>('init', v.init, ['wstar', 'prior'], 'wstar');
+  const init = oneOf<InitKind>('init', v.init, ['mixed', 'wstar', 'prior'], 'mixed');
   let wstar = defaultWstar(landscape);
   if (v.wstar !== undefined) {
     const parts = v.wstar.split(',').map(decimal);

@@ -2,6 +2,8 @@
  * What the GPU commands share once their flags are parsed: printing their help, the device to run on,
  * the rounding of reported numbers and the divergence warning.
  */
+
+import { convergenceFailure, type Diagnostics } from '../engine/diagnostics';
 import {
   BURN_IN_POLICY,
   ulaAcceptanceForBias,
@@ -67,4 +69,22 @@ export function acceptanceFields(
     );
   }
   return { mh_acceptance: round(acceptance, 4), biased };
+}
+
+/**
+ * The warning on stderr when a result did not converge: one line naming the failed test and its
+ * number; `where` names the rows (e.g. 'n = 30') of a many-row result.
+ */
+export function warnUnconverged(
+  stderr: CliIo['stderr'],
+  results: readonly { readonly diagnostics: Diagnostics; readonly where?: string }[],
+): void {
+  const failed = results.flatMap((r) => {
+    const why = convergenceFailure(r.diagnostics);
+    return why === null ? [] : [r.where ? `${r.where}: ${why}` : why];
+  });
+  if (failed.length > 0)
+    stderr.write(
+      `warning: not converged (${failed.join('; ')}); these numbers are not results: run longer (--steps, --burnin).\n`,
+    );
 }

@@ -2,6 +2,8 @@
  * `occam-lens generalisation`: Bayes generalisation error against n with the λ/n reference line
  * (src/engine/generalisation.ts). Parsing and execution live here; args.ts and main.ts only dispatch.
  */
+
+import { diagnosticFields } from '../engine/diagnostics';
 import {
   type GeneralisationConfig,
   type GenModelSpec,
@@ -16,7 +18,7 @@ import { type PolyBgReference, polyBgReference } from '../engine/poly-reference'
 import type { InitKind, SamplerKind } from '../engine/posterior';
 import { assertResult } from '../engine/result-check';
 import { parsePrior } from './args';
-import { cliDevice, helpOrRun, round, warnDiverged } from './command';
+import { cliDevice, helpOrRun, round, warnDiverged, warnUnconverged } from './command';
 import {
   asUsage,
   intIn,
@@ -95,7 +97,7 @@ Options:
   --prior KIND:S     box:R or gauss:σ (default box:2 for poly, box:3 for mlp)
   --sampler S        mala or ula (default mala)
   --step E           fixed step size; without it MALA tunes ε per (n, dataset) toward acceptance 0.8
-  --init I           wstar or prior (default wstar)
+  --init I           mixed (even walkers at w*, odd from the prior), wstar or prior (default mixed)
   --seed K           integer seed of the data and the walkers (default 1)
   --test-points T    held-out inputs per input dimension (default 16)
   --ref-datasets K   (poly, box prior) datasets per n of the finite-n reference E[n·B_g] by Metropolis
@@ -193,7 +195,7 @@ export function parseGeneralisation(argv: readonly string[]): GeneralisationPars
     sampler: oneOf<SamplerKind>('sampler', v.sampler, ['mala', 'ula'], 'mala'),
     prior: v.prior === undefined ? undefined : parsePrior(v.prior, 1),
     step: v.step === undefined ? undefined : limited('step', v.step, 0, LIMITS.step),
-    init: oneOf<InitKind>('init', v.init, ['wstar', 'prior'], 'wstar'),
+    init: oneOf<InitKind>('init', v.init, ['mixed', 'wstar', 'prior'], 'mixed'),
     seed: seedFlag(v.seed),
     testPoints: num('test-points', v['test-points'], 16, intIn(2, 64), 'an integer in [2, 64]'),
   };
@@ -244,6 +246,10 @@ function generalisationRows(
     ref_n_bg_se: finite[j] ? round(finite[j].nBgSe, 3) : null,
     acceptance: round(p.acceptance, 4),
     diverged: p.diverged,
+    // The worst of this n's datasets; a point never read has no verdict and is not converged.
+    ...(p.diagnostics
+      ? diagnosticFields(p.diagnostics)
+      : { rhat: null, ess: null, starts_z: null, stuck: 0, converged: false }),
     seconds: round(r.seconds, 4),
     device,
   }));
@@ -300,7 +306,7 @@ async function execute(args: GeneralisationArgs, io: CliIo): Promise<number> {
   } else {
     const ref = result.reference;
     const header =
-      'n         B_g ± SE                  n·B_g ± SE          ref E[n·B_g] ± SE   λ/n (n→∞)   accept';
+      'n         B_g ± SE                  n·B_g ± SE          ref E[n·B_g] ± SE   λ/n (n→∞)   accept   R̂';
     const lines = rows.map((r) =>
       [
         String(r.n).padEnd(9),
@@ -308,7 +314,8 @@ async function execute(args: GeneralisationArgs, io: CliIo): Promise<number> {
         `${r.n_bg} ± ${r.n_bg_se}`.padEnd(19),
         (r.ref_n_bg === null ? '–' : `${r.ref_n_bg} ± ${r.ref_n_bg_se}`).padEnd(19),
         String(r.lambda_over_n).padEnd(11),
-        String(r.acceptance),
+        String(r.acceptance).padEnd(8),
+        `${r.rhat ?? '–'}${r.converged ? '' : ' NOT CONVERGED'}`,
       ].join(' '),
     );
     io.stdout(
@@ -323,6 +330,12 @@ async function execute(args: GeneralisationArgs, io: CliIo): Promise<number> {
   warnDiverged(
     io.stderr,
     rows.reduce((s, r) => s + r.diverged, 0),
+  );
+  warnUnconverged(
+    io.stderr,
+    result.points.flatMap((p) =>
+      p.diagnostics ? [{ diagnostics: p.diagnostics, where: `n = ${p.n}` }] : [],
+    ),
   );
   return 0;
 }

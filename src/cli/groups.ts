@@ -3,6 +3,7 @@
  * (one group per temperature around β0, then the fit of λ and m). One population, one dispatch per
  * chunk of steps, per-group statistics.
  */
+import { diagnosticFields, worstOf } from '../engine/diagnostics';
 import { fitLadder, ladderInitialSteps, runGroups, temperatureLadder } from '../engine/ladder';
 import type { LlcResult } from '../engine/llc-run';
 import { wbicBeta } from '../engine/posterior';
@@ -11,7 +12,7 @@ import { assertResult, ResultError } from '../engine/result-check';
 import { type ExchangePair, WalkerEngine } from '../engine/walker-engine';
 import { negativeLambdaWarning, wstarWarnings } from '../engine/wstar-check';
 import { posteriorOf, type RunArgs } from './args';
-import { acceptanceFields, round, warnDiverged } from './command';
+import { acceptanceFields, round, warnDiverged, warnUnconverged } from './command';
 import { asUsage, rangeAsUsage } from './flags';
 import type { CliIo } from './main';
 import { Progress } from './progress';
@@ -128,6 +129,7 @@ export async function runSweep(device: GPUDevice, args: RunArgs, io: CliIo): Pro
           ` at n = ${args.ns[j]}`,
         ),
         diverged: g.diverged,
+        ...diagnosticFields(g.diagnostics),
         step: round(g.eps),
         walkers: g.walkers,
         exchange: engine.exchanging ? 'on' : 'off',
@@ -138,6 +140,10 @@ export async function runSweep(device: GPUDevice, args: RunArgs, io: CliIo): Pro
         exact_mass_near_err: e?.massNear != null ? round(e.massNearErr, 2) : null,
       };
     });
+    warnUnconverged(
+      io.stderr,
+      groups.map((g, j) => ({ diagnostics: g.diagnostics, where: `n = ${args.ns[j]}` })),
+    );
     if (args.json) {
       for (const r of rows) io.stdout(`${JSON.stringify(r)}\n`);
     } else if (args.csv) {
@@ -145,7 +151,7 @@ export async function runSweep(device: GPUDevice, args: RunArgs, io: CliIo): Pro
       io.stdout(`${keys.join(',')}\n${rows.map((r) => keys.map((k) => r[k] ?? '').join(',')).join('\n')}\n`);
     } else {
       const header =
-        'n         β        λ̂ ± SE              exact λ̂   mass near w* ± SE     exact     WBIC        accept';
+        'n         β        λ̂ ± SE              exact λ̂   mass near w* ± SE     exact     WBIC        accept   R̂';
       const lines = rows.map((r) =>
         [
           String(r.n).padEnd(9),
@@ -155,7 +161,8 @@ export async function runSweep(device: GPUDevice, args: RunArgs, io: CliIo): Pro
           `${r.mass_near} ± ${r.mass_near_se}`.padEnd(21),
           String(r.exact_mass_near ?? '–').padEnd(9),
           String(r.wbic).padEnd(11),
-          `${r.acceptance ?? r.mh_acceptance}${r.biased ? ' BIASED' : ''}`,
+          `${r.acceptance ?? r.mh_acceptance}${r.biased ? ' BIASED' : ''}`.padEnd(8),
+          `${r.rhat ?? '–'}${r.converged ? '' : ' NOT CONVERGED'}`,
         ].join(' '),
       );
       io.stdout(
@@ -214,6 +221,7 @@ export async function runHotLadder(
         massNear: g.massNear,
         lossTrace: [],
         seconds: r.seconds,
+        diagnostics: g.diagnostics,
       },
       exchange: r.exchange,
     };
@@ -246,6 +254,10 @@ export async function runLadder(
       ...[negativeLambdaWarning(center.lambdaHat, center.lambdaHatSe)].filter((x) => x !== null),
     ])
       io.stderr.write(`warning: ${w}.\n`);
+    warnUnconverged(
+      io.stderr,
+      groups.map((g) => ({ diagnostics: g.diagnostics, where: `nβ = ${round(g.nbeta, 4)}` })),
+    );
     report({
       lambda_hat: round(center.lambdaHat),
       lambda_hat_se: round(center.lambdaHatSe, 3),
@@ -253,6 +265,8 @@ export async function runLadder(
       loss_at_wstar: round(lossAtWstar),
       ...acceptanceFields(io.stderr, args.sampler, center.acceptance, center.eps, args.landscape.dim),
       diverged: groups.reduce((s, g) => s + g.diverged, 0),
+      // The fit uses every rung: the verdict is the worst rung's (each rung carries its own).
+      ...diagnosticFields(worstOf(groups.map((g) => g.diagnostics))),
       step: round(center.eps),
       lambda_fit: round(fit.lambda),
       lambda_fit_se: round(fit.lambdaSe, 3),
@@ -277,6 +291,7 @@ export async function runLadder(
         se: round(g.lambdaHatSe, 3),
         fit_residual: round(fit.residuals[j], 3),
         [args.sampler === 'ula' ? 'mh_acceptance' : 'acceptance']: round(g.acceptance, 3),
+        ...diagnosticFields(g.diagnostics),
       })),
       exchange: engine.exchanging ? 'on' : 'off',
       swap_acceptance: exchange.map((p) => ({

@@ -4,6 +4,7 @@
  */
 import { access, constants } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { diagnosticFields } from '../engine/diagnostics';
 import { initialStep, type LlcResult, RunInterrupted, runLlc } from '../engine/llc-run';
 import { MONOMIALS, polyFunctionSpace } from '../engine/poly-functions';
 import { assertResult } from '../engine/result-check';
@@ -14,7 +15,7 @@ import { HELP, parseCli, posteriorOf, type RunArgs } from './args';
 import { calibrateMain } from './calibrate';
 import { captureMain } from './capture';
 import { readCheckpoint, writeCheckpoint } from './checkpoint';
-import { acceptanceFields, cliDevice, round, warnDiverged } from './command';
+import { acceptanceFields, cliDevice, round, warnDiverged, warnUnconverged } from './command';
 import { asUsage, rangeAsUsage, UsageError } from './flags';
 import { generalisationMain } from './generalisation';
 import { runHotLadder, runLadder, runSweep } from './groups';
@@ -69,6 +70,7 @@ function report(args: RunArgs, r: LlcResult, device: string, io: CliIo) {
     loss_at_wstar: round(r.lossAtWstar),
     ...acceptanceFields(io.stderr, args.sampler, r.acceptance, r.eps, args.landscape.dim),
     diverged: r.diverged,
+    ...diagnosticFields(r.diagnostics),
     exact_lambda: exact?.lambda ?? null,
     exact_m: exact?.m ?? null,
     seconds: round(r.seconds, 3),
@@ -84,6 +86,7 @@ function humanReport(o: ReturnType<typeof report> & { function_shares?: Record<s
     `λ̂             ${o.lambda_hat} ± ${o.lambda_hat_se} (batch means ± ${o.lambda_hat_se_batch})`,
     `theory        ${exact}  (at finite n with m > 1, nβ·E[K] ≈ λ − (m−1)/log(nβ))`,
     `mean L_n      ${o.mean_loss}   ${'acceptance' in o ? `acceptance ${o.acceptance}` : `MH acceptance ${o.mh_acceptance}${o.biased ? ' (BIASED)' : ''}`}   diverged ${o.diverged}`,
+    `mixing        ${o.converged ? 'converged' : 'NOT CONVERGED'}: R̂ = ${o.rhat ?? '–'}, ESS = ${o.ess ?? '–'}, starts differ by ${o.starts_z} SE, ${o.stuck} stuck`,
     `time          ${o.seconds} s on ${o.device}`,
     ...(o.function_shares
       ? [
@@ -124,7 +127,7 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
         io.stdout(
           `${[
             `landscape     ${args.landscape.title}   n = ${args.n}, β0 = ${round(args.beta)}, ${(fields.ladder as unknown[]).length} groups × ${args.walkers} walkers`,
-            `λ̂ at β0       ${f.lambda_hat} ± ${f.lambda_hat_se}`,
+            `λ̂ at β0       ${f.lambda_hat} ± ${f.lambda_hat_se}${f.converged ? '' : `   NOT CONVERGED (R̂ = ${f.rhat ?? '–'})`}`,
             `ladder fit    λ = ${f.lambda_fit} ± ${f.lambda_fit_se}, m = ${f.m_fit} ± ${f.m_fit_se} (χ²/dof ${f.fit_chi2_per_dof})`,
             `fit model     ${f.fit_formula}${f.fit_model === 'power' ? `, δ = ${f.delta_fit}, C = ${f.c_fit}` : `, c = ${f.c_fit} ± ${f.c_fit_se ?? '—'}`}`,
             `theory        ${exact ? `λ = ${exact.lambda}, m = ${exact.m}` : 'unknown'}`,
@@ -149,6 +152,7 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
       io.stdout(
         `${humanReport(out)}\nhot ladder    ${out.hot_ladder.map((p) => `${p.nbeta_lo}↔${p.nbeta_hi}: ${p.swap_acceptance}`).join('  ')}\n`,
       );
+    warnUnconverged(io.stderr, [{ diagnostics: result.diagnostics }]);
     return 0;
   }
   const posterior = posteriorOf(args);
@@ -265,6 +269,7 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
       result.diverged,
       `the step size ε = ${round(result.eps)} is too large for this posterior: lower --step`,
     );
+    warnUnconverged(io.stderr, [{ diagnostics: result.diagnostics }]);
     return 0;
   } finally {
     process.removeListener('SIGINT', onSigint);

@@ -74,7 +74,8 @@ export function cpuInit(c: CpuConfig, walkers: number, init: InitKind = 'wstar')
     step: 0,
   };
   for (let i = 0; i < walkers; i++) {
-    const w = init === 'prior' ? prior(c, key, i, 0, Stream.init) : [...c.wstar];
+    const fromPrior = init === 'prior' || (init === 'mixed' && i % 2 === 1);
+    const w = fromPrior ? prior(c, key, i, 0, Stream.init) : [...c.wstar];
     s.positions.set(w, i * d);
     s.currentLoss[i] = c.landscape.loss(w, c.params);
   }

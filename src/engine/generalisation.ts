@@ -25,6 +25,7 @@
  *   for the networks, the LLC measured on noiseless teacher data at the largest n (labelled measured).
  */
 
+import { type Diagnostics, worstOf } from './diagnostics';
 import type { Landscape } from './landscapes';
 import { BURN_IN_POLICY, burnIn, chunkSteps, initialStep, runLlc } from './llc-run';
 import { type MlpOptions, mlpLandscape, mlpTeacher, mlpTruth } from './models/mlp';
@@ -92,6 +93,8 @@ export interface GenPoint {
   readonly perDataset: readonly number[];
   readonly acceptance: number;
   readonly diverged: number;
+  /** Whether the walkers mixed: the worst of this n's datasets (diagnostics.ts); undefined until read. */
+  readonly diagnostics?: Diagnostics;
 }
 
 export interface GenReference {
@@ -273,12 +276,28 @@ export function validateGeneralisation(c: GeneralisationConfig): void {
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /** Mean over datasets and its standard error. */
-function summarise(n: number, values: readonly number[], acceptance: number, diverged: number): GenPoint {
+function summarise(
+  n: number,
+  values: readonly number[],
+  acceptance: number,
+  diverged: number,
+  diagnostics: readonly Diagnostics[] = [],
+): GenPoint {
   const k = values.length;
   const bg = k > 0 ? mean(values) : Number.NaN;
   const sd = k > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - bg) ** 2, 0) / (k - 1)) : Number.NaN;
   const bgSe = sd / Math.sqrt(k);
-  return { n, bg, bgSe, nBg: n * bg, nBgSe: n * bgSe, perDataset: values, acceptance, diverged };
+  return {
+    n,
+    bg,
+    bgSe,
+    nBg: n * bg,
+    nBgSe: n * bgSe,
+    perDataset: values,
+    acceptance,
+    diverged,
+    ...(diagnostics.length > 0 ? { diagnostics: worstOf(diagnostics) } : {}),
+  };
 }
 
 /**
@@ -365,6 +384,7 @@ export async function runGeneralisation(device: GPUDevice, c: GeneralisationConf
   const bg = new Map<Job, number>();
   const acc = new Map<Job, number>();
   const div = new Map<Job, number>();
+  const diag = new Map<Job, Diagnostics>();
   const points = (): GenPoint[] =>
     c.ns.map((n) => {
       const mine = jobs.filter((j) => j.n === n && bg.has(j));
@@ -374,6 +394,7 @@ export async function runGeneralisation(device: GPUDevice, c: GeneralisationConf
         mine.map((j) => bg.get(j)!),
         a.length > 0 ? mean(a) : Number.NaN,
         mine.reduce((s, j) => s + (div.get(j) ?? 0), 0),
+        mine.flatMap((j) => (diag.has(j) ? [diag.get(j)!] : [])),
       );
     });
 
@@ -416,6 +437,8 @@ export async function runGeneralisation(device: GPUDevice, c: GeneralisationConf
         },
       });
       engine.clearCounters();
+      // Accumulated only for the convergence diagnostics (B_g comes from the predictive snapshots).
+      engine.setAccumulate(true, c.steps);
       const accumulator = new PredictiveAccumulator(batch.length, model, c.sigma, c.hermite ?? 16);
       for (let s = 0; s < c.snapshots; s++) {
         stop();
@@ -432,9 +455,11 @@ export async function runGeneralisation(device: GPUDevice, c: GeneralisationConf
         c.onProgress?.(done, total);
         c.onUpdate?.(points());
       }
+      engine.setAccumulate(false);
       (await engine.readGroupStats()).forEach((st, g) => {
         acc.set(batch[g], st.acceptance);
         div.set(batch[g], st.diverged);
+        diag.set(batch[g], st.diagnostics);
       });
     } finally {
       engine.destroy();

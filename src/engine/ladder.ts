@@ -5,6 +5,7 @@
  *    m are fitted from the exact asymptotics of normal crossings (see `fitLadder`);
  *  - a sweep over n (β = 1/log n each): λ̂, WBIC and the posterior mass near w* as functions of n.
  */
+import type { Diagnostics } from './diagnostics';
 import { BURN_IN_POLICY, batchMeansSe, burnIn, chunkSteps, initialStep } from './llc-run';
 import type { InitKind } from './posterior';
 import { wbicBeta } from './posterior';
@@ -55,6 +56,8 @@ export interface GroupResult {
   readonly acceptance: number;
   readonly diverged: number;
   readonly walkers: number;
+  /** Split-R̂, ESS, stuck walkers… of this group (diagnostics.ts). */
+  readonly diagnostics: Diagnostics;
 }
 
 /** Burn-in (one ε for all groups, tuned on the whole population), then sampling; per-group results. */
@@ -91,7 +94,7 @@ export async function runGroups(
   });
   const lossAtWstar = (await engine.evaluate(engine.settings.wstar)).loss[0];
   engine.clearCounters();
-  engine.setAccumulate(true);
+  engine.setAccumulate(true, opts.steps);
   const traced = opts.batches !== undefined;
   // Without a trace the chunks only pace the progress reports.
   const batches = Math.max(traced ? 2 : 1, Math.min(opts.batches ?? 20, opts.steps));
@@ -135,6 +138,7 @@ export async function runGroups(
       acceptance: s.acceptance,
       diverged: s.diverged,
       walkers: s.walkers,
+      diagnostics: s.diagnostics,
     });
   }
   const exchange = engine.exchanging ? await engine.readExchange() : [];

@@ -9,6 +9,7 @@
  * means over time (of the walker-averaged loss) are used instead.
  */
 
+import type { Diagnostics } from './diagnostics';
 import type { InitKind } from './posterior';
 import type {
   EngineConfig,
@@ -78,6 +79,8 @@ export interface LlcResult {
   readonly acceptance: number;
   readonly diverged: number;
   readonly massNear: number;
+  /** Split-R̂, ESS, stuck walkers…: whether the walkers mixed (diagnostics.ts). */
+  readonly diagnostics: Diagnostics;
   /** Walker-averaged loss of each time batch: the loss trace. */
   readonly lossTrace: readonly number[];
   readonly seconds: number;
@@ -302,7 +305,8 @@ export async function runLlc(engine: WalkerEngine, opts: LlcOptions): Promise<Ll
 
   if (resume) engine.restore(resume.engine);
   else engine.clearCounters();
-  engine.setAccumulate(true);
+  // A resumed engine keeps its split-chain midpoint (restored with the snapshot).
+  engine.setAccumulate(true, resume ? undefined : opts.steps);
   const trace: number[] = resume ? [...resume.trace] : [];
   let previousTotal = resume?.previousTotal ?? 0;
   let previousSamples = resume?.previousSamples ?? 0;
@@ -364,6 +368,7 @@ export async function runLlc(engine: WalkerEngine, opts: LlcOptions): Promise<Ll
     acceptance: s.acceptance,
     diverged: s.diverged,
     massNear: s.massNear,
+    diagnostics: s.diagnostics,
     lossTrace: trace,
     seconds: (performance.now() - t0) / 1000,
   };

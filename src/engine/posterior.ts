@@ -4,7 +4,8 @@ import { posteriorLimitError } from './limits';
 
 export type SamplerKind = 'ula' | 'mala';
 export type PriorKind = 'box' | 'gauss';
-export type InitKind = 'wstar' | 'prior';
+/** Where walkers start: w*, the prior, or mixed (even walkers at w*, odd ones from the prior). */
+export type InitKind = 'wstar' | 'prior' | 'mixed';
 
 export interface Prior {
   readonly kind: PriorKind;

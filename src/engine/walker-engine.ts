@@ -6,6 +6,7 @@
  * and the app all drive it the same way.
  */
 import { makeShaderDataDefinitions, makeStructuredView, type StructuredView } from 'webgpu-utils';
+import diagnosticsWgsl from '../../shaders/diagnostics.wgsl';
 import evalWgsl from '../../shaders/eval.wgsl';
 import exchangeWgsl from '../../shaders/exchange.wgsl';
 import langevinWgsl from '../../shaders/langevin.wgsl';
@@ -17,6 +18,7 @@ import rngWgsl from '../../shaders/rng.wgsl';
 import { computeLayouts, engineLayouts } from '../gpu/layouts';
 import { readBuffer } from '../gpu/readback';
 import { assemble, computePipeline } from '../gpu/shader-assembly';
+import { type Diagnostics, diagnoseSums, STUCK_ACCEPTANCE, STUCK_MIN_WINDOW } from './diagnostics';
 import { LandscapeBinding, landscapeParamsSource } from './landscape-uniforms';
 import type { Landscape } from './landscapes';
 import { landscapeCommonWgsl } from './landscapes';
@@ -92,6 +94,8 @@ export interface EngineSnapshot {
   readonly swapAttempts: number[];
   /** The frozen preconditioning metric (null: identity). */
   readonly metric?: number[][] | null;
+  /** The sample count of the split-chain midpoint copy (null: none planned). */
+  readonly halfAt?: number | null;
   readonly buffers: Record<string, ArrayBuffer>;
 }
 
@@ -139,6 +143,18 @@ export interface WalkerStats {
   readonly acceptance: number;
   /** Walkers that became non-finite since the last reset, each re-drawn from the prior. */
   readonly diverged: number;
+  /**
+   * Split-R̂, ESS, between-starts z, stuck and diverged walkers of the sampling phase since the last
+   * counter clear (diagnostics.ts). R̂ needs the midpoint copy that `setAccumulate(true, planned)`
+   * arranges; without it R̂ is NaN.
+   */
+  readonly diagnostics: Diagnostics;
+  /**
+   * The current losses' between-starts check, for a population that is not accumulating (the app):
+   * even (w*-started under a mixed start) minus odd walkers' mean current loss in SE, and the nested
+   * R̂ of the two starts as superchains of one draw each (Margossian et al. 2022), √(1 + B/W).
+   */
+  readonly startsNow: { readonly z: number; readonly rhat: number };
 }
 
 export interface StatsQuery {
@@ -146,7 +162,7 @@ export interface StatsQuery {
   readonly radius?: number;
 }
 
-const ROW = 8;
+const ROW = 24;
 export const MAX_GROUPS = 64;
 const MOMENT_WG = 256;
 const REDUCE_WG = 256;
@@ -161,7 +177,8 @@ const floatsOf = (values: readonly number[], length: number): Float32Array => {
 function checkWalkers(device: GPUDevice, walkers: number, dim: number): void {
   if (!Number.isInteger(walkers) || walkers < 1)
     throw new RangeError(`walkers must be a positive integer, got ${walkers}`);
-  const maxByBinding = Math.floor(device.limits.maxStorageBufferBindingSize / (4 * dim));
+  // The largest per-walker array: positions (4·d bytes) or the diagnostics' sums (a vec4, 16 bytes).
+  const maxByBinding = Math.floor(device.limits.maxStorageBufferBindingSize / Math.max(4 * dim, 16));
   const maxByDispatch = device.limits.maxComputeWorkgroupsPerDimension * WALKER_WG;
   const max = Math.min(maxByBinding, maxByDispatch);
   if (walkers > max) {
@@ -172,13 +189,13 @@ function checkWalkers(device: GPUDevice, walkers: number, dim: number): void {
 /** The largest walker count this device can hold for a dimension. */
 export function maxWalkers(device: GPUDevice, dim: number): number {
   return Math.min(
-    Math.floor(device.limits.maxStorageBufferBindingSize / (4 * dim)),
+    Math.floor(device.limits.maxStorageBufferBindingSize / Math.max(4 * dim, 16)),
     device.limits.maxComputeWorkgroupsPerDimension * WALKER_WG,
   );
 }
 
-/** GPU bytes held per walker: positions, current loss, loss sum, accepts, diverged (the metric is per group). */
-export const bytesPerWalker = (dim: number): number => 4 * dim + 4 * 4;
+/** GPU bytes held per walker: positions, current loss, loss sum, accepts, diverged, diagnostics (2 × vec4); the metric is per group. */
+export const bytesPerWalker = (dim: number): number => 4 * dim + 4 * 4 + 2 * 16;
 
 export class WalkerEngine {
   readonly device: GPUDevice;
@@ -191,6 +208,9 @@ export class WalkerEngine {
   private readonly accepts: GPUBuffer;
   private readonly diverged: GPUBuffer;
   private readonly metricBuffer: GPUBuffer;
+  /** Per walker (c, Σ(L − c), Σ(L − c)², samples) of the sampling phase, and its midpoint copy. */
+  private readonly diagSums: GPUBuffer;
+  private readonly diagHalf: GPUBuffer;
   private readonly simUniform: GPUBuffer;
   private readonly reduceUniform: GPUBuffer;
   private readonly partials: GPUBuffer;
@@ -218,6 +238,8 @@ export class WalkerEngine {
   private samples = 0;
   private stepsSinceAcceptClear = 0;
   private accumulate = false;
+  /** The sample count at which diagSums is copied to diagHalf (the split-chain midpoint). */
+  private halfAt: number | undefined;
   private destroyed = false;
   private readonly owned: GPUBuffer[] = [];
   private readonly exchangeUniform: GPUBuffer;
@@ -266,6 +288,8 @@ export class WalkerEngine {
     this.diverged = make('diverged', 4 * n, storage);
     this.metricBuffer = make('metric', 4 * MAX_GROUPS * this.dim, storage);
     this.writeMetric();
+    this.diagSums = make('diag-sums', 16 * n, storage);
+    this.diagHalf = make('diag-half', 16 * n, storage);
 
     const simDefs = makeShaderDataDefinitions(walkerCode);
     this.sim = makeStructuredView(simDefs.uniforms.sim);
@@ -309,6 +333,7 @@ export class WalkerEngine {
         buf(4, this.accepts),
         buf(5, this.diverged),
         buf(6, this.metricBuffer),
+        buf(7, this.diagSums),
       ],
     });
     this.reduceBindGroup = device.createBindGroup({
@@ -322,6 +347,8 @@ export class WalkerEngine {
         buf(4, this.accepts),
         buf(5, this.diverged),
         buf(6, this.partials),
+        buf(7, this.diagSums),
+        buf(8, this.diagHalf),
       ],
     });
     const exchangeDefs = makeShaderDataDefinitions(exchangeCode);
@@ -352,7 +379,14 @@ export class WalkerEngine {
     WalkerEngine.checkMetric(config);
     checkWalkers(device, config.walkers, config.landscape.dim);
     const dim = config.landscape.dim;
-    const walkerCode = landscapeModule(config.landscape, rngWgsl, posteriorWgsl, langevinWgsl, malaWgsl);
+    const walkerCode = landscapeModule(
+      config.landscape,
+      rngWgsl,
+      posteriorWgsl,
+      diagnosticsWgsl,
+      langevinWgsl,
+      malaWgsl,
+    );
     const reduceCode = assemble(dim, reduceWgsl);
     const exchangeCode = assemble(dim, rngWgsl, exchangeWgsl);
     const layouts = engineLayouts(device);
@@ -511,7 +545,7 @@ export class WalkerEngine {
       seed_hi: seedHi,
       prior_kind: c.prior.kind === 'gauss' ? 1 : 0,
       accumulate: this.accumulate ? 1 : 0,
-      init_kind: initKind === 'prior' ? 1 : 0,
+      init_kind: initKind === 'prior' ? 1 : initKind === 'mixed' ? 2 : 0,
       gamma: c.gamma,
       prior_scale: c.prior.scale,
       groups: this.groups,
@@ -610,20 +644,29 @@ export class WalkerEngine {
     if (this.destroyed) throw new Error('WalkerEngine used after destroy()');
   }
 
-  /** Places every walker at w* or draws it from the prior, and clears all counters and sums. */
+  /**
+   * Places every walker at w* or draws it from the prior (`mixed`: even walkers at w*, odd ones from
+   * the prior), and clears all counters and sums.
+   */
   reset(init: InitKind = 'wstar'): void {
     this.assertAlive();
     this.stepIndex = 0;
     this.samples = 0;
+    this.halfAt = undefined;
     this.stepsSinceAcceptClear = 0;
     this.clearSwapCounters();
     this.writeSim(0, init);
     this.dispatch(this.pipelines.init, 'init-walkers');
   }
 
-  /** While on, every step adds its loss to each walker's running sum (the sampling phase). */
-  setAccumulate(on: boolean): void {
+  /**
+   * While on, every step adds its loss to each walker's running sums (the sampling phase). With
+   * `planned` sampling steps ahead, the diagnostics' sums are copied once `planned/2` of them are
+   * done: the first half-chains of split-R̂.
+   */
+  setAccumulate(on: boolean, planned?: number): void {
     this.accumulate = on;
+    if (on && planned !== undefined) this.halfAt = this.samples + Math.floor(planned / 2);
   }
 
   /** Zeroes the loss sums and accept counters (not the divergence counts). */
@@ -633,9 +676,12 @@ export class WalkerEngine {
     encoder.clearBuffer(this.lossSum);
     encoder.clearBuffer(this.accepts);
     encoder.clearBuffer(this.swapAccepts);
+    encoder.clearBuffer(this.diagSums);
+    encoder.clearBuffer(this.diagHalf);
     this.device.queue.submit([encoder.finish()]);
     this.swapAttempts.fill(0);
     this.samples = 0;
+    this.halfAt = undefined;
     this.stepsSinceAcceptClear = 0;
   }
 
@@ -652,9 +698,10 @@ export class WalkerEngine {
     const pipeline = this.config.sampler === 'mala' ? this.pipelines.mala : this.pipelines.ula;
     const every = this.exchanging ? this.config.exchangeEvery! : 0;
     for (let done = 0; done < count; ) {
-      // A dispatch never crosses an exchange: swaps happen at global steps K, 2K, …, so the schedule
-      // (and hence every result) is independent of how the caller splits its steps.
-      const k = Math.min(this.stepsToBoundary(), count - done);
+      let k = Math.min(this.stepsToBoundary(), count - done);
+      // A dispatch also ends at the split-chain midpoint, where the diagnostics' sums are copied.
+      const half = this.accumulate ? this.halfAt : undefined;
+      if (half !== undefined && this.samples < half) k = Math.min(k, half - this.samples);
       // writeBuffer and submit are ordered on the queue, so each dispatch sees its own step_base.
       this.writeSim(k, 'wstar');
       this.dispatch(pipeline, this.config.sampler);
@@ -665,6 +712,11 @@ export class WalkerEngine {
       // Even pairs after steps 2K, 4K, …; odd pairs after K, 3K, … (alternation lets a state travel
       // the whole ladder; either sweep alone preserves every group's posterior).
       if (every > 0 && this.stepIndex % every === 0) this.exchangeOnce((this.stepIndex / every) % 2);
+      if (half !== undefined && this.samples === half) {
+        const encoder = this.device.createCommandEncoder({ label: 'diag-half' });
+        encoder.copyBufferToBuffer(this.diagSums, 0, this.diagHalf, 0, this.diagSums.size);
+        this.device.queue.submit([encoder.finish()]);
+      }
     }
   }
 
@@ -729,6 +781,8 @@ export class WalkerEngine {
       accepts: this.accepts,
       diverged: this.diverged,
       swapAccepts: this.swapAccepts,
+      diagSums: this.diagSums,
+      diagHalf: this.diagHalf,
     };
   }
 
@@ -750,6 +804,7 @@ export class WalkerEngine {
       groupEps: this.config.groupEps ? [...this.config.groupEps] : null,
       swapAttempts: Array.from(this.swapAttempts),
       metric: this.config.metric ? this.config.metric.map((row) => [...row]) : null,
+      halfAt: this.halfAt ?? null,
       buffers,
     };
   }
@@ -773,6 +828,7 @@ export class WalkerEngine {
     this.samples = s.samples;
     this.stepsSinceAcceptClear = s.stepsSinceAcceptClear;
     this.accumulate = s.accumulate;
+    this.halfAt = s.halfAt ?? undefined;
     this.swapAttempts.set(s.swapAttempts.slice(0, MAX_GROUPS));
     this.update({
       eps: s.eps,
@@ -842,6 +898,7 @@ export class WalkerEngine {
         shift: shifts.chainMean ?? 0,
         radius2: radius * radius,
         loss_shift: shifts.loss ?? 0,
+        stuck_below: STUCK_ACCEPTANCE * this.stepsSinceAcceptClear,
         center: floatsOf(center, 32),
       });
       // Queue order: each submit sees its own uniform write, and the copy precedes the next reduce.
@@ -868,6 +925,22 @@ export class WalkerEngine {
       const meanLossShifted = sum[0] / n;
       const chainShifted = sum[2] / n;
       const proposals = n * this.stepsSinceAcceptClear;
+      const diag = diagnoseSums(
+        {
+          halfSum: sum[8],
+          halfSumSq: sum[9],
+          halfVarSum: sum[10],
+          halfChains: Math.round(sum[11]),
+          chainSum: sum[12],
+          chainSumSq: sum[13],
+          chainVarSum: sum[14],
+          chains: Math.round(sum[15]),
+          evenSum: sum[16],
+          evenSumSq: sum[17],
+          even: Math.round(sum[18]),
+        },
+        this.samples,
+      );
       return {
         walkers: n,
         meanLoss: meanLossShifted + lossShift,
@@ -878,6 +951,14 @@ export class WalkerEngine {
         massNear: sum[4] / n,
         acceptance: proposals > 0 ? sum[5] / proposals : Number.NaN,
         diverged: Math.round(sum[6]),
+        diagnostics: {
+          ...diag,
+          stuck: this.stepsSinceAcceptClear >= STUCK_MIN_WINDOW ? Math.round(sum[19]) : 0,
+          divergedWalkers: Math.round(sum[20]),
+          walkers: n,
+          samples: this.samples,
+        },
+        startsNow: startsNow(sum[0], sum[1], n, sum[21], sum[22], Math.round(sum[23])),
       };
     });
   }
@@ -961,6 +1042,14 @@ export class WalkerEngine {
     }
   }
 
+  /** Per-walker diagnostic accumulators, at the end and at the midpoint (for tests, never per frame). */
+  async readDiagnosticAccumulators(): Promise<{ whole: Float32Array; half: Float32Array }> {
+    return {
+      whole: new Float32Array(await this.readBuffer(this.diagSums, 16 * this.walkers)),
+      half: new Float32Array(await this.readBuffer(this.diagHalf, 16 * this.walkers)),
+    };
+  }
+
   private groupsReadback(size: number): GPUBuffer {
     if (this.groupReadback?.size !== size) {
       this.groupReadback?.destroy();
@@ -1025,6 +1114,31 @@ export class WalkerEngine {
 /** Bind group 0 of shaders/exchange.wgsl: its uniform, positions, current losses, swap counters. */
 const exchangeLayouts = (device: GPUDevice) =>
   computeLayouts(device, 'exchange', ['uniform', 'storage', 'storage', 'storage']);
+
+/**
+ * Between-starts check on current losses: z of the even-minus-odd mean, and √(1 + B/W) with the two
+ * starts as superchains (B the variance of their two means, W their mean within variance).
+ */
+function startsNow(
+  sum: number,
+  sumSq: number,
+  count: number,
+  evenSum: number,
+  evenSumSq: number,
+  even: number,
+): { z: number; rhat: number } {
+  const odd = count - even;
+  if (even < 2 || odd < 2) return { z: 0, rhat: 1 };
+  const v = (s: number, q: number, k: number) => Math.max(0, q - (s * s) / k) / (k - 1);
+  const [me, mo] = [evenSum / even, (sum - evenSum) / odd];
+  const [ve, vo] = [v(evenSum, evenSumSq, even), v(sum - evenSum, sumSq - evenSumSq, odd)];
+  const se = Math.sqrt(ve / even + vo / odd);
+  const w = (ve + vo) / 2;
+  return {
+    z: se > 0 ? (me - mo) / se : 0,
+    rhat: w > 0 ? Math.sqrt(1 + (me - mo) ** 2 / 2 / w) : me === mo ? 1 : Number.POSITIVE_INFINITY,
+  };
+}
 
 /** A shader module for a landscape: header, its uniforms, shared helpers, its WGSL, then `parts`. */
 export function landscapeModule(landscape: Landscape, ...parts: string[]): string {

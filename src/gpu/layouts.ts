@@ -29,6 +29,7 @@ export function engineLayouts(device: GPUDevice): EngineLayouts {
       entry(0, 'uniform'),
       ...[1, 2, 3, 4, 5].map((b) => entry(b, 'storage')),
       entry(6, 'read-only-storage'), // the proposal metric (ensemble preconditioning)
+      entry(7, 'storage'), // the convergence diagnostics' sums (shaders/diagnostics.wgsl)
     ],
   });
   const reduceGroup = device.createBindGroupLayout({
@@ -37,6 +38,8 @@ export function engineLayouts(device: GPUDevice): EngineLayouts {
       entry(0, 'uniform'),
       ...[1, 2, 3, 4, 5].map((b) => entry(b, 'read-only-storage')),
       entry(6, 'storage'),
+      entry(7, 'read-only-storage'), // diagnostics' sums, and their midpoint copy
+      entry(8, 'read-only-storage'),
     ],
   });
   const evalGroup = device.createBindGroupLayout({

@@ -70,7 +70,7 @@ const FOLDERS: [string, Key[]][] = [
   ['Posterior', ['n', 'betaAuto', 'beta', 'prior', 'R', 'gamma', 'wx', 'wy']],
   ['Sampler', ['sampler', 'epsAuto', 'eps', 'walkers', 'steps']],
   ['Run', ['running', 'seed', 'init']],
-  ['Analysis', ['charts', 'sweep', 'sweepR', 'ladder', 'freeEnergy', 'generalisation']],
+  ['Analysis', ['charts', 'massR', 'sweep', 'sweepR', 'ladder', 'freeEnergy', 'generalisation']],
   ['Function space', ['fspace', ...FUNCTION_SPACE_KEYS]],
   [
     'View',

@@ -112,14 +112,22 @@ export class Hud {
     this.rows.get('acc')?.classList.toggle('flagged', biased);
     this.rows.get('lambda')?.classList.toggle('flagged', biased);
     set('div', String(s.diverged));
+    const theory = exact ? `  (λ = ${num(exact.lambda, 3)}, m = ${exact.m})` : '';
+    // Unmixed walkers' numbers are flagged, never shown as plain results (data-flag for styling/tests).
+    const flag = (id: string, text: string) => {
+      const el = this.rows.get(id);
+      if (el && s.mixing) el.dataset.flag = 'unmixed';
+      else if (el) delete el.dataset.flag;
+      set(id, s.mixing ? `⚠ not mixed: ${s.mixing} (${text})` : text);
+    };
     // A run that is no result is flagged, never shown as a number (issue 16; the notice says why).
     if (s.resultProblem) set('lambda', '⚠ no result (see notice)');
-    else
-      set(
-        'lambda',
-        `${num(s.lambdaHat, 3)}${biased ? ' (biased: ULA step too large)' : ''}${exact ? `  (λ = ${num(exact.lambda, 3)}, m = ${exact.m})` : ''}`,
-      );
-    set('mass', `${num(100 * s.massNear, 1)}% within r = ${num(s.massRadius, 3)}`);
+    else {
+      const bias = biased ? ' (biased: ULA step too large)' : '';
+      flag('lambda', s.mixing ? `λ̂ ${num(s.lambdaHat, 3)}${bias}` : `${num(s.lambdaHat, 3)}${bias}${theory}`);
+    }
+    const radius = `r = ${num(s.massRadius, 3)}${state.massR > 0 ? '' : ' (auto 1/√(nβ))'}`;
+    flag('mass', `${num(100 * s.massNear, 1)}% within ${radius}`);
     set('nbeta', `${num(d.nbeta, 1)}  (β = ${num(d.beta, 4)}, ε = ${d.eps.toExponential(2)})`);
   }
 }

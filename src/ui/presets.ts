@@ -45,16 +45,17 @@ export const presets: readonly Preset[] = [
     title: 'Analytic crossing: mass piles up at the singularity',
     watch:
       'L = w₁²w₂²: the two valleys meet at the origin, where the volume of near-optimal parameters is largest (λ = 1/2, m = 2). ' +
-      'Raise n and the share of walkers within any fixed distance of the crossing keeps growing, as log(r√(nβ))/log √(nβ).',
-    state: { ...crossingScene, landscape: 'crossing', a: 1, b: 1 },
+      'Raise n and the share of walkers within any fixed distance of the crossing keeps growing, as log(r√(nβ))/log √(nβ) ' +
+      '(the HUD’s mass near point: within the fixed radius r = 0.1).',
+    state: { ...crossingScene, landscape: 'crossing', a: 1, b: 1, massR: 0.1 },
   },
   {
     id: 'non-analytic-crossing',
     title: 'Non-analytic crossing: the walk does not sit at the singularity',
     watch:
       'L = min(w₁², w₂²) has the same valleys, but the loss is not analytic at the origin. ' +
-      'The walkers spread evenly along both valleys and the crossing collects no extra mass.',
-    state: { ...crossingScene, landscape: 'min-crossing' },
+      'The walkers spread evenly along both valleys and the crossing collects no extra mass (mass near point: within r = 0.1).',
+    state: { ...crossingScene, landscape: 'min-crossing', massR: 0.1 },
   },
   {
     id: 'regular-minimum',
@@ -160,7 +161,8 @@ export const presets: readonly Preset[] = [
     title: 'Phase transition in n (β = 1)',
     watch:
       'A singular valley (λ = ½) at loss ΔL surrounds a regular minimum (λ = 1). Small n favours the valley’s volume, large n the lower loss: ' +
-      'the mass near the origin jumps where n·ΔL ≈ ½·log n (move the n slider and watch the marker cross the predicted line).',
+      'the mass near the origin (within r = √ΔL = 0.1, the regular basin, in the HUD and the chart) jumps where n·ΔL ≈ ½·log n ' +
+      '(move the n slider and watch the marker cross the predicted line).',
     state: {
       landscape: 'phase-transition',
       n: 300,
@@ -171,6 +173,7 @@ export const presets: readonly Preset[] = [
       sampler: 'mala',
       init: 'prior',
       sweep: true,
+      massR: 0.1,
     },
   },
   {
@@ -178,7 +181,7 @@ export const presets: readonly Preset[] = [
     title: 'Concentration vs n: analytic and non-analytic crossings',
     watch:
       'Walker groups at eleven values of n run side by side for w₁²w₂² and min(w₁², w₂²). At the analytic crossing the mass near the ' +
-      'origin keeps growing with n, at the non-analytic one it does not (dashed: exact quadrature).',
+      'origin keeps growing with n, at the non-analytic one it does not (dashed: exact quadrature; ball radius r = 0.1·R).',
     state: { ...crossingScene, landscape: 'crossing', a: 1, b: 1, sweep: true },
   },
   {

@@ -130,7 +130,8 @@ export const schema = {
   walkers: int('walkers (0 = auto)', 0, 0, MAX_WALKERS_SCHEMA),
   steps: int('steps / frame', 8, 1, 2000),
   seed: int('seed', 1, 0, 2 ** 32 - 1),
-  init: oneOf('start at', ['wstar', 'prior'] as const, 'prior'),
+  // mixed: even walkers at w*, odd ones from the prior, so the HUD can see walkers that have not mixed.
+  init: oneOf('start at', ['mixed', 'wstar', 'prior'] as const, 'mixed'),
   running: bool('running', true),
   surface: bool('surface', true),
   points: bool('walkers', true),
@@ -160,6 +161,7 @@ export const schema = {
   charts: bool('LLC charts', true, 'λ̂ over steps with its SE band, loss trace, acceptance'),
   sweep: bool('concentration vs n', false, 'walker groups over a log grid of n, against quadrature'),
   sweepR: num('ball radius r (0 = auto)', 0, 0, 10),
+  massR: num('mass-near-point radius r (0 = auto: 1/√(nβ))', 0, 0, 10),
   ladder: bool('temperature ladder (λ, m)', false, 'groups at 8 temperatures: fits λ and m'),
   freeEnergy: bool('free energy vs n', false, 'WBIC at β = 1/log n over n vs theory'),
   generalisation: bool(

@@ -18,6 +18,8 @@ export interface LlcSample {
   readonly sdLoss: number;
   readonly lossAtWstar: number;
   readonly acceptance: number;
+  /** Why this reading is not a result (the walkers have not mixed), or null (diagnostics.ts). */
+  readonly mixing?: string | null;
 }
 
 export interface ConcentrationTarget {
@@ -242,9 +244,16 @@ export class AnalysisPanel {
 
     const last = this.samples.at(-1);
     const lines: string[] = [];
+    // An unmixed reading, now or in the running mean's window, is flagged, never shown as a result.
+    const unmixed = last?.mixing ?? half.find((p) => p.mixing)?.mixing ?? null;
+    if (unmixed) this.readout.dataset.flag = 'unmixed';
+    else delete this.readout.dataset.flag;
     lines.push(
-      `λ̂ = ${num(last?.lambdaHat ?? Number.NaN)} ± ${num(last?.lambdaSe ?? Number.NaN)} now; ` +
-        `running ${num(run.mean)} ± ${num(run.se)}${exact ? ` · exact λ = ${num(exact.lambda)}, m = ${exact.m}` : ' · exact λ unknown here'}`,
+      unmixed
+        ? `⚠ not mixed: ${unmixed} — λ̂ (${num(last?.lambdaHat ?? Number.NaN)} now, running ${num(run.mean)}) is not a result yet` +
+            `${exact ? ` · exact λ = ${num(exact.lambda)}, m = ${exact.m}` : ''}`
+        : `λ̂ = ${num(last?.lambdaHat ?? Number.NaN)} ± ${num(last?.lambdaSe ?? Number.NaN)} now; ` +
+            `running ${num(run.mean)} ± ${num(run.se)}${exact ? ` · exact λ = ${num(exact.lambda)}, m = ${exact.m}` : ' · exact λ unknown here'}`,
     );
     const n = s.n;
     if (last) {
