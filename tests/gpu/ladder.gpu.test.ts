@@ -14,7 +14,7 @@ import {
 import { findLandscape, type Landscape, predictedCrossover } from '../../src/engine/landscapes';
 import { wbicBeta } from '../../src/engine/posterior';
 import { certainly, exactExpectations2D } from '../../src/engine/quadrature';
-import { WalkerEngine } from '../../src/engine/walker-engine';
+import { DEFAULT_EXCHANGE_EVERY, WalkerEngine } from '../../src/engine/walker-engine';
 import { device, noGpu } from '../helpers/gpu';
 
 const engines: WalkerEngine[] = [];
@@ -43,6 +43,8 @@ async function groupEngine(
     eps: 1e-3,
     groupEps: ladderInitialSteps({ ...base, groupNbeta }),
     seed,
+    // As the product runs sweeps and ladders: replica exchange between neighbouring groups.
+    exchangeEvery: DEFAULT_EXCHANGE_EVERY,
   });
   engines.push(e);
   return e;
