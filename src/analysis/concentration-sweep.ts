@@ -16,6 +16,12 @@ import type { Derived } from '../lab';
 import type { SceneState } from '../ui/schema';
 import type { AnalysisPanel } from '../view/charts/analysis-panel';
 
+/**
+ * Relative tolerance of the exact (quadrature) values the chart and readout show to 3 digits: 1e-3
+ * exhausts the oracle's budget near the phase-transition crossover (n ≈ 300), where it then refuses.
+ */
+const EXACT_TOL = 3e-3;
+
 /** The n grid: half-decades from 10 to 10⁶. */
 export const SWEEP_NS: readonly number[] = Array.from({ length: 11 }, (_, k) => 10 ** (1 + 0.5 * k));
 
@@ -253,7 +259,7 @@ export class ConcentrationSweep {
             prior: { kind: s.prior, scale: s.R },
             wstar: t.wstar,
           },
-          { center: t.center, radius: this.lastRadius, tol: 1e-3 },
+          { center: t.center, radius: this.lastRadius, tol: EXACT_TOL },
         );
         t.exactDone[i] = true;
         // Not certified: no point on the exact curve, and the reason in the note.
@@ -290,7 +296,7 @@ export class ConcentrationSweep {
               prior: { kind: s.prior, scale: s.R },
               wstar: first.wstar,
             },
-            { center: first.center, radius: this.lastRadius, tol: 1e-3 },
+            { center: first.center, radius: this.lastRadius, tol: EXACT_TOL },
           ).massNear,
         };
       }

@@ -18,7 +18,7 @@ import { type PolyBgReference, polyBgReference } from '../engine/poly-reference'
 import type { InitKind, SamplerKind } from '../engine/posterior';
 import { assertResult } from '../engine/result-check';
 import { parsePrior } from './args';
-import { cliDevice, helpOrRun, round, warnDiverged, warnUnconverged } from './command';
+import { acceptanceFields, cliDevice, helpOrRun, round, warnDiverged, warnUnconverged } from './command';
 import {
   asUsage,
   intIn,
@@ -228,6 +228,7 @@ function generalisationRows(
   r: GenResult,
   device: string,
   finite: readonly (PolyBgReference | null)[],
+  stderr: CliIo['stderr'],
 ) {
   return r.points.map((p, j) => ({
     model: args.modelText,
@@ -244,7 +245,8 @@ function generalisationRows(
     lambda_over_n: round(r.reference.lambda / p.n),
     ref_n_bg: finite[j] ? round(finite[j].nBg) : null,
     ref_n_bg_se: finite[j] ? round(finite[j].nBgSe, 3) : null,
-    acceptance: round(p.acceptance, 4),
+    // MALA's acceptance; for ULA its MH acceptance and the bias flag (issue 18), with a warning.
+    ...acceptanceFields(stderr, args.config.sampler, p.acceptance, p.eps, r.dim, ` at n = ${p.n}`),
     diverged: p.diverged,
     // The worst of this n's datasets; a point never read has no verdict and is not converged.
     ...(p.diagnostics
@@ -300,7 +302,7 @@ async function execute(args: GeneralisationArgs, io: CliIo): Promise<number> {
         })
       : null,
   );
-  const rows = generalisationRows(args, result, description, finite);
+  const rows = generalisationRows(args, result, description, finite, io.stderr);
   if (args.json) {
     for (const row of rows) io.stdout(`${JSON.stringify(row)}\n`);
   } else {
@@ -314,7 +316,7 @@ async function execute(args: GeneralisationArgs, io: CliIo): Promise<number> {
         `${r.n_bg} ± ${r.n_bg_se}`.padEnd(19),
         (r.ref_n_bg === null ? '–' : `${r.ref_n_bg} ± ${r.ref_n_bg_se}`).padEnd(19),
         String(r.lambda_over_n).padEnd(11),
-        String(r.acceptance).padEnd(8),
+        `${r.acceptance ?? r.mh_acceptance}${r.biased ? ' BIASED' : ''}`.padEnd(8),
         `${r.rhat ?? '–'}${r.converged ? '' : ' NOT CONVERGED'}`,
       ].join(' '),
     );

@@ -92,6 +92,8 @@ export interface GenPoint {
   /** B_g of each dataset with a reading so far (the index is the dataset). */
   readonly perDataset: readonly number[];
   readonly acceptance: number;
+  /** The largest step size ε among this n's datasets (each tunes its own): what a ULA bias flag names. */
+  readonly eps: number;
   readonly diverged: number;
   /** Whether the walkers mixed: the worst of this n's datasets (diagnostics.ts); undefined until read. */
   readonly diagnostics?: Diagnostics;
@@ -107,6 +109,8 @@ export interface GenReference {
 export interface GenResult {
   readonly points: readonly GenPoint[];
   readonly reference: GenReference;
+  /** The model's parameter count d. */
+  readonly dim: number;
   readonly seconds: number;
 }
 
@@ -274,12 +278,14 @@ export function validateGeneralisation(c: GeneralisationConfig): void {
 }
 
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const largest = (xs: readonly number[]) => (xs.length > 0 ? Math.max(...xs) : Number.NaN);
 
 /** Mean over datasets and its standard error. */
 function summarise(
   n: number,
   values: readonly number[],
   acceptance: number,
+  eps: number,
   diverged: number,
   diagnostics: readonly Diagnostics[] = [],
 ): GenPoint {
@@ -295,6 +301,7 @@ function summarise(
     nBgSe: n * bgSe,
     perDataset: values,
     acceptance,
+    eps,
     diverged,
     ...(diagnostics.length > 0 ? { diagnostics: worstOf(diagnostics) } : {}),
   };
@@ -384,6 +391,7 @@ export async function runGeneralisation(device: GPUDevice, c: GeneralisationConf
   const bg = new Map<Job, number>();
   const acc = new Map<Job, number>();
   const div = new Map<Job, number>();
+  const eps = new Map<Job, number>();
   const diag = new Map<Job, Diagnostics>();
   const points = (): GenPoint[] =>
     c.ns.map((n) => {
@@ -393,6 +401,7 @@ export async function runGeneralisation(device: GPUDevice, c: GeneralisationConf
         n,
         mine.map((j) => bg.get(j)!),
         a.length > 0 ? mean(a) : Number.NaN,
+        largest(mine.map((j) => eps.get(j) ?? Number.NaN).filter(Number.isFinite)),
         mine.reduce((s, j) => s + (div.get(j) ?? 0), 0),
         mine.flatMap((j) => (diag.has(j) ? [diag.get(j)!] : [])),
       );
@@ -458,6 +467,7 @@ export async function runGeneralisation(device: GPUDevice, c: GeneralisationConf
       engine.setAccumulate(false);
       (await engine.readGroupStats()).forEach((st, g) => {
         acc.set(batch[g], st.acceptance);
+        eps.set(batch[g], engine.groupStep(g));
         div.set(batch[g], st.diverged);
         diag.set(batch[g], st.diagnostics);
       });
@@ -514,5 +524,5 @@ export async function runGeneralisation(device: GPUDevice, c: GeneralisationConf
     }
   }
   if (!reference) throw new Error('no reference λ for this model');
-  return { points: points(), reference, seconds: (performance.now() - t0) / 1000 };
+  return { points: points(), reference, dim: model.dim, seconds: (performance.now() - t0) / 1000 };
 }

@@ -108,7 +108,9 @@ describe.skipIf(!haveChromium)('polynomial function space in the app', () => {
 
     // Another landscape: no panel, no shares.
     await page.evaluate(() => window.__occam!.set('landscape', 'bowl'));
-    await waitForFrames(page, 2);
+    // Known slow path (December 2026, SwiftShader): leaving the 15-D model takes 60–90 s before the
+    // new scene settles in the merged build; the bound is generous so the assertions below still run.
+    await waitForFrames(page, 2, 240_000);
     expect(await page.locator('#poly-functions').isVisible()).toBe(false);
     expect((await stats(page)).polyShares).toBeNull();
     expect(errors, errors.join('\n')).toEqual([]);

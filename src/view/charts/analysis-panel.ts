@@ -77,6 +77,25 @@ export function batchMean(values: readonly number[], batches = 5): { mean: numbe
 }
 
 export class AnalysisPanel {
+  /** The w*-is-not-a-minimum check, once per (landscape, w*, nβ, prior): it probes the loss many times. */
+  private wstarCheck = { key: '', warnings: [] as string[] };
+
+  private wstarWarningsFor(d: Derived, s: SceneState): string[] {
+    const key = JSON.stringify([d.key, d.wstar, d.nbeta, s.prior, s.R]);
+    if (this.wstarCheck.key !== key) {
+      const warnings = wstarWarnings({
+        landscape: d.landscape,
+        params: d.params,
+        wstar: d.wstar,
+        n: d.nbeta,
+        beta: 1,
+        prior: { kind: s.prior, scale: s.R },
+      });
+      this.wstarCheck = { key, warnings };
+    }
+    return this.wstarCheck.warnings;
+  }
+
   readonly root: HTMLElement;
   private readonly llcBox: HTMLElement;
   private readonly readout: HTMLElement;
@@ -279,14 +298,7 @@ export class AnalysisPanel {
       );
       // λ̂ means a learning coefficient only at a local minimum (src/engine/wstar-check.ts).
       const notMin = [
-        ...wstarWarnings({
-          landscape: d.landscape,
-          params: d.params,
-          wstar: d.wstar,
-          n: d.nbeta,
-          beta: 1,
-          prior: { kind: s.prior, scale: s.R },
-        }),
+        ...this.wstarWarningsFor(d, s),
         ...[negativeLambdaWarning(run.mean, run.se)].filter((x) => x !== null),
       ];
       for (const w of notMin) lines.push(`⚠ ${w}`);
