@@ -114,8 +114,7 @@ describe.skipIf(noGpu)('issue 16, item 4: values beyond f32 are refused or flagg
       const o = JSON.parse(r.stdout);
       expect(Number.isFinite(o.lambda_hat)).toBe(true);
       expect(o.converged).toBe(false);
-    }
-    else expectNoResult(r, /no result/);
+    } else expectNoResult(r, /no result/);
   });
 
   it('randnet --sw 1e300 exits 2 with the depth-dependent limit', async () => {
