@@ -156,6 +156,8 @@ Choosing the loss (exactly one of):
                                          (act: tanh, relu, softplus; in: 1 or 2; widths 1..8)
                      rrr:M=3,N=3,H=2,r=1   reduced-rank regression y = BAx (M, N ≤ 8), noiseless data
                                          from a seeded rank-r teacher; exact λ, m (Aoyagi & Watanabe 2005)
+                     dln:widths=3x2x2x3,r=1   deep linear network y = W_L⋯W_1·x (widths input…output,
+                                         each ≤ 8), noiseless data from a seeded rank-r teacher; exact λ, m (Aoyagi 2024)
   --data X:Y,...     data points for poly (default 1:1)
   --sigma S          likelihood noise σ of poly and mlp (default 1)
   --sharpness S      softplus sharpness of mlp with act=softplus (default 1)

@@ -47,7 +47,8 @@ Usage:
 
 Cases: reduced-rank regression y = BAx (rrr:M=…,N=…,H=…,r=…, noiseless data from a seeded rank-r
 teacher with Gaussian inputs; exact λ, m from Aoyagi & Watanabe 2005) in four shapes, and the bias-free
-tanh network Σ a_h tanh(b_h x) with zero truth (λ = (H + i² + i)/(4i + 2), i = ⌊√H⌋) for H = 1, 3.
+tanh network Σ a_h tanh(b_h x) with zero truth (λ = (H + i² + i)/(4i + 2), i = ⌊√H⌋) for H = 1, 3, and
+deep linear networks y = W_3W_2W_1·x (dln:widths=…,r=…; exact λ, m from Aoyagi 2024) in two shapes.
 At finite n, nβ·E[K] ≈ λ − (m − 1)/log(nβ) + O(1/log² nβ): λ̂ is biased low when m > 1, hence the large
 default n; the ladder fit models that term.
 

@@ -7,6 +7,7 @@ import { formulaLandscape } from '../engine/formula/landscape';
 import { FormulaError } from '../engine/formula/parse';
 import { findLandscape, type Landscape, landscapes, resolveParams } from '../engine/landscapes';
 import { describe, LIMITS, within } from '../engine/limits';
+import { dlnLandscape, parseDlnSpec } from '../engine/models/dln';
 import {
   ACTIVATIONS,
   type Activation,
@@ -106,7 +107,19 @@ function parseModel(spec: string, flags: LandscapeFlags): Landscape {
       return fail('model', (err as Error).message);
     }
   }
-  return fail('model', `expected poly:m0,…,m4, mlp:key=value,… or rrr:M=…,N=…,H=…,r=…, got '${spec}'`);
+  if (kind === 'dln') {
+    if (flags.data !== undefined)
+      fail('data', 'dln draws its data from the teacher: use points=N and seed=K in --model');
+    try {
+      return dlnLandscape(parseDlnSpec(rest));
+    } catch (err) {
+      return fail('model', (err as Error).message);
+    }
+  }
+  return fail(
+    'model',
+    `expected poly:m0,…,m4, mlp:key=value,…, rrr:M=…,N=…,H=…,r=… or dln:widths=…,r=…, got '${spec}'`,
+  );
 }
 
 /** The landscape and its parameter values from the flags; throws UsageError naming the flag. */

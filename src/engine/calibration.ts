@@ -3,9 +3,10 @@
  * calibrate` measures against. Each case carries its exact λ (and m where known), the source, and the
  * point w* it holds at.
  */
-import { reducedRankLambda, tanhZeroLambda } from './exact-lambda';
+import { deepLinearLambda, reducedRankLambda, tanhZeroLambda } from './exact-lambda';
 import { formulaLandscape } from './formula/landscape';
 import type { Landscape } from './landscapes';
+import { dlnLandscape } from './models/dln';
 import { rrrLandscape } from './models/rrr';
 
 export interface CalibrationCase {
@@ -30,6 +31,21 @@ export function rrrCase(M: number, N: number, H: number, r: number): Calibration
     lambda: exact.lambda,
     m: exact.m,
     source: AW2005,
+  };
+}
+
+const AOYAGI2024 = 'Aoyagi 2024, Neural Networks 106132, doi:10.1016/j.neunet.2024.106132 (Theorem 1)';
+
+export function dlnCase(widths: readonly number[], r: number): CalibrationCase {
+  const landscape = dlnLandscape({ widths, r });
+  const exact = deepLinearLambda(widths, r);
+  return {
+    spec: `dln:widths=${widths.join('x')},r=${r}`,
+    landscape,
+    wstar: landscape.defaultWstar!,
+    lambda: exact.lambda,
+    m: exact.m,
+    source: AOYAGI2024,
   };
 }
 
@@ -64,8 +80,9 @@ export function tanhCase(H: number): CalibrationCase {
 
 /**
  * The default registry: reduced-rank regression in four shapes covering the theorem's cases 1 (even,
- * m = 1; odd, m = 2), 2 and 3, and the tanh network for H = 1, 3. Deep linear networks (Aoyagi 2024)
- * are not included: their closed form was not checked against the paper here.
+ * m = 1; odd, m = 2), 2 and 3, the tanh network for H = 1, 3, and two deep linear networks of three
+ * layers (Aoyagi 2024): 3x2x2x3 with r = 1 (λ = 3 above the rank-1 manifold's 5/2, m = 1) and 2x2x2x2
+ * with r = 0 (λ = 3/2, m = 3). New cases go at the end: --only indexes this list.
  */
 export function calibrationRegistry(): CalibrationCase[] {
   return [
@@ -75,5 +92,7 @@ export function calibrationRegistry(): CalibrationCase[] {
     rrrCase(3, 3, 2, 1),
     tanhCase(1),
     tanhCase(3),
+    dlnCase([3, 2, 2, 3], 1),
+    dlnCase([2, 2, 2, 2], 0),
   ];
 }

@@ -49,3 +49,48 @@ export function tanhZeroLambda(H: number): { lambda: number; m: number | null } 
   const i = Math.floor(Math.sqrt(H) + 1e-9);
   return { lambda: (H + i * i + i) / (4 * i + 2), m: H === 1 ? 2 : null };
 }
+
+/**
+ * The deep linear network y = W_L⋯W_1·x with layer widths H_1 (input), …, H_(L+1) (output) and a
+ * true product of rank r: Aoyagi (2024), "Consideration on the learning efficiency of multiple-layered
+ * neural networks with linear units", Neural Networks (2024) 106132, doi:10.1016/j.neunet.2024.106132,
+ * Theorem 1 (a prior positive on the
+ * zero set, inputs with a positive-definite covariance). With Δ_s = H_s − r, let Σ be the set of
+ * ℓ + 1 ≥ 2 indices (the ℓ + 1 smallest Δ) with max_Σ Δ < min_(∉Σ) Δ, S = Σ_Σ Δ ≥ ℓ·max_Σ Δ and
+ * S < ℓ·min_(∉Σ) Δ (the theorem shows it exists and is unique); with a = S − (⌈S/ℓ⌉ − 1)·ℓ ∈ [1, ℓ],
+ *   λ = (−r² + r(H_1 + H_(L+1)))/2 + a(ℓ − a)/(4ℓ) − (ℓ(ℓ − 1)/4)(S/ℓ)² + ½ Σ_(i<j ∈ Σ) Δ_i Δ_j,
+ *   m = a(ℓ − a) + 1 (the order of the largest pole).
+ * Checks that hold by hand (tests/unit/exact-lambda.test.ts): for L = 2 it is Aoyagi & Watanabe's
+ * reduced-rank regression, λ and m, in every case above; for L = 1 the regular MN/2; for the scalar
+ * chain (w_1⋯w_L)² λ = 1/2 with m = L. (Lau et al.'s restatement prints the multiplicity as a(ℓ − a),
+ * which is 0 when ℓ divides S and disagrees with Aoyagi & Watanabe for L = 2: the +1 is kept here.)
+ */
+export function deepLinearLambda(widths: readonly number[], r: number): ExactCoefficients {
+  if (widths.length < 2)
+    throw new RangeError(`dln: at least 2 widths (1 layer) are needed, got ${widths.length}`);
+  for (const h of widths)
+    if (!Number.isInteger(h) || h < 1) throw new RangeError(`dln: widths must be integers ≥ 1, got ${h}`);
+  if (!Number.isInteger(r) || r < 0 || r > Math.min(...widths))
+    throw new RangeError(`dln: the true rank r must be an integer in [0, min(widths)], got ${r}`);
+  const delta = widths.map((h) => h - r).sort((x, y) => x - y);
+  const n = delta.length;
+  for (let k = 2; k <= n; k++) {
+    const l = k - 1;
+    const inside = delta.slice(0, k);
+    const max = inside[k - 1];
+    const S = inside.reduce((s, x) => s + x, 0);
+    const rest = k < n ? delta[k] : Number.POSITIVE_INFINITY;
+    if (!(max < rest) || S < l * max || !(S < l * rest)) continue;
+    const a = S - (Math.ceil(S / l) - 1) * l;
+    let pairs = 0;
+    for (let i = 0; i < k; i++) for (let j = i + 1; j < k; j++) pairs += inside[i] * inside[j];
+    // Exact arithmetic in quarters (every term is a multiple of 1/(4ℓ)): the sum is formed over a
+    // common denominator so that an integer or half-integer λ comes out exactly.
+    const num =
+      2 * l * (-r * r + r * (widths[0] + widths[n - 1])) + a * (l - a) - (l - 1) * S * S + 2 * l * pairs;
+    return { lambda: num / (4 * l), m: a * (l - a) + 1 };
+  }
+  throw new RangeError(
+    `dln: no index set satisfies Aoyagi's conditions for widths ${widths.join('x')}, r = ${r}`,
+  );
+}

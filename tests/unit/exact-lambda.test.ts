@@ -4,7 +4,8 @@
  * derivable by hand; and the reduced-rank regression model's TypeScript twin.
  */
 import { describe, expect, it } from 'vitest';
-import { reducedRankLambda, tanhZeroLambda } from '../../src/engine/exact-lambda';
+import { deepLinearLambda, reducedRankLambda, tanhZeroLambda } from '../../src/engine/exact-lambda';
+import { dlnLandscape, parseDlnSpec } from '../../src/engine/models/dln';
 import { parseRrrSpec, rrrLandscape } from '../../src/engine/models/rrr';
 
 const shapes: [number, number, number, number][] = [];
@@ -76,5 +77,85 @@ describe('reduced-rank regression model', () => {
     }
     expect(() => parseRrrSpec('M=3,N=2,H=2')).toThrow(/r= is required/);
     expect(() => rrrLandscape({ M: 9, N: 2, H: 1, r: 1 })).toThrow(/at most 8/);
+  });
+});
+
+describe('deep linear network λ (Aoyagi 2024)', () => {
+  it('is Aoyagi & Watanabe’s reduced-rank regression (λ and m) for two layers, in every shape', () => {
+    for (const [M, N, H, r] of shapes)
+      expect(deepLinearLambda([M, H, N], r)).toEqual(reducedRankLambda(M, N, H, r));
+  });
+  it('is the regular MN/2 (m = 1) for one layer, whatever the rank', () => {
+    for (let M = 1; M <= 6; M++)
+      for (let N = 1; N <= 6; N++)
+        for (let r = 0; r <= Math.min(M, N); r++)
+          expect(deepLinearLambda([M, N], r)).toEqual({ lambda: (M * N) / 2, m: 1 });
+  });
+  it('gives the scalar chain (w1⋯wL)² by hand: λ = 1/2 with m = L at zero, m = 1 at a nonzero truth', () => {
+    for (let L = 1; L <= 7; L++) {
+      const widths = new Array<number>(L + 1).fill(1);
+      expect(deepLinearLambda(widths, 0)).toEqual({ lambda: 0.5, m: L });
+      expect(deepLinearLambda(widths, 1)).toEqual({ lambda: 0.5, m: 1 });
+    }
+  });
+  it('is unchanged by a layer much wider than the others, bounded by d/2, and works the hand cases', () => {
+    // Δ = (2, 2, 6, 2): the wide layer is outside Σ, so λ is that of 2x2x2 with r = 0.
+    expect(deepLinearLambda([2, 2, 8, 2], 0)).toEqual(reducedRankLambda(2, 2, 2, 0));
+    // 3x2x2x3, r = 1: Δ = (2, 1, 1, 2), Σ = all, ℓ = 3, S = 6, a = 3:
+    // 5/2 + 0 − (3·2/4)·2² + (1 + 2 + 2 + 2 + 2 + 4)/2 = 3, m = 1.
+    expect(deepLinearLambda([3, 2, 2, 3], 1)).toEqual({ lambda: 3, m: 1 });
+    // 2x2x2x2, r = 0: ℓ = 3, S = 8, a = 2: 2·1/12 − (3/2)(8/3)² + 6·4/2 = 3/2, m = 3.
+    expect(deepLinearLambda([2, 2, 2, 2], 0)).toEqual({ lambda: 1.5, m: 3 });
+    for (let a = 1; a <= 3; a++)
+      for (let b = 1; b <= 3; b++)
+        for (let c = 1; c <= 3; c++)
+          for (let d = 1; d <= 3; d++)
+            for (let r = 0; r <= Math.min(a, b, c, d); r++) {
+              const { lambda, m } = deepLinearLambda([a, b, c, d], r);
+              expect(lambda).toBeGreaterThan(0);
+              expect(lambda).toBeLessThanOrEqual((a * b + b * c + c * d) / 2);
+              expect(Number.isInteger(m) && m >= 1).toBe(true);
+            }
+  });
+  it('rejects a rank above the narrowest layer and non-integer widths', () => {
+    expect(() => deepLinearLambda([3, 1, 3], 2)).toThrow(/rank/);
+    expect(() => deepLinearLambda([3, 1.5, 3], 0)).toThrow(/widths/);
+  });
+});
+
+describe('deep linear network model', () => {
+  it('has zero loss at the embedded teacher, a gradient matching finite differences, and parses its spec', () => {
+    const o = parseDlnSpec('widths=3x2x2x3,r=1,points=500,seed=3');
+    expect(o).toEqual({ widths: [3, 2, 2, 3], r: 1, points: 500, seed: 3 });
+    const l = dlnLandscape(o);
+    expect(l.dim).toBe(16);
+    const w = l.defaultWstar!;
+    expect(l.loss(w, [1])).toBeLessThan(1e-24);
+    // The zero set is not a point: W_1's zero row (entry 5) alone moves nothing, the teacher's entry 0 does.
+    expect(
+      l.loss(
+        w.map((x, i) => (i === 5 ? x + 0.5 : x)),
+        [1],
+      ),
+    ).toBeLessThan(1e-24);
+    expect(
+      l.loss(
+        w.map((x, i) => (i === 0 ? x + 0.5 : x)),
+        [1],
+      ),
+    ).toBeGreaterThan(1e-3);
+    const probe = w.map((x, i) => x + 0.1 * Math.sin(i + 1));
+    const g = l.grad(probe, [1]);
+    for (let i = 0; i < l.dim; i++) {
+      const h = 1e-6;
+      const up = probe.map((x, j) => (j === i ? x + h : x));
+      const dn = probe.map((x, j) => (j === i ? x - h : x));
+      expect(g[i]).toBeCloseTo((l.loss(up, [1]) - l.loss(dn, [1])) / (2 * h), 6);
+    }
+    expect(l.exact([1])).toEqual({ lambda: 3, m: 1 });
+    expect(() => parseDlnSpec('widths=3x2')).toThrow(/r= is required/);
+    expect(() => parseDlnSpec('widths=3xx2,r=0')).toThrow(/widths/);
+    expect(() => dlnLandscape({ widths: [9, 2], r: 1 })).toThrow(/at most 8/);
+    expect(() => dlnLandscape({ widths: [4, 4, 4, 4], r: 0 })).toThrow(/exceeds 32/);
   });
 });
