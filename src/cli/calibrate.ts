@@ -22,6 +22,7 @@ import {
 } from './flags';
 import type { CliIo } from './main';
 import { Progress } from './progress';
+import { plusMinus, tableRow } from './table';
 
 const options = {
   ...valueFlags(
@@ -207,15 +208,18 @@ function humanRow(r: {
   ladder_m_se: number | null;
   acceptance: number;
 }): string {
-  return [
-    String(r.case).padEnd(2),
-    r.model.padEnd(34),
-    `${r.exact_lambda}, ${r.exact_m ?? '?'}`.padEnd(10),
-    `${r.lambda_hat} ± ${r.lambda_hat_se}`.padEnd(22),
-    `${(100 * r.lambda_hat_rel_error).toFixed(1)}%`.padEnd(8),
-    String(r.exact_finite_n ?? '–').padEnd(15),
-    (r.ladder_lambda === null ? '–' : `${r.ladder_lambda} ± ${r.ladder_lambda_se}`).padEnd(20),
-    (r.ladder_m === null ? '–' : `${r.ladder_m} ± ${r.ladder_m_se}`).padEnd(18),
-    String(r.acceptance),
-  ].join(' ');
+  return tableRow(
+    [2, 34, 10, 22, 8, 15, 20, 18],
+    [
+      String(r.case),
+      r.model,
+      `${r.exact_lambda}, ${r.exact_m ?? '?'}`,
+      plusMinus(r.lambda_hat, r.lambda_hat_se),
+      `${(100 * r.lambda_hat_rel_error).toFixed(1)}%`,
+      String(r.exact_finite_n ?? '–'),
+      plusMinus(r.ladder_lambda, r.ladder_lambda_se),
+      plusMinus(r.ladder_m, r.ladder_m_se),
+      String(r.acceptance),
+    ],
+  );
 }

@@ -36,6 +36,7 @@ import {
 import { parseMlpSpec } from './landscape-flags';
 import type { CliIo } from './main';
 import { Progress } from './progress';
+import { plusMinus, tableRow } from './table';
 
 /** Posterior samples per dataset of the finite-n reference (its datasets: --ref-datasets). */
 const REFERENCE_SAMPLES = 300;
@@ -310,15 +311,18 @@ async function execute(args: GeneralisationArgs, io: CliIo): Promise<number> {
     const header =
       'n         B_g ± SE                  n·B_g ± SE          ref E[n·B_g] ± SE   λ/n (n→∞)   accept   R̂';
     const lines = rows.map((r) =>
-      [
-        String(r.n).padEnd(9),
-        `${r.bg} ± ${r.bg_se}`.padEnd(25),
-        `${r.n_bg} ± ${r.n_bg_se}`.padEnd(19),
-        (r.ref_n_bg === null ? '–' : `${r.ref_n_bg} ± ${r.ref_n_bg_se}`).padEnd(19),
-        String(r.lambda_over_n).padEnd(11),
-        `${r.acceptance ?? r.mh_acceptance}${r.biased ? ' BIASED' : ''}`.padEnd(8),
-        `${r.rhat ?? '–'}${r.converged ? '' : ' NOT CONVERGED'}`,
-      ].join(' '),
+      tableRow(
+        [9, 25, 19, 19, 11, 8],
+        [
+          String(r.n),
+          plusMinus(r.bg, r.bg_se),
+          plusMinus(r.n_bg, r.n_bg_se),
+          plusMinus(r.ref_n_bg, r.ref_n_bg_se),
+          String(r.lambda_over_n),
+          `${r.acceptance ?? r.mh_acceptance}${r.biased ? ' BIASED' : ''}`,
+          `${r.rhat ?? '–'}${r.converged ? '' : ' NOT CONVERGED'}`,
+        ],
+      ),
     );
     io.stdout(
       `${args.modelText}: ${args.config.datasets} datasets × ${args.config.walkers} walkers per n, σ = ${args.config.sigma}, ${round(result.seconds, 3)} s on ${description}\n` +

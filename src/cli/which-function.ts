@@ -44,6 +44,7 @@ import {
 } from './flags';
 import type { CliIo } from './main';
 import { Progress } from './progress';
+import { plusMinus, tableRow } from './table';
 
 const options = {
   ...valueFlags(
@@ -411,20 +412,26 @@ type Out = {
   }[];
 };
 
+/** The share columns: one per monomial, 15 wide. */
+const SHARE_WIDTHS = MONOMIAL_NAMES.map(() => 15);
+
 function humanTables(o: Out): string {
   const head = `${o.model} on ${o.data}; prior ${o.prior}; ${round(o.seconds, 3)} s on ${o.device}`;
   const t1 = [
     `λ at each candidate's w* (n = ${o.n}, β = ${o.beta}, γ = ${o.gamma}, ${o.walkers} walkers × ${o.ladder >= 3 ? o.ladder + 1 : 1} groups, ${o.steps} steps after ${o.burnin})`,
     'candidate  λ̂ ± SE              ladder λ ± SE        ladder m ± SE        theory λ, m   λ − (m−1)/log nβ',
     ...o.candidates.map((r) =>
-      [
-        r.candidate.padEnd(10),
-        `${r.lambda_hat} ± ${r.lambda_hat_se}`.padEnd(20),
-        (r.ladder_lambda === null ? '–' : `${r.ladder_lambda} ± ${r.ladder_lambda_se}`).padEnd(20),
-        (r.ladder_m === null ? '–' : `${r.ladder_m} ± ${r.ladder_m_se}`).padEnd(20),
-        (r.theory_lambda === null ? '–' : `${r.theory_lambda}, ${r.theory_m}`).padEnd(13),
-        String(r.theory_finite_n ?? '–'),
-      ].join(' '),
+      tableRow(
+        [10, 20, 20, 20, 13],
+        [
+          r.candidate,
+          plusMinus(r.lambda_hat, r.lambda_hat_se),
+          plusMinus(r.ladder_lambda, r.ladder_lambda_se),
+          plusMinus(r.ladder_m, r.ladder_m_se),
+          r.theory_lambda === null ? '–' : `${r.theory_lambda}, ${r.theory_m}`,
+          String(r.theory_finite_n ?? '–'),
+        ],
+      ),
     ),
   ];
   const lowest = [...o.candidates].sort((x, y) => x.lambda_hat - y.lambda_hat);
@@ -437,23 +444,30 @@ function humanTables(o: Out): string {
   );
   const t2 = [
     'posterior shares of the nearest monomial (walkers from the prior, γ = 0, β = 1/log n) vs the exact i.i.d. reference',
-    `truth  n         ${MONOMIAL_NAMES.map((s) => s.padEnd(15)).join(' ')} max|z|  ESS`,
+    `truth  n         ${tableRow(SHARE_WIDTHS, MONOMIAL_NAMES)} max|z|  ESS`,
     ...o.shares.flatMap((s) => [
-      [
-        (s.truth ?? '–').padEnd(6),
-        String(s.n).padEnd(9),
-        s.measured.map((p, k) => `${pct(p)} ± ${(100 * s.measured_se[k]).toFixed(1)}`.padEnd(15)).join(' '),
-        String(s.max_abs_z ?? '–').padEnd(7),
-      ].join(' '),
-      [
-        ''.padEnd(6),
-        'exact'.padEnd(9),
-        s.exact
-          ? s.exact.map((p) => pct(p).padEnd(15)).join(' ')
-          : 'no trusted reference (ESS < 200)'.padEnd(79),
-        ''.padEnd(7),
-        String(s.exact_ess),
-      ].join(' '),
+      tableRow(
+        [6, 9, 0, 7],
+        [
+          s.truth ?? '–',
+          String(s.n),
+          tableRow(
+            SHARE_WIDTHS,
+            s.measured.map((p, k) => `${pct(p)} ± ${(100 * s.measured_se[k]).toFixed(1)}`),
+          ),
+          String(s.max_abs_z ?? '–'),
+        ],
+      ),
+      tableRow(
+        [6, 9, 79, 7],
+        [
+          '',
+          'exact',
+          s.exact ? tableRow(SHARE_WIDTHS, s.exact.map(pct)) : 'no trusted reference (ESS < 200)',
+          '',
+          String(s.exact_ess),
+        ],
+      ),
     ]),
   ];
   return `${head}\n${t1.join('\n')}\n\n${t2.join('\n')}\n`;
