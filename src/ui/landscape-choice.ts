@@ -9,8 +9,9 @@ import { FormulaError, MAX_FORMULA_LENGTH, parseFormula } from '../engine/formul
 import { findLandscape, type Landscape, landscapes } from '../engine/landscapes';
 import { type Activation, mlpDefaults, mlpLandscape } from '../engine/models/mlp';
 import { MAX_POLY_POINTS, parseData, polynomialLandscape } from '../engine/models/polynomial';
+import { parseRrrSpec, rrrLandscape } from '../engine/models/rrr';
 
-export const APP_LANDSCAPES = ['formula', 'poly', 'mlp'] as const;
+export const APP_LANDSCAPES = ['formula', 'poly', 'mlp', 'rrr'] as const;
 export type AppLandscapeId = (typeof APP_LANDSCAPES)[number];
 
 /** Longest text the schema accepts for a formula; the parser's own limit (with a position) is lower. */
@@ -20,6 +21,7 @@ const TITLES: Record<AppLandscapeId, string> = {
   formula: 'Formula (type a loss)',
   poly: 'Polynomial model (the post’s 15-D)',
   mlp: 'Tiny network (teacher → student)',
+  rrr: 'Reduced-rank regression (exact λ)',
 };
 
 /** The dropdown title of a landscape id. */
@@ -103,6 +105,11 @@ export function checkPolyM(text: string): string | null {
   return problemOf(parsePolyM, text);
 }
 
+/** The shape of reduced-rank regression, M=…,N=…,H=…,r=… (built once, so its exact λ is checked too). */
+export function checkRrrSpec(text: string): string | null {
+  return problemOf((t) => rrrLandscape(parseRrrSpec(t)), text);
+}
+
 export function checkPolyData(text: string): string | null {
   try {
     const data = parseData(text);
@@ -129,6 +136,7 @@ export interface LandscapeFields {
   readonly mlpTeacher: number;
   readonly mlpAct: string;
   readonly sharpness: number;
+  readonly rrrSpec: string;
 }
 
 export interface ResolvedLandscape {
@@ -182,6 +190,11 @@ function build(s: LandscapeFields): { landscape: Landscape; key: string; params:
     const key = `mlp|${o.inputs}|${o.width}|${o.teacherWidth}|${o.activation}`;
     const landscape = cached(key, () => mlpLandscape(o));
     return { landscape, key, params: [s.sigma, s.sharpness] };
+  }
+  if (s.landscape === 'rrr') {
+    const key = `rrr|${s.rrrSpec}`;
+    const landscape = cached(key, () => rrrLandscape(parseRrrSpec(s.rrrSpec)));
+    return { landscape, key, params: [s.sigma] };
   }
   const landscape = findLandscape(s.landscape) ?? landscapes[0];
   const params = landscape.params.map((p) => (p.name === 'a' ? s.a : p.name === 'b' ? s.b : p.default));

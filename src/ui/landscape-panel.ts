@@ -80,6 +80,7 @@ export class LandscapePanel {
   private readonly constantsFolder: GUI;
   private readonly polyFolder: GUI;
   private readonly mlpFolder: GUI;
+  private readonly rrrFolder: GUI;
   private readonly sliceFolder: GUI;
   private readonly formula: TextField;
   private readonly texts: TextField[] = [];
@@ -132,6 +133,10 @@ export class LandscapePanel {
     this.enumField(this.mlpFolder, 'mlpAct', ['tanh', 'relu', 'softplus']);
     this.number(this.mlpFolder, 'sharpness', 0.1, 50, 0.1);
     this.number(this.mlpFolder, 'sigma', 0.05, 5, 0.01);
+
+    this.rrrFolder = parent.addFolder('Reduced-rank regression');
+    this.texts.push(new TextField(this.rrrFolder, 'rrrSpec', host));
+    this.number(this.rrrFolder, 'sigma', 0.05, 5, 0.01);
 
     this.sliceFolder = parent.addFolder('Slice (d > 2)');
     this.sliceNote = document.createElement('div');
@@ -210,6 +215,7 @@ export class LandscapePanel {
     this.formulaFolder.show(s.landscape === 'formula');
     this.polyFolder.show(s.landscape === 'poly');
     this.mlpFolder.show(s.landscape === 'mlp');
+    this.rrrFolder.show(s.landscape === 'rrr');
     this.formula.sync();
     if (formulaProblem(this.formula.text) === null) this.errorBox.hidden = true;
     for (const t of this.texts) t.sync();

@@ -157,6 +157,26 @@ export const presets: readonly Preset[] = [
     },
   },
   {
+    id: 'rrr-3-2-2-1',
+    title: 'Reduced-rank regression: an exact λ to measure against',
+    watch:
+      'y = BAx with inputs M = 3, outputs N = 2, H = 2 hidden units and a rank-1 teacher (10 parameters): Aoyagi & Watanabe (2005) ' +
+      'give λ = 5/2 and m = 1, half the regular count d/2 = 5, and the HUD prints λ̂ beside that exact λ, m. ' +
+      'With m = 1 there is no (m − 1)/log nβ term, so λ̂ should agree to a few per cent (occam-lens calibrate measures rrr within 5 %).',
+    state: {
+      ...crossingScene,
+      landscape: 'rrr',
+      rrrSpec: 'M=3,N=2,H=2,r=1',
+      n: 10000,
+      R: 3,
+      init: 'wstar',
+      steps: 4,
+      // A's spare row (w4) against B's spare column (w8): the slice is the crossing (w4·w8)² at w*.
+      axisX: 4,
+      axisY: 8,
+    },
+  },
+  {
     id: 'phase-transition',
     title: 'Phase transition in n (β = 1)',
     watch:

@@ -12,6 +12,7 @@ import {
   checkFormula,
   checkPolyData,
   checkPolyM,
+  checkRrrSpec,
   MAX_FORMULA_TEXT,
 } from './landscape-choice';
 
@@ -156,6 +157,13 @@ export const schema = {
   mlpTeacher: int('truth (teacher) width', 3, 1, 8),
   mlpAct: oneOf('activation', ['tanh', 'relu', 'softplus'] as const, 'tanh'),
   sharpness: num('softplus sharpness s', 1, 0.1, 50),
+  rrrSpec: text(
+    'shape M=…,N=…,H=…,r=…',
+    'M=3,N=2,H=2,r=1',
+    checkRrrSpec,
+    80,
+    'y = BAx: inputs M, outputs N, rank H, true rank r',
+  ),
   axisX: int('slice axis (across)', 1, 1, 32, { help: 'parameter index w_i along the surface’s first axis' }),
   axisY: int('slice axis (depth)', 2, 1, 32, { help: 'parameter index w_j along the surface’s second axis' }),
   charts: bool('LLC charts', true, 'λ̂ over steps with its SE band, loss trace, acceptance'),

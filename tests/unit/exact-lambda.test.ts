@@ -7,6 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { deepLinearLambda, reducedRankLambda, tanhZeroLambda } from '../../src/engine/exact-lambda';
 import { dlnLandscape, parseDlnSpec } from '../../src/engine/models/dln';
 import { parseRrrSpec, rrrLandscape } from '../../src/engine/models/rrr';
+import { resolveSceneLandscape } from '../../src/ui/landscape-choice';
+import { findPreset } from '../../src/ui/presets';
+import { defaultState } from '../../src/ui/schema';
 
 const shapes: [number, number, number, number][] = [];
 for (let M = 1; M <= 6; M++)
@@ -157,5 +160,29 @@ describe('deep linear network model', () => {
     expect(() => parseDlnSpec('widths=3xx2,r=0')).toThrow(/widths/);
     expect(() => dlnLandscape({ widths: [9, 2], r: 1 })).toThrow(/at most 8/);
     expect(() => dlnLandscape({ widths: [4, 4, 4, 4], r: 0 })).toThrow(/exceeds 32/);
+  });
+});
+
+describe('the app’s reduced-rank regression preset', () => {
+  it('builds the model its card names, with the exact λ, m the HUD prints beside λ̂', () => {
+    const p = findPreset('rrr-3-2-2-1')!;
+    const r = resolveSceneLandscape({ ...defaultState(), ...p.state });
+    expect(r.error).toBeNull();
+    expect(r.landscape.id).toBe('rrr');
+    expect(r.landscape.dim).toBe(10);
+    const exact = r.landscape.exact(r.params)!;
+    expect(exact).toEqual(reducedRankLambda(3, 2, 2, 1));
+    expect(p.watch).toContain(`λ = 5/2 and m = ${exact.m}`);
+    expect(exact.lambda).toBe(2.5);
+    // The slice axes meet at the crossing: w4 (A's spare row) times w8 (B's spare column).
+    const w = r.landscape.defaultWstar!;
+    const at = (d4: number, d8: number) =>
+      r.landscape.loss(
+        w.map((x, i) => x + (i === 3 ? d4 : i === 7 ? d8 : 0)),
+        r.params,
+      );
+    expect(at(0.5, 0)).toBeLessThan(1e-24);
+    expect(at(0, 0.5)).toBeLessThan(1e-24);
+    expect(at(0.5, 0.5)).toBeGreaterThan(1e-3);
   });
 });
