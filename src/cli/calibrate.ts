@@ -180,6 +180,7 @@ async function execute(a: CalibrateArgs, io: CliIo): Promise<number> {
       ladder_m: r.fit ? round(r.fit.m) : null,
       ladder_m_se: r.fit ? round(r.fit.mSe, 3) : null,
       ladder_chi2_per_dof: r.fit ? round(r.fit.chi2PerDof, 3) : null,
+      ladder_model: r.fit ? r.fit.formula : null,
       acceptance: round(r.acceptance, 4),
       diverged: r.diverged,
       seconds: round(r.seconds, 4),
@@ -189,6 +190,10 @@ async function execute(a: CalibrateArgs, io: CliIo): Promise<number> {
     io.stdout(a.json ? `${JSON.stringify(row)}\n` : `${humanRow(row)}\n`);
   }
   progress.done();
+  // The ladder columns are fitLadder's (src/engine/ladder.ts): say which curve each row's λ, m are of.
+  const models = [...new Set(rows.map((r) => r.ladder_model).filter((f) => f !== null))];
+  if (!a.json && models.length > 0)
+    io.stdout(`ladder λ, m: weighted fit of nβ·E_β[K] over the ladder to ${models.join(' or ')}\n`);
   warnDiverged(io.stderr, diverged);
   return 0;
 }

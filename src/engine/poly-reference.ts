@@ -1,13 +1,13 @@
 /**
  * An independent reference for the generalisation experiment's polynomial model: E[n·B_g] at each n
- * by importance sampling in coefficient space, on the CPU in f64, seeded.
+ * by Metropolis sampling in coefficient space, on the CPU in f64, seeded.
  *
  * The model f(x) = Σ_k c_k x^k is linear in the coefficients c, so the Gaussian likelihood of a
  * dataset is exactly proportional to N(c; ĉ, σ²(XᵀX)⁻¹) (ĉ the least-squares fit), and the posterior
  * over c is that Gaussian times the prior's pushforward: c_k is a product of m_k independent
  * uniforms on [−R, R], whose density is (log(R^m/|c|))^(m−1) / ((m−1)!·2R^m) on |c| < R^m (−log of a
- * product of m uniforms on (0, 1) is Gamma(m, 1)). So: draw c from the likelihood's Gaussian,
- * weight by the prior density, and
+ * product of m uniforms on (0, 1) is Gamma(m, 1)). So: sample c from that Gaussian times the prior
+ * density (Metropolis with the Gaussian's shape; plain importance weights degenerate, see below), and
  *
  *   B_g = E_x KL( N(f₀(x), σ²) ‖ Σ_j w̃_j N(f_cj(x), σ²) )
  *
@@ -45,6 +45,8 @@ export interface PolyBgReference {
   /** Lowest Metropolis acceptance over the datasets (a mixing diagnostic). */
   readonly minAcceptance: number;
   readonly datasets: number;
+  /** n·B_g of each dataset (index = dataset), for comparisons paired with the measurement's own. */
+  readonly perDataset: readonly number[];
 }
 
 /** log of the pushforward density of c = product of m uniforms on [−R, R] (−∞ outside). */
@@ -85,7 +87,7 @@ function cholesky(a: number[][]): number[][] {
   return l;
 }
 
-/** E[n·B_g] by importance sampling in coefficient space (see the file comment). */
+/** E[n·B_g] by Metropolis in coefficient space (see the file comment). */
 export function polyBgReference(o: PolyBgOptions): PolyBgReference {
   const R = o.bound ?? 2;
   const free = o.m.map((mk, k) => (mk >= 1 ? k : -1)).filter((k) => k >= 0);
@@ -213,5 +215,12 @@ export function polyBgReference(o: PolyBgOptions): PolyBgReference {
   }
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
   const sd = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1));
-  return { n: o.n, nBg: mean, nBgSe: sd / Math.sqrt(values.length), minAcceptance, datasets: values.length };
+  return {
+    n: o.n,
+    nBg: mean,
+    nBgSe: sd / Math.sqrt(values.length),
+    minAcceptance,
+    datasets: values.length,
+    perDataset: values,
+  };
 }
