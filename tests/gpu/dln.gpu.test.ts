@@ -44,9 +44,9 @@ describe.skipIf(noGpu)('deep linear network', () => {
       gamma: 1,
       prior: { kind: 'box', scale: 3 },
       sampler: 'mala',
-      walkers: 128,
-      steps: 1000,
-      burnin: 500,
+      walkers: 64,
+      steps: 600,
+      burnin: 300,
       ladder: 0,
       span: 4,
       seed: 3,
@@ -57,5 +57,5 @@ describe.skipIf(noGpu)('deep linear network', () => {
     console.log(
       `dln 3x2x2x3 r=1: λ̂ = ${r.lambdaHat.toFixed(4)} ± ${r.lambdaHatSe.toFixed(4)} (exact 3), ${r.seconds.toFixed(1)} s`,
     );
-  }, 120_000);
+  }, 240_000);
 });
