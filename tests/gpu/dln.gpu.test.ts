@@ -9,6 +9,7 @@ import { measureLocalLambda } from '../../src/engine/local-lambda';
 import { dlnLandscape } from '../../src/engine/models/dln';
 import { wbicBeta } from '../../src/engine/posterior';
 import { evaluateLandscape } from '../../src/engine/walker-engine';
+import { cli, expectUsageError } from '../helpers/cli';
 import { device, noGpu } from '../helpers/gpu';
 
 describe.skipIf(noGpu)('deep linear network', () => {
@@ -58,4 +59,10 @@ describe.skipIf(noGpu)('deep linear network', () => {
       `dln 3x2x2x3 r=1: λ̂ = ${r.lambdaHat.toFixed(4)} ± ${r.lambdaHatSe.toFixed(4)} (exact 3), ${r.seconds.toFixed(1)} s`,
     );
   }, 240_000);
+
+  it('--model dln: bad specs are usage errors naming the flag', async () => {
+    expectUsageError(await cli('llc', '--model', 'dln:widths=3x2'), /--model: dln: r= is required/);
+    expectUsageError(await cli('llc', '--model', 'dln:widths=3x2x2,r=3'), /--model: dln: .*rank/);
+    expectUsageError(await cli('llc', '--model', 'dln:widths=8x8,r=1'), /--model: dln: .*exceeds 32/);
+  });
 });
