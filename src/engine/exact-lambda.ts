@@ -53,17 +53,17 @@ export function tanhZeroLambda(H: number): { lambda: number; m: number | null } 
 /**
  * The deep linear network y = W_L⋯W_1·x with layer widths H_1 (input), …, H_(L+1) (output) and a
  * true product of rank r: Aoyagi (2024), "Consideration on the learning efficiency of multiple-layered
- * neural networks with linear units", Neural Networks (2024) 106132, doi:10.1016/j.neunet.2024.106132,
- * Theorem 1 (a prior positive on the
- * zero set, inputs with a positive-definite covariance). With Δ_s = H_s − r, let Σ be the set of
- * ℓ + 1 ≥ 2 indices (the ℓ + 1 smallest Δ) with max_Σ Δ < min_(∉Σ) Δ, S = Σ_Σ Δ ≥ ℓ·max_Σ Δ and
- * S < ℓ·min_(∉Σ) Δ (the theorem shows it exists and is unique); with a = S − (⌈S/ℓ⌉ − 1)·ℓ ∈ [1, ℓ],
+ * neural networks with linear units", Neural Networks 106132, doi:10.1016/j.neunet.2024.106132,
+ * Theorem 1 (a prior positive on the zero set, inputs with a positive-definite covariance). With
+ * Δ_s = H_s − r, let Σ be the set of ℓ + 1 ≥ 2 indices (the ℓ + 1 smallest Δ) with
+ * max_Σ Δ < min_(∉Σ) Δ, S = Σ_Σ Δ ≥ ℓ·max_Σ Δ and S < ℓ·min_(∉Σ) Δ (the theorem shows it exists and
+ * is unique); with a = S − (⌈S/ℓ⌉ − 1)·ℓ ∈ [1, ℓ],
  *   λ = (−r² + r(H_1 + H_(L+1)))/2 + a(ℓ − a)/(4ℓ) − (ℓ(ℓ − 1)/4)(S/ℓ)² + ½ Σ_(i<j ∈ Σ) Δ_i Δ_j,
  *   m = a(ℓ − a) + 1 (the order of the largest pole).
  * Checks that hold by hand (tests/unit/exact-lambda.test.ts): for L = 2 it is Aoyagi & Watanabe's
  * reduced-rank regression, λ and m, in every case above; for L = 1 the regular MN/2; for the scalar
- * chain (w_1⋯w_L)² λ = 1/2 with m = L. (Lau et al.'s restatement prints the multiplicity as a(ℓ − a),
- * which is 0 when ℓ divides S and disagrees with Aoyagi & Watanabe for L = 2: the +1 is kept here.)
+ * chain (w_1⋯w_L)² λ = 1/2 with m = L. (Some restatements give the multiplicity as a(ℓ − a), which is
+ * 0 when ℓ divides S and disagrees with Aoyagi & Watanabe for L = 2: the +1, the pole's order, is kept.)
  */
 export function deepLinearLambda(widths: readonly number[], r: number): ExactCoefficients {
   if (widths.length < 2)
