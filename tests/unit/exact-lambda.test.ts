@@ -4,9 +4,12 @@
  * derivable by hand; and the reduced-rank regression model's TypeScript twin.
  */
 import { describe, expect, it } from 'vitest';
+import { tanhCase, tanhFormula } from '../../src/engine/calibration';
 import { deepLinearLambda, reducedRankLambda, tanhZeroLambda } from '../../src/engine/exact-lambda';
+import { formulaLandscape } from '../../src/engine/formula/landscape';
 import { dlnLandscape, parseDlnSpec } from '../../src/engine/models/dln';
 import { parseRrrSpec, rrrLandscape } from '../../src/engine/models/rrr';
+import { tanhZeroLandscape } from '../../src/engine/models/tanh-zero';
 import { resolveSceneLandscape } from '../../src/ui/landscape-choice';
 import { findPreset } from '../../src/ui/presets';
 import { defaultState } from '../../src/ui/schema';
@@ -184,5 +187,29 @@ describe('the app’s reduced-rank regression preset', () => {
     expect(at(0.5, 0)).toBeLessThan(1e-24);
     expect(at(0, 0.5)).toBeLessThan(1e-24);
     expect(at(0.5, 0.5)).toBeGreaterThan(1e-3);
+  });
+});
+
+describe('tanh network with zero truth, as a model', () => {
+  it('is the calibration formula’s function: equal loss, a gradient matching finite differences', () => {
+    for (const H of [1, 3]) {
+      const model = tanhZeroLandscape(H);
+      const formula = formulaLandscape(tanhFormula(H), { dim: 2 * H });
+      expect(model.dim).toBe(2 * H);
+      for (let p = 0; p < 5; p++) {
+        const w = Array.from({ length: 2 * H }, (_, i) => 0.8 * Math.sin(3 * p + 2 * i + 1));
+        expect(model.loss(w, [])).toBeCloseTo(formula.loss(w, []), 12);
+        const g = model.grad(w, []);
+        for (let i = 0; i < 2 * H; i++) {
+          const h = 1e-6;
+          const up = w.map((x, j) => (j === i ? x + h : x));
+          const dn = w.map((x, j) => (j === i ? x - h : x));
+          expect(g[i]).toBeCloseTo((model.loss(up, []) - model.loss(dn, [])) / (2 * h), 7);
+        }
+      }
+      expect(model.loss(new Array<number>(2 * H).fill(0), [])).toBe(0);
+    }
+    expect(tanhCase(3).landscape.id).toBe('tanh-zero');
+    expect(tanhCase(3).lambda).toBeCloseTo(5 / 6, 12);
   });
 });
