@@ -218,7 +218,7 @@ function humanRow(r: {
     [
       String(r.case),
       r.model,
-      `${r.exact_lambda}, ${r.exact_m ?? '?'}`,
+      `${round(r.exact_lambda, 4)}, ${r.exact_m ?? '?'}`,
       plusMinus(r.lambda_hat, r.lambda_hat_se),
       `${(100 * r.lambda_hat_rel_error).toFixed(1)}%`,
       String(r.exact_finite_n ?? '–'),
