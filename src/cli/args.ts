@@ -133,7 +133,7 @@ Usage:
   occam-lens generalisation [--model poly:1,2,3,4,5|mlp:…] --n 20,50,... [options]
                     Bayes generalisation error vs n beside λ/n (see generalisation --help)
   occam-lens which-function [--model poly:…] [--data X:Y,… | --spread K]   λ̂, m and shares per monomial
-  occam-lens calibrate [--n 100000]   measured λ̂ beside exact λ (reduced-rank regression, tanh)
+  occam-lens calibrate [--n 100000]   measured λ̂ beside exact λ (reduced-rank regression, tanh, deep linear)
   occam-lens record --shot FILE.json --out CLIP.mp4   render a scripted shot in headless Chromium
   occam-lens screenshot [--preset NAME] [--scale 2] --out SHOT.png   (see record --help)
   occam-lens --help | --version
