@@ -42,6 +42,8 @@ export interface LlcOptions extends EngineConfig {
   readonly checkpointDue?: () => boolean;
   /** Stops the run at the next dispatch boundary of the sampling phase (SIGINT). */
   readonly shouldStop?: () => boolean;
+  /** Runs after each sampling batch (e.g. a snapshot of the walkers for PolyShareTracker). */
+  readonly afterBatch?: () => Promise<void>;
 }
 
 /** Where a sampling phase stands: the engine's state plus the estimator's running sums. */
@@ -348,6 +350,7 @@ export async function runLlc(engine: WalkerEngine, opts: LlcOptions): Promise<Ll
     trace.push((runningTotal - previousTotal) / (stats.samples - previousSamples));
     previousTotal = runningTotal;
     previousSamples = stats.samples;
+    await opts.afterBatch?.();
     opts.onProgress?.(done, total);
     if (b + 1 < batches) await save(b + 1, 0);
   }
