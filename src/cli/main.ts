@@ -4,7 +4,7 @@
  */
 import { access, constants } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { diagnosticFields } from '../engine/diagnostics';
+import { diagnosticFields, type LabelDiagnostics } from '../engine/diagnostics';
 import { initialStep, type LlcResult, RunInterrupted, runLlc } from '../engine/llc-run';
 import { MONOMIALS, PolyShareTracker } from '../engine/poly-functions';
 import { assertResult } from '../engine/result-check';
@@ -78,6 +78,17 @@ function report(args: RunArgs, r: LlcResult, device: string, io: CliIo) {
   };
 }
 
+/** The polynomial model's shares, averaged over the walkers and the batch snapshots (SE: walkers' time averages). */
+function functionShareFields(l: LabelDiagnostics): {
+  function_shares: Record<string, number>;
+  function_shares_se: Record<string, number>;
+} {
+  return {
+    function_shares: Object.fromEntries(l.shares.map((p, k) => [MONOMIALS[k], round(p, 4)])),
+    function_shares_se: Object.fromEntries(l.se.map((p, k) => [MONOMIALS[k], round(p, 3)])),
+  };
+}
+
 function humanReport(o: ReturnType<typeof report> & { function_shares?: Record<string, number> }): string {
   const exact = o.exact_lambda === null ? 'unknown' : `λ = ${o.exact_lambda}, m = ${o.exact_m}`;
   return [
@@ -138,9 +149,10 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
     });
   }
   if (args.hotLadder > 0) {
-    const { result, exchange } = await runHotLadder(device, args, io);
+    const { result, exchange, shares } = await runHotLadder(device, args, io);
     const out = {
       ...report(args, result, description, io),
+      ...(shares ? functionShareFields(shares) : {}),
       hot_ladder: exchange.map((p) => ({
         nbeta_lo: round(p.nbetaLo),
         nbeta_hi: round(p.nbetaHi),
@@ -244,13 +256,7 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
       posterior,
     );
     // Averaged over the walkers and the batch snapshots; SE from the walkers' time averages.
-    const out = labels
-      ? {
-          ...base,
-          function_shares: Object.fromEntries(labels.shares.map((p, k) => [MONOMIALS[k], round(p, 4)])),
-          function_shares_se: Object.fromEntries(labels.se.map((p, k) => [MONOMIALS[k], round(p, 3)])),
-        }
-      : base;
+    const out = labels ? { ...base, ...functionShareFields(labels) } : base;
     if (args.command === 'sample') {
       const xs = await engine.readPositions();
       const losses = await engine.readLosses();
