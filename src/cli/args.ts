@@ -171,7 +171,7 @@ Options:
                      mlp box:3)
   --sampler S        mala (exact, Metropolis-adjusted) or ula (unadjusted Langevin) (default mala)
   --step E           step size ε > 0; without it ε is tuned during burn-in from min(0.1·R², 0.5/(nβ)):
-                     MALA toward acceptance 0.8, ULA toward the MH acceptance at which its bias on a
+                     MALA toward acceptance 0.57, ULA toward the MH acceptance at which its bias on a
                      Gaussian is 2% (mh_acceptance; below the 5%-bias level a ULA run is flagged
                      biased). With a box prior, √ε may not exceed the box's diagonal 2R·√d
   --precondition P   none or diag (default diag): during a tuned burn-in each group's proposal metric
@@ -204,7 +204,7 @@ Options:
   --hot-ladder K     (llc) add K hotter walker groups (--walkers each), n·β log-spaced from the target's
                      down to max(1, nβ/1000), that exchange states with the target group; their samples
                      are discarded and only the target group is reported (K in 0..${MAX_GROUPS - 1};
-                     default ${DEFAULT_POLY_HOT_LADDER} for llc --model poly, whose function shares need it, else 0)
+                     default ${DEFAULT_POLY_HOT_LADDER} for llc --model poly, whose shares need it; else 0)
   --steps S          (at most 2^32 steps with --burnin: the RNG's step counter is 32 bits; memory stays
                      bounded however long the run)
   --checkpoint FILE  (llc, sample) write the walkers' state to FILE after each of the 20 sampling batches,
