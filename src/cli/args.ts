@@ -220,7 +220,10 @@ Output of llc --json:
 Every result (llc, sample, sweep rows, ladder rungs) says whether the walkers mixed: rhat (split-R̂ of
 the loss over 2 half-chains per walker; converged needs < 1.05), ess (effective sample size, ≥ 400),
 starts_z (w*- minus prior-started walkers' mean loss in SE, |z| < 5), stuck (walkers with acceptance
-< 0.05, at most 0.1 %). An unconverged result says which test failed on stderr.
+< 0.05, at most 0.1 %). The polynomial model adds function_shares (nearest monomial, averaged over
+walkers and the 20 batch snapshots), function_shares_se, and shares_rhat / shares_starts_z: the same
+tests on each monomial's indicator, which the loss cannot see (every zero set has the same loss).
+An unconverged result says which test failed on stderr.
 λ̂ = nβ·(E[L_n] − L_n(w*)); its standard error treats walkers as independent chains (each walker's
 time average is one draw); lambda_hat_se_batch is the batch-means error over time, as a cross-check.
 Exit status: 0 success, 1 runtime failure (no GPU, device error) or no trustworthy result (a non-finite
