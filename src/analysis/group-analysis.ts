@@ -138,7 +138,7 @@ export class GroupAnalysis {
       engine = await WalkerEngine.create(this.device, {
         ...spec.posterior,
         walkers: spec.walkersPerGroup * spec.groupNbeta.length,
-        // MALA whatever the scene's sampler: each group tunes its own step toward acceptance 0.8, and
+        // MALA whatever the scene's sampler: each group tunes its own step toward acceptance 0.57, and
         // the fit needs unbiased group estimates (ULA's bias grows with the step).
         sampler: 'mala',
         eps: groupEps[0],

@@ -29,6 +29,8 @@ import {
 import { resolveLandscape } from './landscape-flags';
 
 export const COMMANDS = ['llc', 'sample', 'sweep'] as const;
+/** Hot groups under a plain `llc --model poly:…` (see parseCli). */
+export const DEFAULT_POLY_HOT_LADDER = 4;
 export type Command = (typeof COMMANDS)[number];
 
 export interface RunArgs {
@@ -171,7 +173,7 @@ Options:
                      mlp box:3)
   --sampler S        mala (exact, Metropolis-adjusted) or ula (unadjusted Langevin) (default mala)
   --step E           step size ε > 0; without it ε is tuned during burn-in from min(0.1·R², 0.5/(nβ)):
-                     MALA toward acceptance 0.8, ULA toward the MH acceptance at which its bias on a
+                     MALA toward acceptance 0.57, ULA toward the MH acceptance at which its bias on a
                      Gaussian is 2% (mh_acceptance; below the 5%-bias level a ULA run is flagged
                      biased). With a box prior, √ε may not exceed the box's diagonal 2R·√d
   --precondition P   none or diag (default diag): during a tuned burn-in each group's proposal metric
@@ -203,7 +205,8 @@ Options:
   --exchange-every K steps between swaps (default ${DEFAULT_EXCHANGE_EVERY})
   --hot-ladder K     (llc) add K hotter walker groups (--walkers each), n·β log-spaced from the target's
                      down to max(1, nβ/1000), that exchange states with the target group; their samples
-                     are discarded and only the target group is reported (K in 1..${MAX_GROUPS - 1})
+                     are discarded and only the target group is reported (K in 0..${MAX_GROUPS - 1};
+                     default ${DEFAULT_POLY_HOT_LADDER} for llc --model poly, whose shares need it; else 0)
   --steps S          (at most 2^32 steps with --burnin: the RNG's step counter is 32 bits; memory stays
                      bounded however long the run)
   --checkpoint FILE  (llc, sample) write the walkers' state to FILE after each of the 20 sampling batches,
@@ -219,7 +222,10 @@ Output of llc --json:
 Every result (llc, sample, sweep rows, ladder rungs) says whether the walkers mixed: rhat (split-R̂ of
 the loss over 2 half-chains per walker; converged needs < 1.05), ess (effective sample size, ≥ 400),
 starts_z (w*- minus prior-started walkers' mean loss in SE, |z| < 5), stuck (walkers with acceptance
-< 0.05, at most 0.1 %). An unconverged result says which test failed on stderr.
+< 0.05, at most 0.1 %). The polynomial model adds function_shares (nearest monomial, averaged over
+walkers and the 20 batch snapshots), function_shares_se, and shares_rhat / shares_starts_z: the same
+tests on each monomial's indicator, which the loss cannot see (every zero set has the same loss).
+An unconverged result says which test failed on stderr.
 λ̂ = nβ·(E[L_n] − L_n(w*)); its standard error treats walkers as independent chains (each walker's
 time average is one draw); lambda_hat_se_batch is the batch-means error over time, as a cross-check.
 Exit status: 0 success, 1 runtime failure (no GPU, device error) or no trustworthy result (a non-finite
@@ -277,12 +283,22 @@ export function parseCli(argv: readonly string[]): Parsed {
   }
   const n = command === 'sweep' ? ns[0] : limited('n', v.n, 1000, LIMITS.n);
   const ladder = num('ladder', v.ladder, 0, intIn(3, MAX_GROUPS - 1), `an integer in [3, ${MAX_GROUPS - 1}]`);
+  // The polynomial model's function shares mix only through hotter replicas (issue 11: from w*
+  // a plain run gives 64 % for the constant against the exact 32 %; 4 hot groups give 32.3 %), so a
+  // plain llc on it gets DEFAULT_POLY_HOT_LADDER of them unless asked otherwise (0: none).
+  const polyDefault =
+    landscape.id === 'poly' &&
+    command === 'llc' &&
+    ladder === 0 &&
+    v.checkpoint === undefined &&
+    v['checkpoint-every'] === undefined &&
+    v.resume === undefined;
   const hotLadder = num(
     'hot-ladder',
     v['hot-ladder'],
-    0,
-    intIn(1, MAX_GROUPS - 1),
-    `an integer in [1, ${MAX_GROUPS - 1}]`,
+    polyDefault ? DEFAULT_POLY_HOT_LADDER : 0,
+    intIn(0, MAX_GROUPS - 1),
+    `an integer in [0, ${MAX_GROUPS - 1}]`,
   );
   if (v['hot-ladder'] !== undefined && (command !== 'llc' || ladder > 0))
     throw new UsageError('--hot-ladder is only for llc (without --ladder)');

@@ -3,9 +3,10 @@
  * (one group per temperature around β0, then the fit of λ and m). One population, one dispatch per
  * chunk of steps, per-group statistics.
  */
-import { diagnosticFields, worstOf } from '../engine/diagnostics';
+import { diagnosticFields, type LabelDiagnostics, worstOf } from '../engine/diagnostics';
 import { fitLadder, ladderInitialSteps, runGroups, temperatureLadder } from '../engine/ladder';
 import type { LlcResult } from '../engine/llc-run';
+import { PolyShareTracker } from '../engine/poly-functions';
 import { wbicBeta } from '../engine/posterior';
 import { exactExpectations2D } from '../engine/quadrature';
 import { assertResult, ResultError } from '../engine/result-check';
@@ -183,7 +184,7 @@ export async function runHotLadder(
   device: GPUDevice,
   args: RunArgs,
   io: CliIo,
-): Promise<{ result: LlcResult; exchange: ExchangePair[] }> {
+): Promise<{ result: LlcResult; exchange: ExchangePair[]; shares?: LabelDiagnostics }> {
   const nbeta0 = args.n * args.beta;
   // Hottest: max(1, nβ/1000), and always below the target (nβ/2 when nβ ≤ 2).
   const lo = Math.log(Math.max(nbeta0 / 1000, Math.min(1, nbeta0 / 2)));
@@ -194,6 +195,8 @@ export async function runHotLadder(
   const engine = await makeEngine(device, args, nbetas);
   try {
     const progress = new Progress(`occam-lens ${args.command}`, io.stderr, !args.quiet);
+    // The polynomial model's function shares, of the target group, with their own R̂.
+    const tracker = args.landscape.id === 'poly' ? new PolyShareTracker(engine) : null;
     const r = await runGroups(engine, {
       steps: args.steps,
       burnin: args.burnin,
@@ -201,13 +204,16 @@ export async function runHotLadder(
       tuneStep: args.step === undefined,
       radius: args.radius,
       batches: 20,
+      afterBatch: tracker ? () => tracker.observe() : undefined,
       onProgress: (done, total) =>
         progress.update(done * engine.walkers, total * engine.walkers, 'walker-steps'),
     });
     progress.done();
     const g = r.groups[0];
     warnDiverged(io.stderr, g.diverged);
+    const shares = tracker?.diagnose(0);
     return {
+      shares,
       result: {
         lambdaHat: g.lambdaHat,
         lambdaHatSe: g.lambdaHatSe,
@@ -221,7 +227,7 @@ export async function runHotLadder(
         massNear: g.massNear,
         lossTrace: [],
         seconds: r.seconds,
-        diagnostics: g.diagnostics,
+        diagnostics: shares ? { ...g.diagnostics, labels: shares } : g.diagnostics,
       },
       exchange: r.exchange,
     };

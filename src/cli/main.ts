@@ -4,9 +4,9 @@
  */
 import { access, constants } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { diagnosticFields } from '../engine/diagnostics';
+import { diagnosticFields, type LabelDiagnostics } from '../engine/diagnostics';
 import { initialStep, type LlcResult, RunInterrupted, runLlc } from '../engine/llc-run';
-import { MONOMIALS, polyFunctionSpace } from '../engine/poly-functions';
+import { MONOMIALS, PolyShareTracker } from '../engine/poly-functions';
 import { assertResult } from '../engine/result-check';
 import { WalkerEngine } from '../engine/walker-engine';
 import { negativeLambdaWarning, wstarWarnings } from '../engine/wstar-check';
@@ -78,6 +78,17 @@ function report(args: RunArgs, r: LlcResult, device: string, io: CliIo) {
   };
 }
 
+/** The polynomial model's shares, averaged over the walkers and the batch snapshots (SE: walkers' time averages). */
+function functionShareFields(l: LabelDiagnostics): {
+  function_shares: Record<string, number>;
+  function_shares_se: Record<string, number>;
+} {
+  return {
+    function_shares: Object.fromEntries(l.shares.map((p, k) => [MONOMIALS[k], round(p, 4)])),
+    function_shares_se: Object.fromEntries(l.se.map((p, k) => [MONOMIALS[k], round(p, 3)])),
+  };
+}
+
 function humanReport(o: ReturnType<typeof report> & { function_shares?: Record<string, number> }): string {
   const exact = o.exact_lambda === null ? 'unknown' : `λ = ${o.exact_lambda}, m = ${o.exact_m}`;
   return [
@@ -92,7 +103,7 @@ function humanReport(o: ReturnType<typeof report> & { function_shares?: Record<s
       ? [
           `nearest to    ${Object.entries(o.function_shares)
             .map(([f, p]) => `${f}: ${(100 * p).toFixed(1)}%`)
-            .join('  ')}`,
+            .join('  ')}   (shares' R̂ = ${o.shares_rhat ?? '–'}, starts differ by ${o.shares_starts_z} SE)`,
         ]
       : []),
   ].join('\n');
@@ -138,9 +149,10 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
     });
   }
   if (args.hotLadder > 0) {
-    const { result, exchange } = await runHotLadder(device, args, io);
+    const { result, exchange, shares } = await runHotLadder(device, args, io);
     const out = {
       ...report(args, result, description, io),
+      ...(shares ? functionShareFields(shares) : {}),
       hot_ladder: exchange.map((p) => ({
         nbeta_lo: round(p.nbetaLo),
         nbeta_hi: round(p.nbetaHi),
@@ -180,12 +192,16 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
       }),
     rangeAsUsage(),
   );
+  // The polynomial model: which monomial each walker's function is nearest to (issue 6, item 5),
+  // snapshotted after every sampling batch for the shares' own R̂ (the loss cannot see them mix).
+  const shareTracker = args.landscape.id === 'poly' ? new PolyShareTracker(engine) : null;
   // With a checkpoint, Ctrl-C stops the run at the next dispatch boundary and writes it.
   if (args.checkpoint !== undefined) process.once('SIGINT', onSigint);
   try {
     const progress = new Progress(`occam-lens ${args.command}`, io.stderr, !args.quiet);
-    const result = await runLlc(engine, {
+    const run = await runLlc(engine, {
       ...engine.settings,
+      afterBatch: shareTracker ? () => shareTracker.observe() : undefined,
       steps: args.steps,
       burnin: args.burnin,
       init: args.init,
@@ -210,7 +226,9 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
       );
       return null;
     });
-    if (result === null) return 130;
+    if (run === null) return 130;
+    const labels = shareTracker?.diagnose();
+    const result = labels ? { ...run, diagnostics: { ...run.diagnostics, labels } } : run;
     progress.done();
     // λ̂ is a learning coefficient only at a local minimum: say so on stderr when w* is not one.
     for (const w of [
@@ -237,16 +255,8 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
       },
       posterior,
     );
-    // The polynomial model: which monomial each walker's function is nearest to (issue 6, item 5).
-    const out =
-      args.landscape.id === 'poly'
-        ? {
-            ...base,
-            function_shares: Object.fromEntries(
-              (await polyFunctionSpace(engine)).shares.map((p, k) => [MONOMIALS[k], round(p, 4)]),
-            ),
-          }
-        : base;
+    // Averaged over the walkers and the batch snapshots; SE from the walkers' time averages.
+    const out = labels ? { ...base, ...functionShareFields(labels) } : base;
     if (args.command === 'sample') {
       const xs = await engine.readPositions();
       const losses = await engine.readLosses();

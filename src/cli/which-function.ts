@@ -6,6 +6,7 @@
  * by walkers started from the prior, beside the exact i.i.d. reference (src/engine/which-function.ts).
  */
 
+import { type Diagnostics, isConverged } from '../engine/diagnostics';
 import { runGroups } from '../engine/ladder';
 import { initialStep } from '../engine/llc-run';
 import { measureLocalLambda } from '../engine/local-lambda';
@@ -17,17 +18,17 @@ import {
   polynomialSlotsLandscape,
   polyWstar,
 } from '../engine/models/polynomial';
+import { PolyShareTracker } from '../engine/poly-functions';
 import { wbicBeta } from '../engine/posterior';
 import { MAX_GROUPS, WalkerEngine } from '../engine/walker-engine';
 import {
   exactShares,
   MONOMIAL_NAMES,
-  nearestShares,
   whichFunctionCandidates,
   whichFunctionTheory,
 } from '../engine/which-function';
 import { parsePrior } from './args';
-import { cliDevice, helpOrRun, round, warnDiverged } from './command';
+import { cliDevice, helpOrRun, round, warnDiverged, warnUnconverged } from './command';
 import {
   asUsage,
   intIn,
@@ -93,7 +94,7 @@ Options:
   --llc-n N          sample size of the λ̂ table (default 1000)
   --gamma G          localisation of the λ̂ table (default 1; the shares use γ = 0)
   --prior KIND:S     box:R or gauss:σ (default box:2)
-  --sampler S        mala or ula (default mala; MALA tunes ε per group toward acceptance 0.8)
+  --sampler S        mala or ula (default mala; MALA tunes ε per group toward acceptance 0.57)
   --walkers W        walkers per ladder group in the λ̂ table (default 256)
   --share-walkers W  walkers per (truth, n) in the shares table (default 1024)
   --steps S          sampling steps (default 2000)
@@ -213,6 +214,7 @@ async function execute(a: WhichFunctionArgs, io: CliIo): Promise<number> {
   let before = 0;
   const beta = wbicBeta(a.llcN);
   let diverged = 0;
+  const unconverged: { diagnostics: Diagnostics; where: string }[] = [];
 
   // 1. λ̂ and the ladder at each candidate's w*.
   const rows = [];
@@ -301,21 +303,27 @@ async function execute(a: WhichFunctionArgs, io: CliIo): Promise<number> {
     rangeAsUsage(' (--share-walkers is per (truth, n))'),
   );
   const shares = [];
+  // Each walker's nearest monomial after every sampling batch: the shares' own R̂ (issue 11).
+  const tracker = new PolyShareTracker(engine);
   try {
     const r = await runGroups(engine, {
       steps: a.steps,
       burnin: a.burnin,
       init: 'prior',
       tuneStep: true,
+      batches: 20,
+      afterBatch: () => tracker.observe(),
       onProgress: (done, total) =>
         progress.update(before + (done / total) * workShares, workLlc + workShares, 'walker-steps'),
     });
-    const positions = await engine.readPositions();
-    const dim = engine.dim;
     for (let g = 0; g < pairs.length; g++) {
-      const { first, count } = engine.groupRange(g);
+      const { count } = engine.groupRange(g);
       diverged += r.groups[g].diverged;
-      const measured = nearestShares(a.m, positions.subarray(first * dim, (first + count) * dim), count);
+      // Time-and-walker averages; SE from the walkers' time averages (diagnostics.ts).
+      const labels = tracker.diagnose(g);
+      const measured = labels.shares;
+      const diagnostics = { ...r.groups[g].diagnostics, labels };
+      unconverged.push({ diagnostics, where: `n = ${pairs[g].n}` });
       const { c, n } = pairs[g];
       const ref = exactShares(a.m, c.data, {
         n,
@@ -327,7 +335,7 @@ async function execute(a: WhichFunctionArgs, io: CliIo): Promise<number> {
       });
       // The reference is only a reference when its importance weights are not degenerate.
       const trusted = ref.ess >= 200;
-      const se = measured.map((p) => Math.sqrt(Math.max(p * (1 - p), 1 / count) / count));
+      const se = labels.se.map((x) => Math.max(x, 1 / count));
       const z = measured.map((p, k) => (p - ref.shares[k]) / Math.hypot(se[k], ref.se[k]));
       shares.push({
         truth: a.spread !== undefined ? MONOMIAL_NAMES[c.k] : null,
@@ -341,6 +349,8 @@ async function execute(a: WhichFunctionArgs, io: CliIo): Promise<number> {
         exact_ess: Math.round(ref.ess),
         max_abs_z: trusted ? round(Math.max(...z.map(Math.abs)), 3) : null,
         acceptance: round(r.groups[g].acceptance, 4),
+        shares_rhat: Number.isFinite(labels.rhat) ? round(labels.rhat, 5) : null,
+        converged: isConverged(diagnostics),
       });
     }
   } finally {
@@ -373,6 +383,7 @@ async function execute(a: WhichFunctionArgs, io: CliIo): Promise<number> {
   if (a.json) io.stdout(`${JSON.stringify(out)}\n`);
   else io.stdout(humanTables(out));
   warnDiverged(io.stderr, diverged);
+  warnUnconverged(io.stderr, unconverged);
   return 0;
 }
 

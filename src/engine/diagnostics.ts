@@ -74,6 +74,87 @@ export interface Diagnostics {
   readonly walkers: number;
   /** Sampled steps per walker the diagnostics are over. */
   readonly samples: number;
+  /**
+   * The same tests on a categorical readout that the loss can be blind to (the polynomial model's
+   * nearest monomial: every class has the same loss on its zero set), when the run tracked one.
+   */
+  readonly labels?: LabelDiagnostics;
+}
+
+/**
+ * Split-R̂ and the between-starts z of each class indicator 1[label = k], over thinned snapshots of
+ * every walker's label (one per sampling batch), with the definitions used for the loss above; the
+ * worst class is reported. Thinning keeps R̂ valid (the half-chains are still chains of one walker),
+ * it only makes it see autocorrelation at the batch spacing and beyond. The shares are the walker-
+ * and-time averages; their SE treats each walker's time average as one independent draw,
+ * SE_k = sd_i(m_ik)/√N, as λ̂'s SE does (no assumption about autocorrelation within a chain).
+ */
+export interface LabelDiagnostics {
+  /** Largest split-R̂ over the classes (∞: walkers frozen in different classes; NaN: too few snapshots). */
+  readonly rhat: number;
+  /** The between-starts z of the class with the largest |z|. */
+  readonly startsZ: number;
+  readonly shares: readonly number[];
+  readonly se: readonly number[];
+  /** Snapshots per walker. */
+  readonly snapshots: number;
+}
+
+/**
+ * Label diagnostics of walkers [first, first + count) from `snapshots` (each a label per walker of
+ * the whole population, values in [0, classes)). Even/odd walker parity is the start split, as for
+ * the loss (global walker index, so a group's split matches the engine's `--init mixed`).
+ */
+export function labelDiagnostics(
+  snapshots: readonly ArrayLike<number>[],
+  classes: number,
+  first = 0,
+  count = snapshots.length > 0 ? snapshots[0].length - first : 0,
+): LabelDiagnostics {
+  const t = snapshots.length;
+  let rhat = t >= MIN_SAMPLES ? 1 : Number.NaN;
+  let startsZ = 0;
+  const shares: number[] = [];
+  const se: number[] = [];
+  for (let k = 0; k < classes; k++) {
+    const chains = Array.from({ length: count }, (_, i) => {
+      const xs = new Float64Array(t);
+      for (let s = 0; s < t; s++) xs[s] = snapshots[s][first + i] === k ? 1 : 0;
+      return xs;
+    });
+    // Per walker: its time average (the share's draw) and, through the accumulators, R̂ and z.
+    const means = chains.map((xs) => xs.reduce((a, b) => a + b, 0) / Math.max(1, t));
+    const share = means.reduce((a, b) => a + b, 0) / Math.max(1, count);
+    shares.push(share);
+    const v = means.reduce((a, m) => a + (m - share) ** 2, 0) / Math.max(1, count - 1);
+    se.push(Math.sqrt(v / Math.max(1, count)));
+    if (t < MIN_SAMPLES || count < 2) continue;
+    // A shift-free accumulator of indicators: the first walker's parity must match the engine's.
+    const acc = accumulatorsOf(chains);
+    const sums = sumsFromAccumulators(acc.whole, acc.half);
+    const parity = first % 2 === 0 ? sums : swapParity(sums);
+    const d = diagnoseSums(parity, t);
+    let r = d.rhat;
+    if (!Number.isFinite(r)) {
+      // No variance within any half-chain: every walker held one class throughout. Fine when they
+      // all hold the same one (or none holds k); frozen in different classes is the worst case.
+      const between = sampleVar(sums.halfSum, sums.halfSumSq, sums.halfChains);
+      r = between > 0 ? Number.POSITIVE_INFINITY : 1;
+    }
+    rhat = Math.max(rhat, r);
+    if (Math.abs(d.startsZ) > Math.abs(startsZ)) startsZ = d.startsZ;
+  }
+  return { rhat, startsZ, shares, se, snapshots: t };
+}
+
+/** The sums with the even/odd roles exchanged (a range starting at an odd global index). */
+function swapParity(s: MomentSums): MomentSums {
+  return {
+    ...s,
+    even: s.chains - s.even,
+    evenSum: s.chainSum - s.evenSum,
+    evenSumSq: s.chainSumSq - s.evenSumSq,
+  };
 }
 
 const sampleVar = (sum: number, sumSq: number, count: number): number =>
@@ -123,6 +204,14 @@ export function convergenceFailure(d: Diagnostics): string | null {
   if (d.stuck > Math.floor(STUCK_FRACTION * d.walkers))
     return `${d.stuck} of ${d.walkers} walkers stuck (acceptance < ${STUCK_ACCEPTANCE})`;
   if (!(d.ess >= ESS_MIN)) return `ESS = ${f(d.ess)} < ${ESS_MIN}`;
+  const l = d.labels;
+  if (l !== undefined) {
+    if (l.snapshots < MIN_SAMPLES)
+      return `only ${l.snapshots} snapshots of the function shares (split-R̂ needs ${MIN_SAMPLES})`;
+    if (!(l.rhat < RHAT_MAX)) return `function shares' R̂ = ${f(l.rhat, 4)} ≥ ${RHAT_MAX}`;
+    if (Math.abs(l.startsZ) >= STARTS_Z_MAX)
+      return `the two starts' function shares differ by ${f(l.startsZ)} SE (≥ ${STARTS_Z_MAX})`;
+  }
   return null;
 }
 
@@ -135,14 +224,19 @@ export function diagnosticFields(d: Diagnostics): {
   starts_z: number;
   stuck: number;
   converged: boolean;
+  shares_rhat?: number | null;
+  shares_starts_z?: number;
 } {
   const r = (x: number, digits: number) => (Number.isFinite(x) ? Number(x.toPrecision(digits)) : null);
+  const z = (x: number) => r(x, 3) ?? (x > 0 ? Number.MAX_VALUE : -Number.MAX_VALUE);
   return {
     rhat: r(d.rhat, 5),
     ess: r(d.ess, 4),
-    starts_z: r(d.startsZ, 3) ?? (d.startsZ > 0 ? Number.MAX_VALUE : -Number.MAX_VALUE),
+    starts_z: z(d.startsZ),
     stuck: d.stuck,
     converged: isConverged(d),
+    // null: R̂ infinite or undefined (walkers frozen in different classes, or too few snapshots).
+    ...(d.labels ? { shares_rhat: r(d.labels.rhat, 5), shares_starts_z: z(d.labels.startsZ) } : {}),
   };
 }
 
@@ -252,6 +346,21 @@ export function worstOf(ds: readonly Diagnostics[]): Diagnostics {
     divergedWalkers: ds.reduce((s, d) => s + d.divergedWalkers, 0),
     walkers: ds.reduce((s, d) => s + d.walkers, 0),
     samples: Math.min(...ds.map((d) => d.samples)),
+    ...worstLabels(ds.flatMap((d) => (d.labels ? [d.labels] : []))),
+  };
+}
+
+/** The worst label diagnostics (largest R̂ and |z|, fewest snapshots); shares are per population. */
+function worstLabels(ls: readonly LabelDiagnostics[]): { labels?: LabelDiagnostics } {
+  if (ls.length === 0) return {};
+  return {
+    labels: {
+      rhat: ls.some((l) => Number.isNaN(l.rhat)) ? Number.NaN : Math.max(...ls.map((l) => l.rhat)),
+      startsZ: ls.map((l) => l.startsZ).reduce((a, b) => (Math.abs(b) > Math.abs(a) ? b : a), 0),
+      shares: ls[0].shares,
+      se: ls[0].se,
+      snapshots: Math.min(...ls.map((l) => l.snapshots)),
+    },
   };
 }
 

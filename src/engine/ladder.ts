@@ -30,6 +30,8 @@ export interface GroupRunOptions {
    */
   readonly batches?: number;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Runs after each sampling batch (e.g. a snapshot of the walkers for PolyShareTracker). */
+  readonly afterBatch?: () => Promise<void>;
 }
 
 export interface GroupResult {
@@ -114,6 +116,7 @@ export async function runGroups(
         previous[g] = { total: runningTotal, samples: s.samples };
       });
     }
+    await opts.afterBatch?.();
     opts.onProgress?.(done, total);
   }
   engine.setAccumulate(false);

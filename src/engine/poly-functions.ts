@@ -7,6 +7,7 @@
 import polyFunctionsWgsl from '../../shaders/poly-functions.wgsl';
 import { type ComputeLayouts, computeLayouts } from '../gpu/layouts';
 import { computePipeline } from '../gpu/shader-assembly';
+import { type LabelDiagnostics, labelDiagnostics } from './diagnostics';
 import type { WalkerEngine } from './walker-engine';
 import { landscapeModule } from './walker-engine';
 import { encodeWalkerPass } from './walker-pass';
@@ -126,5 +127,64 @@ export async function classifyPolynomials(
     };
   } finally {
     for (const b of [uniform, counts, hist, staging]) b.destroy();
+  }
+}
+
+/**
+ * The nearest monomial of each walker (the rule of shaders/poly-functions.wgsl: the largest
+ * coefficient, f32 products, ties to the lower index), as one label per walker.
+ */
+export function nearestLabels(
+  m: readonly number[],
+  positions: ArrayLike<number>,
+  walkers: number,
+): Uint8Array {
+  const dim = m.reduce((s, k) => s + k, 0);
+  const labels = new Uint8Array(walkers);
+  const c = [0, 0, 0, 0, 0];
+  for (let i = 0; i < walkers; i++) {
+    let j = i * dim;
+    for (let k = 0; k < 5; k++) {
+      let p = 1;
+      for (let t = 0; t < m[k]; t++) p = Math.fround(p * positions[j++]);
+      c[k] = p;
+    }
+    let best = 0;
+    for (let k = 1; k < 5; k++) if (c[k] > c[best]) best = k;
+    labels[i] = best;
+  }
+  return labels;
+}
+
+/** The parameter counts m_0..m_4 of a polynomial-model engine (the first five landscape uniforms). */
+export function polyCounts(engine: WalkerEngine): number[] {
+  if (engine.settings.landscape.id !== 'poly') throw new RangeError('not the polynomial model');
+  const u = engine.settings.landscape.uniforms?.(engine.settings.params);
+  if (!u || u.length < 5) throw new RangeError('the polynomial model has no parameter counts');
+  return u.slice(0, 5);
+}
+
+/**
+ * Snapshots of every walker's nearest monomial during sampling (call `observe` after each sampling
+ * batch), for the shares' own convergence diagnostics: on (1, 1) every monomial's zero set has the
+ * same loss, so the loss's R̂ cannot see walkers that stay near the start's monomial (issue 11).
+ */
+export class PolyShareTracker {
+  private readonly snapshots: Uint8Array[] = [];
+  private readonly m: number[];
+  constructor(private readonly engine: WalkerEngine) {
+    this.m = polyCounts(engine);
+  }
+
+  async observe(): Promise<void> {
+    const xs = await this.engine.readPositions();
+    this.snapshots.push(nearestLabels(this.m, xs, this.engine.walkers));
+  }
+
+  /** Shares (time-averaged over the snapshots), their SE, R̂ and starts z of group g (all walkers if omitted). */
+  diagnose(group?: number): LabelDiagnostics {
+    const { first, count } =
+      group === undefined ? { first: 0, count: this.engine.walkers } : this.engine.groupRange(group);
+    return labelDiagnostics(this.snapshots, MONOMIALS.length, first, count);
   }
 }

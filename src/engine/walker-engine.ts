@@ -953,7 +953,12 @@ export class WalkerEngine {
         diverged: Math.round(sum[6]),
         diagnostics: {
           ...diag,
-          stuck: this.stepsSinceAcceptClear >= STUCK_MIN_WINDOW ? Math.round(sum[19]) : 0,
+          // ULA takes every move: its counter holds the MH score, whose lows mean bias (flagged by
+          // ulaAcceptanceThreshold), not walkers that never move.
+          stuck:
+            this.config.sampler !== 'ula' && this.stepsSinceAcceptClear >= STUCK_MIN_WINDOW
+              ? Math.round(sum[19])
+              : 0,
           divergedWalkers: Math.round(sum[20]),
           walkers: n,
           samples: this.samples,

@@ -11,6 +11,8 @@ import {
   type Diagnostics,
   diagnoseSums,
   ESS_MIN,
+  isConverged,
+  labelDiagnostics,
   liveMixing,
   RHAT_MAX,
   sumsFromAccumulators,
@@ -166,5 +168,61 @@ describe('worstOf', () => {
     const w = worstOf([d(1.003, 30000, 0.2, 0), d(1.011, 16000, -3.1, 1), d(1.007, 24000, 1.5, 2)]);
     expect(w).toMatchObject({ rhat: 1.011, ess: 16000, startsZ: -3.1, stuck: 3, walkers: 1536 });
     expect(worstOf([d(1.01, 100, 0, 0), d(Number.NaN, 100, 0, 0)]).rhat).toBeNaN();
+  });
+});
+
+describe('label diagnostics (the polynomial model’s nearest monomial)', () => {
+  // Deterministic pseudo-random labels (an LCG): reproducible, no dependence on Math.random.
+  const lcg = (seed: number) => {
+    let x = seed >>> 0;
+    return () => {
+      x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+      return x / 2 ** 32;
+    };
+  };
+  const snapshotsOf = (walkers: number, t: number, label: (i: number, s: number) => number) =>
+    Array.from({ length: t }, (_, s) => Uint8Array.from({ length: walkers }, (_, i) => label(i, s)));
+
+  it('labels drawn afresh at every snapshot: R̂ ≈ 1, starts agree, shares and SE as for i.i.d. draws', () => {
+    const u = lcg(7);
+    const p = [0.4, 0.3, 0.2, 0.1, 0];
+    const draw = () => {
+      const r = u();
+      let c = 0;
+      for (let k = 0; k < 5; k++) {
+        c += p[k];
+        if (r < c) return k;
+      }
+      return 4;
+    };
+    const snaps = snapshotsOf(2000, 20, () => draw());
+    const d = labelDiagnostics(snaps, 5);
+    expect(d.rhat).toBeLessThan(RHAT_MAX);
+    expect(Math.abs(d.startsZ)).toBeLessThan(5);
+    for (let k = 0; k < 5; k++) {
+      // i.i.d.: SE = √(p(1−p)/(N·T)); the estimate's own SE agrees within its ~√(2/N) relative error.
+      const se = Math.sqrt((p[k] * (1 - p[k])) / (2000 * 20));
+      expect(Math.abs(d.shares[k] - p[k])).toBeLessThan(5 * se + 1e-12);
+      expect(d.se[k]).toBeCloseTo(se, 3);
+    }
+  });
+
+  it('walkers that keep their start’s label: R̂ infinite, and the two starts differ', () => {
+    // Even walkers (the w* start) always 0, odd ones (the prior start) spread over 1..4 and frozen.
+    const snaps = snapshotsOf(400, 20, (i) => (i % 2 === 0 ? 0 : 1 + (i % 4)));
+    const d = labelDiagnostics(snaps, 5);
+    expect(d.rhat).toBe(Number.POSITIVE_INFINITY);
+    expect(Math.abs(d.startsZ)).toBeGreaterThan(5);
+    const diag = { rhat: 1, ess: 1e4, startsZ: 0, stuck: 0, divergedWalkers: 0, walkers: 400, samples: 100 };
+    expect(isConverged(diag)).toBe(true);
+    expect(convergenceFailure({ ...diag, labels: d })).toMatch(/function shares' R̂ = Infinity/);
+  });
+
+  it('a slow drift between the halves of the run raises R̂ above the threshold', () => {
+    // Every walker moves from label 0 to label 1 at a random snapshot in the second half.
+    const u = lcg(3);
+    const switchAt = Array.from({ length: 1000 }, () => 10 + Math.floor(10 * u()));
+    const snaps = snapshotsOf(1000, 20, (i, s) => (s < switchAt[i] ? 0 : 1));
+    expect(labelDiagnostics(snaps, 5).rhat).toBeGreaterThan(RHAT_MAX);
   });
 });
