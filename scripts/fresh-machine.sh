@@ -1,8 +1,9 @@
 #!/bin/sh
 # Runs a command as if on a machine with only Node and npm (issue 17): inside a private mount namespace
 # it hides Debian's chromium (/usr/lib/chromium, /usr/bin/chromium), the system Vulkan loader
-# (libvulkan.so.1*, wherever ld.so finds it), the system ICD manifests (/usr/share/vulkan, /etc/vulkan)
-# and the unpacked npm SwiftShader cache, so the command must unpack and use what `npm ci` installed.
+# (libvulkan.so.1*, wherever ld.so finds it), the NSS/NSPR libraries chromium pulled in (a Node-only
+# image lacks them), the system ICD manifests (/usr/share/vulkan, /etc/vulkan) and the unpacked npm
+# cache (node_modules/.cache/occam-lens), so the command must unpack and use what `npm ci` installed.
 # Files are hidden with overlayfs whiteouts, so they are absent (ENOENT), not empty stand-ins.
 #   usage: scripts/fresh-machine.sh COMMAND [ARGS...]
 # Needs unshare(1); as root it works as is, otherwise it maps the user to root in a user namespace.
@@ -30,7 +31,8 @@ hide() {
 dirs=$( (ldconfig -p 2>/dev/null | sed -n 's/.*libvulkan\.so\.1 .*=> \(.*\)\/libvulkan\.so\.1$/\1/p'; \
   ls -d /usr/lib/*-linux-gnu /usr/lib /usr/lib64 /usr/local/lib 2>/dev/null) | xargs -n1 realpath 2>/dev/null | sort -u)
 for d in $dirs; do
-  files=$(cd "$d" && ls -d libvulkan.so.1* 2>/dev/null || true)
+  files=$(cd "$d" && ls -d libvulkan.so.1* libnss3.so* libnssutil3.so* libnspr4.so* libplc4.so* libplds4.so* \
+    libsmime3.so* libssl3.so* 2>/dev/null || true)
   # shellcheck disable=SC2086
   [ -n "$files" ] && hide "$d" $files
 done
@@ -40,10 +42,12 @@ for d in /usr/lib/chromium /usr/share/vulkan /etc/vulkan node_modules/.cache/occ
 done
 
 # Check the simulation before trusting it: no libvulkan.so.1 may load, no chromium may be left.
-if node -e "try{process.dlopen({exports:{}},'libvulkan.so.1')}catch(e){process.exit(/cannot open shared object/.test(e.message)?0:1)}"; then :; else
-  echo "fresh-machine: the system libvulkan.so.1 is still loadable" >&2
-  exit 3
-fi
+for lib in libvulkan.so.1 libnss3.so; do
+  if node -e "try{process.dlopen({exports:{}},'$lib',1)}catch(e){process.exit(/cannot open shared object/.test(e.message)?0:1)}"; then :; else
+    echo "fresh-machine: the system $lib is still loadable" >&2
+    exit 3
+  fi
+done
 if [ -e /usr/bin/chromium ] || [ -e /usr/lib/chromium/vk_swiftshader_icd.json ]; then
   echo "fresh-machine: Debian chromium is still visible" >&2
   exit 3

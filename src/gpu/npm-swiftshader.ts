@@ -7,7 +7,7 @@
  * Why this package: it is the only registry package we found that ships a Linux Vulkan loader and a
  * software ICD together (3.5 MB compressed); Dawn's own npm build (`webgpu`) bundles neither, and
  * Mesa's lavapipe comes only from system packages. The same package also ships a headless Chromium
- * (bin/chromium.br), which the browser tests can use where Debian's is missing (see ./npm-chromium).
+ * (bin/chromium.br), which the browser tests can use where Debian's is missing (npmChromium below).
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -146,19 +146,97 @@ export function npmSwiftShader(): NpmSwiftShader | null {
   );
 }
 
+/**
+ * The package's headless Chromium (chrome-headless-shell), unpacked once beside its SwiftShader files,
+ * since Chromium loads libvulkan.so.1 and libvk_swiftshader.so from its own folder; null when the
+ * package is not installed. The archive is 60 MB of brotli: the first call takes a few seconds.
+ */
+export function npmChromium(): string | null {
+  const pkg = findNpmChromium();
+  if (!pkg) return null;
+  const bin = join(pkg.root, 'bin');
+  if (!existsSync(join(bin, 'chromium.br')) || !existsSync(join(bin, 'swiftshader.tar.br'))) return null;
+  const stamp = `chromium-2-${pkg.version}-${statSync(join(bin, 'chromium.br')).size}`;
+  let lastError: unknown;
+  for (const root of cacheRoots(pkg)) {
+    try {
+      const dir = publishOnce(join(root, stamp), (tmp) => {
+        writeFileSync(join(tmp, 'chromium'), brotliDecompressSync(readFileSync(join(bin, 'chromium.br'))), {
+          mode: 0o755,
+        });
+        for (const [name, data] of untar(
+          brotliDecompressSync(readFileSync(join(bin, 'swiftshader.tar.br'))),
+        )) {
+          writeFileSync(join(tmp, name), data, { mode: name.endsWith('.json') ? 0o644 : 0o755 });
+        }
+        // NSS, NSPR and expat, which the browser links and a minimal machine may lack (lib/…, used
+        // only through npmChromiumEnv when the system has none).
+        const al2023 = join(bin, 'al2023.tar.br');
+        if (existsSync(al2023)) {
+          mkdirSync(join(tmp, 'lib'));
+          for (const [name, data] of untar(brotliDecompressSync(readFileSync(al2023)))) {
+            if (name.startsWith('lib/') && !name.slice(4).includes('/'))
+              writeFileSync(join(tmp, name), data, { mode: 0o755 });
+          }
+        }
+      });
+      return join(dir, 'chromium');
+    } catch (err) {
+      lastError = err;
+    }
+  }
+  throw new Error(
+    `could not unpack ${join(bin, 'chromium.br')}: ${lastError instanceof Error ? lastError.message : String(lastError)}`,
+  );
+}
+
+/** Libraries the package's Chromium links that are not part of glibc. */
+const CHROMIUM_LIBS = [
+  'libnss3.so',
+  'libnssutil3.so',
+  'libnspr4.so',
+  'libplc4.so',
+  'libplds4.so',
+  'libexpat.so.1',
+];
+
+/**
+ * The environment to launch npmChromium()'s browser with: the system's libraries where it has them
+ * all, else the package's copies first on LD_LIBRARY_PATH (read by ld.so at exec, so it must be set
+ * for the child process, not ours).
+ */
+export function npmChromiumEnv(executable: string): NodeJS.ProcessEnv {
+  const lib = join(dirname(executable), 'lib');
+  if (!existsSync(lib) || CHROMIUM_LIBS.every(systemHasLibrary)) return { ...process.env };
+  const path = process.env.LD_LIBRARY_PATH;
+  return { ...process.env, LD_LIBRARY_PATH: path ? `${lib}:${path}` : lib };
+}
+
+/** Whether npmChromium() can give a browser (the package and its archive are installed); cheap. */
+export function haveNpmChromium(): boolean {
+  const pkg = findNpmChromium();
+  return pkg !== null && existsSync(join(pkg.root, 'bin', 'chromium.br'));
+}
+
 // glibc's RTLD_NODELETE; Node's os.constants.dlopen does not list it.
+const RTLD_LAZY = 1;
 const RTLD_NOW = 2;
 const RTLD_GLOBAL = 0x100;
 const RTLD_NODELETE = 0x1000;
 
-/**
- * Whether the dynamic linker finds a `libvulkan.so.1` of the system's (ld.so.cache, LD_LIBRARY_PATH).
- * process.dlopen on a library that is not a Node addon fails either way; the message tells whether the
- * file was found ("did not self-register") or not ("cannot open shared object file").
- */
+/** Whether the dynamic linker finds a `libvulkan.so.1` of the system's (ld.so.cache, LD_LIBRARY_PATH). */
 export function systemVulkanLoader(): boolean {
+  return systemHasLibrary('libvulkan.so.1');
+}
+
+/**
+ * Whether the dynamic linker finds library `name` on the system. process.dlopen on a library that is
+ * not a Node addon fails either way; the message tells whether the file was found ("did not
+ * self-register") or not ("cannot open shared object file").
+ */
+export function systemHasLibrary(name: string): boolean {
   try {
-    process.dlopen({ exports: {} }, 'libvulkan.so.1', RTLD_NOW);
+    process.dlopen({ exports: {} }, name, RTLD_LAZY);
     return true;
   } catch (err) {
     return !/cannot open shared object file|No such file/.test(
