@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { findNpmChromium, npmSwiftShader, publishOnce, untar } from '../../src/gpu/npm-swiftshader';
+import {
+  findNpmChromium,
+  npmSwiftShader,
+  publishOnce,
+  systemHasLibrary,
+  untar,
+} from '../../src/gpu/npm-swiftshader';
 
 describe('the npm SwiftShader', () => {
   it('is installed by npm ci and its archive holds the loader, the ICD and its manifest', () => {
@@ -32,6 +38,13 @@ describe('the npm SwiftShader', () => {
     expect(readFileSync(ss.loader).equals(files.get('libvulkan.so.1') as Buffer)).toBe(true);
     expect(existsSync(ss.icd)).toBe(true);
     expect(npmSwiftShader()?.dir).toBe(ss.dir); // a second call reuses the folder
+  });
+});
+
+describe('systemHasLibrary (the probe that decides whether the npm Vulkan loader stands in)', () => {
+  it('finds glibc and not a library that no system has', () => {
+    expect(systemHasLibrary('libc.so.6')).toBe(true);
+    expect(systemHasLibrary('libocclens-no-such-library.so.9')).toBe(false);
   });
 });
 
