@@ -37,7 +37,8 @@ for d in $dirs; do
   [ -n "$files" ] && hide "$d" $files
 done
 [ -e /usr/bin/chromium ] && hide /usr/bin chromium
-for d in /usr/lib/chromium /usr/share/vulkan /etc/vulkan node_modules/.cache/occam-lens; do
+repo=$(cd "$(dirname "$0")/.." && pwd)
+for d in /usr/lib/chromium /usr/share/vulkan /etc/vulkan "$repo/node_modules/.cache/occam-lens"; do
   [ -d "$d" ] && mount -t tmpfs tmpfs "$d"
 done
 
