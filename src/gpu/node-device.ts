@@ -80,14 +80,22 @@ export async function acquireNodeAdapter(): Promise<{ adapter: GPUAdapter; descr
     adapter = await tryAdapter();
     via = 'SwiftShader (software Vulkan from Debian chromium)';
   }
+  let npmProblem = '';
   if (!adapter && linux && !userIcd) {
-    const npm = npmSwiftShader();
-    if (npm) {
-      // No system Vulkan loader (a machine without Vulkan packages): the package's loader stands in.
-      if (!systemLoader) preloadVulkanLoader(npm.loader);
-      process.env.VK_ICD_FILENAMES = npm.icd;
-      adapter = await tryAdapter();
-      via = `SwiftShader (software Vulkan from npm ${NPM_PACKAGE} ${npm.version}, ${systemLoader ? 'the system' : "the package's"} Vulkan loader)`;
+    try {
+      const npm = npmSwiftShader();
+      if (npm) {
+        // No system Vulkan loader (a machine without Vulkan packages): the package's loader stands in.
+        if (!systemLoader) preloadVulkanLoader(npm.loader);
+        process.env.VK_ICD_FILENAMES = npm.icd;
+        adapter = await tryAdapter();
+        via = `SwiftShader (software Vulkan from npm ${NPM_PACKAGE} ${npm.version}, ${systemLoader ? 'the system' : "the package's"} Vulkan loader)`;
+        if (!adapter) npmProblem = ` The npm SwiftShader (${npm.icd}) gave no adapter.`;
+      } else
+        npmProblem = ` ${NPM_PACKAGE} is not installed (npm ci installs it unless optional dependencies are omitted).`;
+    } catch (err) {
+      // An unpacking or loading failure is reported with the advice, not as a crash of its own.
+      npmProblem = ` The npm SwiftShader failed: ${err instanceof Error ? err.message : String(err)}.`;
     }
   }
   if (!adapter) {
@@ -95,7 +103,7 @@ export async function acquireNodeAdapter(): Promise<{ adapter: GPUAdapter; descr
       process.platform === 'linux'
         ? `No WebGPU adapter found. Install a Vulkan driver for your GPU, or a software driver: 'npm ci' installs one ` +
           `(the optional dependency ${NPM_PACKAGE}), and Debian's chromium package ships another ` +
-          `(apt-get install chromium → ${SWIFTSHADER_ICD}); VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES ?? '(unset)'}.`
+          `(apt-get install chromium → ${SWIFTSHADER_ICD}); VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES ?? '(unset)'}.${npmProblem}`
         : 'No WebGPU adapter found. Dawn needs Metal (macOS) or D3D12/Vulkan (Windows) drivers.';
     throw new NoWebGPUError(hint);
   }
