@@ -28,7 +28,7 @@ describe('the quick start on a fresh machine (no Debian chromium, no system libv
         '10000',
         '--json',
       ],
-      { encoding: 'utf8', timeout: 280_000 },
+      { encoding: 'utf8', timeout: 540_000 },
     );
     expect(r.stderr, r.stderr).not.toMatch(/fresh-machine:|unshare:|Couldn't load Vulkan/);
     expect(r.status, r.stderr).toBe(0);
@@ -39,5 +39,5 @@ describe('the quick start on a fresh machine (no Debian chromium, no system libv
       /via SwiftShader \(software Vulkan from npm @sparticuz\/chromium [\d.]+, the package's Vulkan loader\)/,
     );
     expect(r.stderr).toContain(`occam-lens: device ${out.device}`);
-  }, 300_000);
+  }, 600_000);
 });
