@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 await build({
-  entryPoints: { 'occam-lens': 'src/cli/entry.ts', bench: 'bench/main.ts' },
+  entryPoints: { 'occam-lens': 'src/cli/entry.ts', bench: 'bench/main.ts', 'bench-gpu': 'bench/gpu.ts' },
   outdir: 'dist-cli',
   bundle: true,
   platform: 'node',

@@ -18,6 +18,8 @@ import type { CliIo } from './main';
 export async function cliDevice(io: CliIo): Promise<{ device: GPUDevice; description: string }> {
   if (io.device) return { device: io.device, description: 'provided device' };
   const gpu = await acquireNodeDevice();
+  // Which backend ran matters (hardware, Debian's or npm's SwiftShader): said once, on stderr (issue 17).
+  io.stderr.write(`occam-lens: device ${gpu.adapterDescription}\n`);
   return { device: gpu.device, description: gpu.adapterDescription };
 }
 

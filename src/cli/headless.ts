@@ -14,8 +14,13 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { haveNpmChromium, npmChromium, npmChromiumEnv } from '../gpu/npm-swiftshader';
 
-export const CHROMIUM = process.env.OCCAM_CHROMIUM ?? '/usr/bin/chromium';
+/** Where Debian's chromium is missing, the headless Chromium that `npm ci` installed (issue 17). */
+const NPM_CHROMIUM = 'npm @sparticuz/chromium (headless shell)';
+export const CHROMIUM =
+  process.env.OCCAM_CHROMIUM ??
+  (existsSync('/usr/bin/chromium') || !haveNpmChromium() ? '/usr/bin/chromium' : NPM_CHROMIUM);
 const CHROMIUM_FLAGS = [
   '--no-sandbox',
   '--enable-unsafe-webgpu',
@@ -30,7 +35,7 @@ const CHROMIUM_FLAGS = [
   '--disable-quic',
 ];
 
-export const haveChromium = existsSync(CHROMIUM);
+export const haveChromium = CHROMIUM === NPM_CHROMIUM || existsSync(CHROMIUM);
 
 /** The repository root: the nearest folder up from this module with occam-lens's package.json. */
 function projectRoot(from = import.meta.dirname ?? process.cwd()): string {
@@ -199,10 +204,13 @@ export async function serveApp(
   let browser: Browser;
   try {
     const { chromium } = await import('playwright-core');
+    const executablePath = CHROMIUM === NPM_CHROMIUM ? npmChromium() : CHROMIUM; // unpacks once
+    if (!executablePath) throw new Error(`${NPM_CHROMIUM} is not installed`);
     // keepSigint: the caller handles Ctrl-C (record finalises its clip); Playwright's own handler would
     // close the browser first and lose it.
     browser = await chromium.launch({
-      executablePath: CHROMIUM,
+      executablePath,
+      ...(CHROMIUM === NPM_CHROMIUM ? { env: npmChromiumEnv(executablePath) } : {}),
       headless: true,
       args: CHROMIUM_FLAGS,
       ...(opts.keepSigint ? { handleSIGINT: false } : {}),
