@@ -63,6 +63,27 @@ const FUNCTION_SPACE_KEYS: Key[] = [
   'rnBatch',
 ];
 
+/** The SGD-vs-Bayes folder's settings (shown while the mode is on). */
+const SGD_KEYS: Key[] = [
+  'sgTarget',
+  'sgTrain',
+  'sgSeed',
+  'sgOptimizer',
+  'sgLr',
+  'sgLoss',
+  'sgBatch',
+  'sgEpochs',
+  'sgInputs',
+  'sgHidden',
+  'sgAct',
+  'sgInit',
+  'sgSw',
+  'sgSb',
+  'sgDomain',
+  'sgRuns',
+  'sgSamples',
+];
+
 const WALKER_FOLDERS = ['Landscape', 'Posterior', 'Sampler', 'Analysis'];
 
 const FOLDERS: [string, Key[]][] = [
@@ -72,6 +93,7 @@ const FOLDERS: [string, Key[]][] = [
   ['Run', ['running', 'seed', 'init']],
   ['Analysis', ['charts', 'massR', 'sweep', 'sweepR', 'ladder', 'freeEnergy', 'generalisation']],
   ['Function space', ['fspace', ...FUNCTION_SPACE_KEYS]],
+  ['SGD vs Bayes', ['sgd', ...SGD_KEYS]],
   [
     'View',
     [
@@ -309,7 +331,8 @@ export class ControlPanel {
       if (!this.host.rejected(key)) c.domElement.classList.remove('rejected');
     for (const k of FUNCTION_SPACE_KEYS) this.controllers.get(k)?.show(s.fspace);
     for (const c of this.fsActions) c.show(s.fspace);
-    for (const f of this.walkerFolders) f.show(!s.fspace);
+    for (const k of SGD_KEYS) this.controllers.get(k)?.show(s.sgd);
+    for (const f of this.walkerFolders) f.show(!s.fspace && !s.sgd);
   }
 
   destroy(): void {
