@@ -138,5 +138,11 @@ export const histogramCentres = (): number[] =>
 export function correlationText(c: Correlation): string {
   const f = (v: number | null) => (v === null || !Number.isFinite(v) ? '—' : v.toFixed(3));
   const head = `Spearman ρ = ${f(c.spearman)} · Pearson r = ${f(c.pearson)} (log₁₀ P, ${c.shared} functions seen by both)`;
-  return c.spearman === null || c.pearson === null ? `${head} — ${c.note}` : head;
+  if (c.spearman !== null && c.pearson !== null) return head;
+  // correlate's note covers too few shared functions; with ≥ 3 a null means a side without spread.
+  const why =
+    c.shared < 3
+      ? c.note
+      : 'one side gives every shared function the same probability: no correlation (null)';
+  return `${head} — ${why}`;
 }

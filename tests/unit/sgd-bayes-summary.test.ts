@@ -89,6 +89,12 @@ describe('summary of two snapshots', () => {
     expect(text).not.toMatch(/NaN/);
     expect(sum.acceptance).toMatch(/only 2 of 50000 networks fitted the training set/);
     expect(summariseSgdBayes(task, sgd, snap({}), 50_000).acceptance).toMatch(/no network of 50000 fitted/);
+    // Three shared functions, each seen once by SGD: no spread there, so no correlation (not 0.000).
+    const once = snap({ '00110011': 1, '00110111': 1, '10110011': 1 });
+    const flat = summariseSgdBayes(task, once, snap({ '00110011': 9, '00110111': 4, '10110011': 2 }), 100);
+    expect(flat.correlation.pearson).toBeNull();
+    expect(flat.correlation.spearman).toBeNull();
+    expect(correlationText(flat.correlation)).toContain('the same probability: no correlation');
   });
 
   it('gives each side’s test-error histogram as shares that sum to 1, with exact mean test errors', () => {
