@@ -10,6 +10,7 @@
 import { type SgdBayesStats, SgdBayesStream } from '../analysis/sgd-bayes-stream';
 import { correlationText, histogramCentres } from '../analysis/sgd-bayes-summary';
 import type { FunctionRow } from '../engine/sgd-vs-bayes';
+import { presets } from '../ui/presets';
 import type { SceneState } from '../ui/schema';
 import { LineChart } from './charts/line-chart';
 import { drawTruthTables, truthTableCaption } from './charts/truth-tables';
@@ -29,6 +30,7 @@ export class SgdBayesView {
   readonly root: HTMLElement;
   readonly stream: SgdBayesStream;
   private readonly configText: HTMLElement;
+  private readonly card: HTMLElement;
   private readonly sgdFill: HTMLElement;
   private readonly bayesFill: HTMLElement;
   private readonly progressText: HTMLElement;
@@ -64,6 +66,7 @@ export class SgdBayesView {
     this.root.setAttribute('aria-label', 'SGD against the Bayes posterior in function space');
     const head = el('header', 'sg-head', this.root);
     el('h2', 'sg-title', head).textContent = 'SGD vs Bayes: P_SGD(f | S) against P_B(f | S)';
+    this.card = el('p', 'sg-card', head, 'sg-card');
     this.configText = el('div', 'sg-config', head, 'sg-config');
     const bars = el('div', 'sg-bars', head);
     this.sgdFill = el('div', 'sg-fill sg-fill-sgd', el('div', 'sg-bar', bars));
@@ -84,7 +87,7 @@ export class SgdBayesView {
     this.scatterCaption = el('figcaption', 'sg-caption', scatterFig, 'sg-scatter-caption');
     const histFig = fig('sg-hist');
     this.histChart = new LineChart(histFig, {
-      title: 'test error of the functions found (share of each side)',
+      title: 'test error (share of each side)',
       xLabel: 'test error',
       yInclude: [0],
     });
@@ -142,6 +145,11 @@ export class SgdBayesView {
   }
 
   private drawProgress(s: SceneState): void {
+    // The preset card (#watch, written by main.ts) is hidden under this panel: an SGD preset's card is
+    // repeated here (any other card there describes the paused walkers' landscape).
+    const title = this.stage.querySelector('#watch h2')?.textContent ?? '';
+    const card = presets.find((p) => p.state.sgd && p.title === title)?.watch ?? '';
+    if (this.card.textContent !== card) this.card.textContent = card;
     const st = this.stream.stats;
     const c = this.stream.current;
     this.configText.textContent = c

@@ -88,6 +88,9 @@ describe.skipIf(!haveChromium)('SGD vs Bayes in headless Chromium', () => {
     expect(progress).toMatch(/SGD [\d,]+ \/ 100,000 networks: [\d,]+ converged, [\d,]+ not converged/);
     expect(progress).toMatch(/Bayes [\d,]+ \/ 100,000,000 prior samples: [\d,]+ accepted/);
     expect(await page.locator('#sgdview').isVisible()).toBe(true);
+    // The preset's card is repeated on the panel (the walkers' HUD and card step aside).
+    expect(await page.locator('#sg-card').textContent()).toContain('(0011)³²');
+    expect(await page.locator('#hud').isVisible()).toBe(false);
     expect(await page.locator('[data-key="sgTarget"]').isVisible()).toBe(true);
     expect(await page.locator('[data-key="n"]').isVisible()).toBe(false);
     await page.screenshot({ path: resolve(SHOTS, 'sgd-vs-bayes.png') });
