@@ -29,6 +29,7 @@ import {
   type Window2D,
 } from './view/grid-compute';
 import { PolyFunctionsPanel } from './view/poly-functions-panel';
+import { PolyGdPanel } from './view/poly-gd-panel';
 import { SceneView, SURFACE_RES } from './view/scene-view';
 import { SgdBayesView } from './view/sgd-bayes-view';
 import { SliceProjection } from './view/slice-projection';
@@ -220,6 +221,8 @@ export class Lab {
   readonly analysis: AnalysisPanel;
   /** The polynomial model's function space (nearest monomial, curve density), below the density panel. */
   readonly polyFunctions: PolyFunctionsPanel;
+  /** The polynomial model's SGD-vs-Bayes panel: gradient-descent fits beside the walkers' shares. */
+  readonly polyGd: PolyGdPanel;
   private readonly sweep: ConcentrationSweep;
   /** Function-space mode: random networks streamed through the GPU hash table, over the stage. */
   readonly functionSpace: FunctionSpaceView;
@@ -293,6 +296,7 @@ export class Lab {
       host ?? document.body,
       (e) => e === this.engine && !this.disposed,
     );
+    this.polyGd = new PolyGdPanel(host ?? document.body);
     this.functionSpace = new FunctionSpaceView(
       view.canvas.parentElement ?? document.body,
       device,
@@ -611,6 +615,8 @@ export class Lab {
     this.polyFunctions.frame(engine, dd.landscape.id === 'poly' && !covered, s, !this.captureDraw);
     this.stats.polyShares = this.polyFunctions.reading?.shares ?? null;
     this.stats.polyReadings = this.polyFunctions.readings;
+    const polyGdOn = dd.landscape.id === 'poly' && !covered && s.polyGd;
+    this.polyGd.frame(s, polyGdOn, this.stats.polyShares, !this.captureDraw);
     // Function-space mode covers the stage with an opaque panel: the 3-D view is drawn only now and
     // then (kept current for tests and captures), leaving a software GPU's time to the networks.
     if (!covered || this.captureDraw || this.stats.frames % 60 === 0) this.view.render();
@@ -882,6 +888,7 @@ export class Lab {
     this.dropEngine();
     this.sweep.destroy();
     this.polyFunctions.destroy();
+    this.polyGd.destroy();
     this.functionSpace.destroy();
     this.sgdBayes.destroy();
     for (const g of this.groupAnalyses) g.destroy();

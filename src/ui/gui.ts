@@ -91,7 +91,22 @@ const FOLDERS: [string, Key[]][] = [
   ['Posterior', ['n', 'betaAuto', 'beta', 'prior', 'R', 'gamma', 'wx', 'wy']],
   ['Sampler', ['sampler', 'epsAuto', 'eps', 'walkers', 'steps']],
   ['Run', ['running', 'seed', 'init']],
-  ['Analysis', ['charts', 'massR', 'sweep', 'sweepR', 'ladder', 'freeEnergy', 'generalisation']],
+  [
+    'Analysis',
+    [
+      'charts',
+      'massR',
+      'sweep',
+      'sweepR',
+      'ladder',
+      'freeEnergy',
+      'generalisation',
+      'polyGd',
+      'polyGdScale',
+      'polyGdLr',
+      'polyGdRuns',
+    ],
+  ],
   ['Function space', ['fspace', ...FUNCTION_SPACE_KEYS]],
   ['SGD vs Bayes', ['sgd', ...SGD_KEYS]],
   [
@@ -332,6 +347,8 @@ export class ControlPanel {
     for (const k of FUNCTION_SPACE_KEYS) this.controllers.get(k)?.show(s.fspace);
     for (const c of this.fsActions) c.show(s.fspace);
     for (const k of SGD_KEYS) this.controllers.get(k)?.show(s.sgd);
+    for (const k of ['polyGd', 'polyGdScale', 'polyGdLr', 'polyGdRuns'] as const)
+      this.controllers.get(k)?.show(s.landscape === 'poly' && (k === 'polyGd' || s.polyGd));
     for (const f of this.walkerFolders) f.show(!s.fspace && !s.sgd);
   }
 

@@ -223,6 +223,29 @@ export const presets: readonly Preset[] = [
     },
   },
   {
+    id: 'poly-gd-12345',
+    title: 'SGD vs Bayes, polynomial: m = (1, 2, 3, 4, 5) on the point (1, 1)',
+    watch:
+      'Gradient-descent fits of the 15-parameter polynomial from θ ~ N(0, 0.5²), counted by the monomial each ends nearest to ' +
+      '(orange), beside the walkers’ posterior shares at n = 1000, β = 1 under the same N(0, 0.5²) prior (blue). ' +
+      'The CLI gives the same comparison: occam-lens sgd-vs-bayes --model poly:1,2,3,4,5.',
+    state: {
+      ...polyFunctionScene,
+      polyM: '1,2,3,4,5',
+      axisX: 1,
+      axisY: 11,
+      n: 1000,
+      betaAuto: false,
+      beta: 1,
+      prior: 'gauss',
+      R: 0.5,
+      epsAuto: true,
+      polyGd: true,
+      polyGdScale: 0.5,
+      polyGdLr: 0.01,
+    },
+  },
+  {
     id: 'sgd-0011',
     title: 'SGD vs Bayes: the target (0011)³², 32 training points',
     watch:

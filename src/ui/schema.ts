@@ -226,6 +226,15 @@ export const schema = {
   sgDomain: oneOf('inputs in', INPUT_DOMAINS, '01'),
   sgRuns: num('networks to train', 1e4, 1, 1e9, { log: true }),
   sgSamples: num('prior samples (Bayes)', 1e6, 1, 1e12, { log: true }),
+  // The polynomial model's side (src/view/poly-gd-panel.ts): gradient-descent fits beside the walkers.
+  polyGd: bool(
+    'GD fits vs Bayes shares',
+    false,
+    'polynomial model: gradient-descent fits from near the origin',
+  ),
+  polyGdScale: num('GD init scale (θ ~ N(0, scale²))', 0.5, 1e-3, 10),
+  polyGdLr: num('GD learning rate', 0.01, 1e-6, 1, { log: true }),
+  polyGdRuns: num('GD fits', 1e4, 1, 1e7, { log: true }),
 } as const satisfies Record<string, Field>;
 
 export type Schema = typeof schema;
