@@ -45,7 +45,7 @@ export interface SgdBayesStats {
   samples: number;
   bayesTarget: number;
   accepted: number;
-  /** Finished networks and prior samples per second (wall clock, last ~2 s). */
+  /** Finished networks and prior samples per second (wall clock, since counting began). */
   sgdRate: number;
   bayesRate: number;
   /** Seconds until both sides reach their targets; NaN while a rate is unknown. */
@@ -130,7 +130,8 @@ export class SgdBayesStream {
   private gen = 0;
   private lastRead = 0;
   private readAt = { sgd: -1, bayes: -1 };
-  private rateWindow = { t0: 0, sgd: 0, bayes: 0 };
+  /** When counting started (the first frame after a build): rates are averages since then. */
+  private countStart = 0;
   private readonly sizes: (typeof SIZES)['software' | 'hardware'];
   summary: SgdBayesSummary | null = null;
   version = 0;
@@ -265,14 +266,12 @@ export class SgdBayesStream {
         if (keys.length > 0) run.table.insertKeys(new Uint32Array(keys));
         run.converged += keys.length / 4;
         run.sgdRuns += b.count;
-        this.rateWindow.sgd += b.count;
         run.batch = null;
       }
     }
     if (bayesLeft) {
       const n = Math.min(this.sizes.prior, this.stats.bayesTarget - run.bayes.samples);
       await run.bayes.advance(n);
-      this.rateWindow.bayes += n;
     }
   }
 
@@ -299,12 +298,13 @@ export class SgdBayesStream {
     st.samples = run.bayes.samples;
     st.accepted = run.bayes.accepted;
     st.done = run.sgdRuns >= st.sgdTarget && run.bayes.samples >= st.bayesTarget;
-    const w = this.rateWindow;
-    if (w.t0 === 0) w.t0 = now;
-    if (now - w.t0 >= 2000) {
-      st.sgdRate = (w.sgd * 1000) / (now - w.t0);
-      st.bayesRate = (w.bayes * 1000) / (now - w.t0);
-      this.rateWindow = { t0: now, sgd: 0, bayes: 0 };
+    // Averages since counting began (after the build): chunks of a second or more on a software GPU
+    // would leave a short window empty, and a rate of 0 for a side that is counting is no number.
+    if (this.countStart === 0) this.countStart = now;
+    const dt = (now - this.countStart) / 1000;
+    if (dt >= 1) {
+      st.sgdRate = run.sgdRuns / dt;
+      st.bayesRate = run.bayes.samples / dt;
     }
     const eta = (left: number, rate: number) => (left <= 0 ? 0 : rate > 0 ? left / rate : Number.NaN);
     st.etaSeconds = st.done
@@ -370,7 +370,7 @@ export class SgdBayesStream {
     this.version++;
     this.lastRead = 0;
     this.readAt = { sgd: -1, bayes: -1 };
-    this.rateWindow = { t0: 0, sgd: 0, bayes: 0 };
+    this.countStart = 0;
     Object.assign(this.stats, {
       sgdRuns: 0,
       converged: 0,

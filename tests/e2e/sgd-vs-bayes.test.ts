@@ -144,4 +144,26 @@ describe.skipIf(!haveChromium)('SGD vs Bayes in headless Chromium', () => {
       .toContain('(5, 8, 1) relu · sgd ce lr 0.05');
     expect(errors, errors.join('\n')).toEqual([]);
   });
+
+  test('the polynomial preset shows GD shares beside the walkers’ shares, counted and like with like', async () => {
+    // No frame wait: a 15-D scene compiles for a while on a software GPU; the poll below waits for it.
+    await app.goto('preset=poly-gd-12345&walkers=2048&polyGdRuns=400', 0);
+    const readout = page.locator('#poly-gd-readout');
+    // Both sides have numbers: GD shares of converged fits, and the walkers' first reading.
+    await expect
+      .poll(() => readout.textContent(), { timeout: 150_000 })
+      .toMatch(/converged .*: 1 [\d.]+% · x [\d.]+%.*Walkers: 1 [\d.]+%/);
+    const text = (await readout.textContent()) ?? '';
+    const [, runs, converged, notConverged] = text.match(
+      /GD: ([\d,]+) of 400 fits, ([\d,]+) converged .* ([\d,]+) not/,
+    )!;
+    const n = (t: string) => Number(t.replace(/,/g, ''));
+    expect(n(converged) + n(notConverged)).toBe(n(runs));
+    // The preset's walkers use the fits' initialisation as their prior: no like-with-like warning.
+    expect(text).not.toContain('Not like with like');
+    expect(text).not.toMatch(/NaN/);
+    expect(await page.locator('#poly-gd').isVisible()).toBe(true);
+    await page.screenshot({ path: resolve(SHOTS, 'sgd-vs-bayes-poly.png') });
+    expect(errors, errors.join('\n')).toEqual([]);
+  });
 });
