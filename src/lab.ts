@@ -10,6 +10,7 @@ import type { FunctionSpaceStats } from './analysis/function-space-stream';
 import { GeneralisationAnalysis } from './analysis/generalisation-view';
 import { GroupAnalysis, scenePosterior } from './analysis/group-analysis';
 import { ladderAnalysis } from './analysis/ladder-analysis';
+import type { SgdBayesStats } from './analysis/sgd-bayes-stream';
 import { liveMixing, STUCK_MIN_WINDOW } from './engine/diagnostics';
 import { defaultWstar, type Landscape } from './engine/landscapes';
 import { wbicBeta } from './engine/posterior';
@@ -28,7 +29,9 @@ import {
   type Window2D,
 } from './view/grid-compute';
 import { PolyFunctionsPanel } from './view/poly-functions-panel';
+import { PolyGdPanel } from './view/poly-gd-panel';
 import { SceneView, SURFACE_RES } from './view/scene-view';
+import { SgdBayesView } from './view/sgd-bayes-view';
 import { SliceProjection } from './view/slice-projection';
 import { normaliseHeights } from './view/surface-mesh';
 import { requireGpuBufferOf } from './view/three-buffer-adapter';
@@ -154,6 +157,8 @@ export interface LabStats {
   buildError: string | null;
   /** Function-space mode (random networks): progress and table totals; null in walker mode. */
   functionSpace: FunctionSpaceStats | null;
+  /** SGD-vs-Bayes mode: both sides' progress and the correlation; null otherwise. */
+  sgdBayes: SgdBayesStats | null;
   /** Polynomial model: share of walkers nearest to 1, x, …, x⁴ (last reading), and readings so far. */
   polyShares: readonly number[] | null;
   polyReadings: number;
@@ -216,9 +221,13 @@ export class Lab {
   readonly analysis: AnalysisPanel;
   /** The polynomial model's function space (nearest monomial, curve density), below the density panel. */
   readonly polyFunctions: PolyFunctionsPanel;
+  /** The polynomial model's SGD-vs-Bayes panel: gradient-descent fits beside the walkers' shares. */
+  readonly polyGd: PolyGdPanel;
   private readonly sweep: ConcentrationSweep;
   /** Function-space mode: random networks streamed through the GPU hash table, over the stage. */
   readonly functionSpace: FunctionSpaceView;
+  /** SGD-vs-Bayes mode: networks trained on S against rejection from the prior, over the stage. */
+  readonly sgdBayes: SgdBayesView;
   /** Background walker-group runs: the temperature ladder and free energy vs n. */
   private readonly groupAnalyses: GroupAnalysis[];
   /** Background run: Bayes generalisation error vs n against λ/n (polynomial model, tiny network). */
@@ -260,6 +269,7 @@ export class Lab {
     surfaceChecksum: 0,
     buildError: null,
     functionSpace: null,
+    sgdBayes: null,
     polyShares: null,
     polyReadings: 0,
   };
@@ -286,7 +296,14 @@ export class Lab {
       host ?? document.body,
       (e) => e === this.engine && !this.disposed,
     );
+    this.polyGd = new PolyGdPanel(host ?? document.body);
     this.functionSpace = new FunctionSpaceView(
+      view.canvas.parentElement ?? document.body,
+      device,
+      this.software,
+      (t, k) => cb.notice(t, k),
+    );
+    this.sgdBayes = new SgdBayesView(
       view.canvas.parentElement ?? document.body,
       device,
       this.software,
@@ -334,7 +351,8 @@ export class Lab {
   }
 
   reset(): void {
-    if (this.state.fspace) this.functionSpace.requestReset();
+    if (this.state.sgd) this.sgdBayes.requestReset();
+    else if (this.state.fspace) this.functionSpace.requestReset();
     else this.resetRequested = true;
   }
 
@@ -545,7 +563,10 @@ export class Lab {
   /** One animation frame: commit changes, step the walkers, kick off readbacks, draw. */
   frame(): void {
     const t0 = performance.now();
-    const { s, d, k } = this.current();
+    const { s: state, d, k } = this.current();
+    // SGD vs Bayes covers the stage as function space does (and takes it over from function space).
+    const s = state.sgd ? { ...state, fspace: false } : state;
+    const covered = s.fspace || s.sgd;
     if (!this.committing && this.changedKeys(k).length > 0 && JSON.stringify(k) !== this.failedKeys) {
       void this.commit();
     }
@@ -561,14 +582,14 @@ export class Lab {
         this.analysis.resetLlc();
       }
       // Function-space mode covers the stage: the walkers pause and leave the GPU to the networks.
-      if (!this.captureDraw && !s.fspace && (s.running || this.stepRequested)) {
+      if (!this.captureDraw && !covered && (s.running || this.stepRequested)) {
         engine.advance(s.steps);
         this.stepsSinceClear += s.steps;
         this.rate.steps += s.steps * engine.walkers;
         this.stepRequested = false;
       }
       this.projection?.run();
-      if (!this.captureDraw && !s.fspace) {
+      if (!this.captureDraw && !covered) {
         this.readStats(engine, dd);
         if (s.density || s.exact) this.readHistogram(dd);
       }
@@ -577,11 +598,12 @@ export class Lab {
     this.sweep.frame(s, dd, !this.captureDraw);
     this.functionSpace.frame(s, !this.captureDraw, this.captureDraw);
     this.stats.functionSpace = s.fspace ? this.functionSpace.stats : null;
+    this.sgdBayes.frame(s, !this.captureDraw, this.captureDraw);
+    this.stats.sgdBayes = s.sgd ? this.sgdBayes.stats : null;
     for (const g of this.groupAnalyses) g.frame(s, dd);
     this.generalisation.frame(s, dd);
     // The walkers' charts step aside with the walkers' folders while function space has the stage.
-    this.analysis.visible =
-      !s.fspace && (s.charts || s.sweep || s.ladder || s.freeEnergy || s.generalisation);
+    this.analysis.visible = !covered && (s.charts || s.sweep || s.ladder || s.freeEnergy || s.generalisation);
     this.analysis.drawLlc(s, dd, this.captureDraw);
     this.view.setVisible({ surface: s.surface, points: s.points });
     if (this.view.surface) this.view.surface.contours = s.contours;
@@ -589,13 +611,15 @@ export class Lab {
     this.view.setCameraMode(s.camera);
     const [ax, ay] = dd.slice?.axes ?? [0, 1];
     this.view.setAxes(dd.window, [paramLabel(ax), paramLabel(ay)], s.logScale);
-    this.density.visible = s.density && !s.fspace;
-    this.polyFunctions.frame(engine, dd.landscape.id === 'poly' && !s.fspace, s, !this.captureDraw);
+    this.density.visible = s.density && !covered;
+    this.polyFunctions.frame(engine, dd.landscape.id === 'poly' && !covered, s, !this.captureDraw);
     this.stats.polyShares = this.polyFunctions.reading?.shares ?? null;
     this.stats.polyReadings = this.polyFunctions.readings;
+    const polyGdOn = dd.landscape.id === 'poly' && !covered && s.polyGd;
+    this.polyGd.frame(s, polyGdOn, this.stats.polyShares, !this.captureDraw);
     // Function-space mode covers the stage with an opaque panel: the 3-D view is drawn only now and
     // then (kept current for tests and captures), leaving a software GPU's time to the networks.
-    if (!s.fspace || this.captureDraw || this.stats.frames % 60 === 0) this.view.render();
+    if (!covered || this.captureDraw || this.stats.frames % 60 === 0) this.view.render();
     this.afterRender?.();
     this.stats.frames++;
     this.rate.frames++;
@@ -789,7 +813,7 @@ export class Lab {
       await this.functionSpace.captureStep(s, steps > 0, fps);
       this.stats.functionSpace = this.functionSpace.stats;
     }
-    if (steps > 0 && !s.fspace) {
+    if (steps > 0 && !s.fspace && !s.sgd) {
       engine.advance(steps);
       this.projection?.run();
       this.stepsSinceClear += steps;
@@ -864,7 +888,9 @@ export class Lab {
     this.dropEngine();
     this.sweep.destroy();
     this.polyFunctions.destroy();
+    this.polyGd.destroy();
     this.functionSpace.destroy();
+    this.sgdBayes.destroy();
     for (const g of this.groupAnalyses) g.destroy();
     this.generalisation.destroy();
     this.view.dispose();

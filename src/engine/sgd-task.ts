@@ -52,6 +52,27 @@ export function parseTarget(text: string, inputs: number, seed = 1): string {
   return t.repeat(n / t.length);
 }
 
+/**
+ * The schema's check of target text, before the inputs are known: the same messages as parseTarget
+ * (a bad character named with its position), with a length that fits some n ≤ MAX_INPUTS; the length
+ * against the chosen n and a random:K search are checked when the view builds. Null when acceptable.
+ */
+export function checkTargetText(text: string): string | null {
+  const t = text.trim();
+  if (t.startsWith('random:')) {
+    const k = t.slice(7).trim();
+    return k !== '' && Number.isFinite(Number(k))
+      ? null
+      : `target: random:K needs a number K (a K_LZ value), got '${k}'`;
+  }
+  try {
+    parseTarget(t, MAX_INPUTS);
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
 /** A uniform u32 stream from Philox keyed by seed (counter (i, purpose, 0, STREAM_TASK)). */
 function words(seed: number, purpose: number): () => number {
   const key = seedKey(seed);

@@ -87,6 +87,8 @@ function ranks(xs: readonly number[]): number[] {
 export function pearson(a: readonly number[], b: readonly number[]): number | null {
   const n = a.length;
   if (n < 3 || b.length !== n) return null;
+  // Exactly constant sides first: their centred sums of squares come out as rounding noise, not 0.
+  if (a.every((x) => x === a[0]) || b.every((x) => x === b[0])) return null;
   const ma = a.reduce((s, x) => s + x, 0) / n;
   const mb = b.reduce((s, x) => s + x, 0) / n;
   let sab = 0;

@@ -63,6 +63,27 @@ const FUNCTION_SPACE_KEYS: Key[] = [
   'rnBatch',
 ];
 
+/** The SGD-vs-Bayes folder's settings (shown while the mode is on). */
+const SGD_KEYS: Key[] = [
+  'sgTarget',
+  'sgTrain',
+  'sgSeed',
+  'sgOptimizer',
+  'sgLr',
+  'sgLoss',
+  'sgBatch',
+  'sgEpochs',
+  'sgInputs',
+  'sgHidden',
+  'sgAct',
+  'sgInit',
+  'sgSw',
+  'sgSb',
+  'sgDomain',
+  'sgRuns',
+  'sgSamples',
+];
+
 const WALKER_FOLDERS = ['Landscape', 'Posterior', 'Sampler', 'Analysis'];
 
 const FOLDERS: [string, Key[]][] = [
@@ -70,8 +91,24 @@ const FOLDERS: [string, Key[]][] = [
   ['Posterior', ['n', 'betaAuto', 'beta', 'prior', 'R', 'gamma', 'wx', 'wy']],
   ['Sampler', ['sampler', 'epsAuto', 'eps', 'walkers', 'steps']],
   ['Run', ['running', 'seed', 'init']],
-  ['Analysis', ['charts', 'massR', 'sweep', 'sweepR', 'ladder', 'freeEnergy', 'generalisation']],
+  [
+    'Analysis',
+    [
+      'charts',
+      'massR',
+      'sweep',
+      'sweepR',
+      'ladder',
+      'freeEnergy',
+      'generalisation',
+      'polyGd',
+      'polyGdScale',
+      'polyGdLr',
+      'polyGdRuns',
+    ],
+  ],
   ['Function space', ['fspace', ...FUNCTION_SPACE_KEYS]],
+  ['SGD vs Bayes', ['sgd', ...SGD_KEYS]],
   [
     'View',
     [
@@ -309,7 +346,10 @@ export class ControlPanel {
       if (!this.host.rejected(key)) c.domElement.classList.remove('rejected');
     for (const k of FUNCTION_SPACE_KEYS) this.controllers.get(k)?.show(s.fspace);
     for (const c of this.fsActions) c.show(s.fspace);
-    for (const f of this.walkerFolders) f.show(!s.fspace);
+    for (const k of SGD_KEYS) this.controllers.get(k)?.show(s.sgd);
+    for (const k of ['polyGd', 'polyGdScale', 'polyGdLr', 'polyGdRuns'] as const)
+      this.controllers.get(k)?.show(s.landscape === 'poly' && (k === 'polyGd' || s.polyGd));
+    for (const f of this.walkerFolders) f.show(!s.fspace && !s.sgd);
   }
 
   destroy(): void {

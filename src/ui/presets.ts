@@ -39,6 +39,26 @@ const polyFunctionScene: Partial<SceneState> = {
   eps: 0.002,
 };
 
+/** The SGD-vs-Bayes presets share the CLI's defaults (occam-lens sgd-vs-bayes), only the target differs. */
+const sgdScene: Partial<SceneState> = {
+  sgd: true,
+  fspace: false,
+  sgTrain: 32,
+  sgSeed: 1,
+  sgOptimizer: 'adam',
+  sgLr: 0.01,
+  sgLoss: 'ce',
+  sgBatch: 32,
+  sgEpochs: 1000,
+  sgInputs: 7,
+  sgHidden: '40,40',
+  sgAct: 'relu',
+  sgInit: 'gauss',
+  sgSw: 1,
+  sgSb: 1,
+  sgDomain: '01',
+};
+
 export const presets: readonly Preset[] = [
   {
     id: 'analytic-crossing',
@@ -221,6 +241,49 @@ export const presets: readonly Preset[] = [
       rnDomain: '01',
       rnSeed: 1,
     },
+  },
+  {
+    id: 'poly-gd-12345',
+    title: 'SGD vs Bayes, polynomial: m = (1, 2, 3, 4, 5) on the point (1, 1)',
+    watch:
+      'Gradient-descent fits of the 15-parameter polynomial from θ ~ N(0, 0.5²), counted by the monomial each ends nearest to ' +
+      '(orange), beside the walkers’ posterior shares at n = 1000, β = 1 under the same N(0, 0.5²) prior (blue). ' +
+      'The CLI gives the same comparison: occam-lens sgd-vs-bayes --model poly:1,2,3,4,5.',
+    state: {
+      ...polyFunctionScene,
+      polyM: '1,2,3,4,5',
+      axisX: 1,
+      axisY: 11,
+      n: 1000,
+      betaAuto: false,
+      beta: 1,
+      prior: 'gauss',
+      R: 0.5,
+      // The automatic ε (5e-4 at nβ = 1000) left MALA accepting 31% of moves here, ε = 1.5e-4 accepts 86%
+      // (HUD in the e2e test's SwiftShader screenshots, 2048 and 512 walkers from the prior).
+      epsAuto: false,
+      eps: 1.5e-4,
+      polyGd: true,
+      polyGdScale: 0.5,
+      polyGdLr: 0.01,
+    },
+  },
+  {
+    id: 'sgd-0011',
+    title: 'SGD vs Bayes: the target (0011)³², 32 training points',
+    watch:
+      'Adam-trained (7, 40, 40, 1) ReLU networks that fit 32 of the 128 points of (0011)³² are counted by the function they ' +
+      'compute, beside prior samples that fit the same 32 points (the Bayes posterior under the 0–1 likelihood). A point on the ' +
+      'diagonal is a function SGD finds as often as the posterior holds it; the readout gives Spearman and Pearson of log P over the functions both have seen.',
+    state: { ...sgdScene, sgTarget: '0011' },
+  },
+  {
+    id: 'sgd-zeros',
+    title: 'SGD vs Bayes: the all-zeros target, 32 training points',
+    watch:
+      'The same comparison for the simplest target, the constant 0: trained networks and prior samples that output 0 on the 32 ' +
+      'training points, counted by the function they compute on all 128, with the test error of each on the other 96.',
+    state: { ...sgdScene, sgTarget: 'zeros' },
   },
 ];
 

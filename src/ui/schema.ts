@@ -6,6 +6,8 @@
  */
 import { landscapes } from '../engine/landscapes';
 import { ACTIVATIONS, INIT_KINDS, INPUT_DOMAINS, MAX_INPUTS, parseHiddenWidths } from '../engine/randnet';
+import { checkTargetText } from '../engine/sgd-task';
+import { LOSSES, OPTIMIZERS } from '../engine/sgd-twin';
 import {
   APP_LANDSCAPES,
   checkConstants,
@@ -102,6 +104,9 @@ const checkHidden = (t: string): string | null => {
     return `hidden widths: ${(e as Error).message}`;
   }
 };
+
+/** Longest target text: a full 128-bit truth table. */
+const MAX_TARGET_TEXT = 2 ** MAX_INPUTS;
 
 /** Built-in landscapes, then the ones the app builds from text (formula) or a model spec (poly, mlp). */
 const landscapeIds: [string, ...string[]] = [
@@ -202,6 +207,42 @@ export const schema = {
   }),
   rnTarget: num('target networks', 1e6, 1e3, 1e10, { log: true }),
   rnBatch: int('networks / batch (0 = auto)', 0, 0, 1 << 18, { log: true }),
+  // SGD vs Bayes (src/view/sgd-bayes-view.ts, issue 13): trained networks against rejection from the prior.
+  sgd: bool('SGD vs Bayes', false, 'train networks on S and compare P_SGD(f|S) with the posterior P_B(f|S)'),
+  sgTarget: text(
+    'target function',
+    '0011',
+    checkTargetText,
+    MAX_TARGET_TEXT,
+    '0/1 string of length 2ⁿ or a divisor (repeated), zeros, ones, random:K',
+  ),
+  sgTrain: int('train size |S|', 32, 1, 2 ** MAX_INPUTS),
+  sgSeed: int('seed (networks, S)', 1, 0, 2 ** 32 - 1),
+  sgOptimizer: oneOf('optimizer', OPTIMIZERS, 'adam'),
+  sgLr: num('learning rate', 0.01, 1e-6, 10, { log: true }),
+  sgLoss: oneOf('loss', LOSSES, 'ce'),
+  sgBatch: int('minibatch (gd: all of S)', 32, 1, 128),
+  sgEpochs: int('max epochs', 1000, 0, 1e6, {
+    help: 'a network that has not fitted S by then counts as not converged',
+  }),
+  sgInputs: int('inputs n', 7, 1, MAX_INPUTS),
+  sgHidden: text('hidden widths', '40,40', checkHidden, 40, "comma-separated; 'none' for a perceptron"),
+  sgAct: oneOf('activation', ACTIVATIONS, 'relu'),
+  sgInit: oneOf('init (weights, biases)', INIT_KINDS, 'gauss'),
+  sgSw: num('σw', 1, 0, 100),
+  sgSb: num('σb', 1, 0, 100),
+  sgDomain: oneOf('inputs in', INPUT_DOMAINS, '01'),
+  sgRuns: num('networks to train', 1e4, 1, 1e9, { log: true }),
+  sgSamples: num('prior samples (Bayes)', 1e6, 1, 1e12, { log: true }),
+  // The polynomial model's side (src/view/poly-gd-panel.ts): gradient-descent fits beside the walkers.
+  polyGd: bool(
+    'GD fits vs Bayes shares',
+    false,
+    'polynomial model: gradient-descent fits from near the origin',
+  ),
+  polyGdScale: num('GD init scale (θ ~ N(0, scale²))', 0.5, 1e-3, 10),
+  polyGdLr: num('GD learning rate', 0.01, 1e-6, 1, { log: true }),
+  polyGdRuns: num('GD fits', 1e4, 1, 1e7, { log: true }),
 } as const satisfies Record<string, Field>;
 
 export type Schema = typeof schema;
