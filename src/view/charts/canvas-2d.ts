@@ -31,3 +31,56 @@ export function axisStyle(ctx: CanvasRenderingContext2D): void {
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
 }
+
+/** A drawn label's box in the canvas's CSS pixels. */
+export interface LabelBox {
+  readonly text: string;
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+}
+
+/**
+ * The labels of one chart draw: `fill` draws a text at the context's current font, alignment and
+ * baseline, unless its box would overprint a label already drawn (a crowded tick is left out, never
+ * written over another); `publish` puts the boxes on the canvas (data-labels, JSON) so tests can check
+ * at every window size that no two labels intersect and that the essential ones are there.
+ */
+export class Labels {
+  readonly boxes: LabelBox[] = [];
+
+  constructor(private readonly ctx: CanvasRenderingContext2D) {}
+
+  /** Draws `text` at (x, y) (optionally squeezed to maxWidth); false when it was left out. */
+  fill(text: string, x: number, y: number, maxWidth?: number): boolean {
+    const box = this.measure(text, x, y, maxWidth);
+    if (this.boxes.some((b) => intersects(b, box))) return false;
+    this.boxes.push(box);
+    if (maxWidth === undefined) this.ctx.fillText(text, x, y);
+    else this.ctx.fillText(text, x, y, maxWidth);
+    return true;
+  }
+
+  private measure(text: string, x: number, y: number, maxWidth?: number): LabelBox {
+    const m = this.ctx.measureText(text);
+    const w = maxWidth === undefined ? m.width : Math.min(m.width, maxWidth);
+    const align = this.ctx.textAlign;
+    const left = align === 'center' ? x - w / 2 : align === 'right' || align === 'end' ? x - w : x;
+    // The glyphs' own extent above and below the baseline: what overprints is ink, not line boxes.
+    const top = y - m.actualBoundingBoxAscent;
+    return { text, x: left, y: top, w, h: m.actualBoundingBoxAscent + m.actualBoundingBoxDescent };
+  }
+
+  publish(canvas: HTMLCanvasElement): void {
+    const r = (v: number) => Math.round(v * 10) / 10;
+    canvas.dataset.labels = JSON.stringify(
+      this.boxes.map((b) => ({ text: b.text, x: r(b.x), y: r(b.y), w: r(b.w), h: r(b.h) })),
+    );
+  }
+}
+
+/** Strict overlap (boxes that only touch do not overprint). */
+export function intersects(a: LabelBox, b: LabelBox): boolean {
+  return a.x < b.x + b.w - 0.5 && b.x < a.x + a.w - 0.5 && a.y < b.y + b.h - 0.5 && b.y < a.y + a.h - 0.5;
+}
