@@ -5,9 +5,10 @@
  * styles and layout rectangles. Nothing is asynchronous, so a caller that has just rendered the WebGPU
  * canvas can compose in the same task — the only time its drawing buffer can be read (DESIGN.md).
  *
- * A scroll container whose content overflows (the readouts column at a short window) is painted
- * unrolled: its whole content, from the top whatever the scroll position, scaled down uniformly to fit
- * its box and centred across it — a capture holds every panel, not only those scrolled into view.
+ * A scroll container marked data-capture-unroll whose content overflows (the readouts column at a
+ * short window) is painted unrolled: its whole content, from the top whatever the scroll position,
+ * scaled down uniformly to fit its box and centred across it — a capture holds every panel, not only
+ * those scrolled into view.
  *
  * Not reproduced: box shadows, backdrop blur, CSS pseudo-elements (::before/::after content), SVG and
  * `<img>` elements. The app's panels use none of them for content.
@@ -161,6 +162,8 @@ function placedRect(ctx: Ctx, r: DOMRect): PlacedRect {
  */
 function unroll(ctx: Ctx, el: Element, rect: DOMRect, cs: CSSStyleDeclaration, out: Composition): void {
   const scrolls = (o: string) => o === 'auto' || o === 'scroll';
+  // Only boxes that ask for it (the readouts column): the control panel, when included, stays as seen.
+  if (!(el as HTMLElement).hasAttribute?.('data-capture-unroll')) return;
   if (!scrolls(cs.overflowY) && !scrolls(cs.overflowX)) return;
   const cw = el.clientWidth;
   const ch = el.clientHeight;
