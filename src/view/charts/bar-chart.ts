@@ -68,11 +68,11 @@ export class BarChart {
     ctx.textBaseline = 'top';
     ctx.fillStyle = '#d9deea';
     ctx.font = '600 11px system-ui, sans-serif';
-    labels.fill(this.opts.title, 4, 4, w - 8);
+    labels.fill(this.opts.title, 4, 4, w - 8, true);
     axisStyle(ctx);
     ctx.textAlign = 'right';
     ctx.textBaseline = 'top';
-    labels.fill(this.opts.xLabel, M.left + pw, M.top + ph + 14);
+    labels.fill(this.opts.xLabel, M.left + pw, M.top + ph + 14, undefined, true);
     axisStyle(ctx);
     const every = Math.max(1, Math.ceil((y1 - y0) / Math.max(2, Math.floor(ph / 22))));
     for (let e = y0; e <= y1; e += every) {
@@ -115,7 +115,7 @@ export class BarChart {
       const inside = top - 14 < M.top;
       ctx.textBaseline = inside ? 'top' : 'bottom';
       if (inside) ctx.fillStyle = '#0d0f14';
-      labels.fill(bar.label, x, inside ? top + 3 : top - 3);
+      labels.fill(bar.label, x, inside ? top + 3 : top - 3, undefined, true);
     });
     labels.publish(this.canvas);
   }

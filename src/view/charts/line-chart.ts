@@ -197,11 +197,11 @@ export class LineChart {
     ctx.fillStyle = '#d9deea';
     ctx.font = '600 11px system-ui, sans-serif';
     ctx.textBaseline = 'top';
-    labels.fill(this.opts.title, 4, 3, w - 8);
+    labels.fill(this.opts.title, 4, 3, w - 8, true);
     axisStyle(ctx);
     ctx.textAlign = 'right';
     ctx.textBaseline = 'top';
-    labels.fill(this.opts.xLabel, M.left + pw, top + ph + 14);
+    labels.fill(this.opts.xLabel, M.left + pw, top + ph + 14, undefined, true);
 
     // Axes and ticks.
     axisStyle(ctx);
@@ -310,7 +310,7 @@ export class LineChart {
       ctx.fillStyle = s.color;
       ctx.fillRect(x, s.kind === 'band' ? y + 1 : y + 4, 9, s.kind === 'band' ? 7 : 2);
       ctx.fillStyle = '#8b93a7';
-      labels.fill(s.label ?? '', x + 12, y);
+      labels.fill(s.label ?? '', x + 12, y, undefined, true);
     }
     labels.publish(this.canvas);
   }

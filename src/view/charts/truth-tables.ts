@@ -47,7 +47,7 @@ export function drawTruthTables(
   ctx.textBaseline = 'top';
   ctx.textAlign = 'left';
   const labels = new Labels(ctx);
-  labels.fill('most frequent functions (rank · p · count · K_LZ)', 4, 4, w - 8);
+  labels.fill('most frequent functions (rank · p · count · K_LZ)', 4, 4, w - 8, true);
   if (rows.length === 0) {
     labels.publish(canvas);
     return;
@@ -89,8 +89,14 @@ export function drawTruthTables(
     ctx.fillStyle = '#8b93a7';
     ctx.textAlign = 'center';
     const cx = x + imgW / 2;
-    labels.fill(`#${t + 1} p=${sci(r.p)}`, cx, y + imgH + 3, tileW - 4);
-    labels.fill(`${r.count.toLocaleString('en-US')}× K=${r.k.toFixed(1)}`, cx, y + imgH + 14, tileW - 4);
+    labels.fill(`#${t + 1} p=${sci(r.p)}`, cx, y + imgH + 3, tileW - 4, true);
+    labels.fill(
+      `${r.count.toLocaleString('en-US')}× K=${r.k.toFixed(1)}`,
+      cx,
+      y + imgH + 14,
+      tileW - 4,
+      true,
+    );
   }
   labels.publish(canvas);
 }
