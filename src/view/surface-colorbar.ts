@@ -75,7 +75,8 @@ export function colorbarTicks(r: ColorbarRange): ColorbarTick[] {
     const t = (Math.log10(d + floor) - logLo) / logSpan;
     if (t > 0.12 && t <= 1 + 1e-9) ticks.push({ t, text: `+${tickText(d)}` });
   }
-  return ticks;
+  // Bottom to top, as the bar draws them (a label too close to the one below it is left out).
+  return ticks.sort((a, b) => a.t - b.t);
 }
 
 export class SurfaceColorbar {
