@@ -62,7 +62,10 @@ function niceTicks(lo: number, hi: number, target = 5): number[] {
 export function colorbarTicks(r: ColorbarRange): ColorbarTick[] {
   const span = r.hi - r.lo;
   if (!r.log) {
-    return niceTicks(r.lo, r.hi).map((v) => ({ t: (v - r.lo) / span, text: tickText(v) }));
+    const ticks = niceTicks(r.lo, r.hi).map((v) => ({ t: (v - r.lo) / span, text: tickText(v) }));
+    // The bar's foot names the surface's lowest loss when no round value lands near it.
+    if (!(ticks[0]?.t < 0.08)) ticks.unshift({ t: 0, text: tickText(r.lo) });
+    return ticks;
   }
   // normaliseHeights: t = (log10(v + floor) − log10 floor) / (log10(span + floor) − log10 floor).
   const floor = span * 1e-6;
