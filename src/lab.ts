@@ -242,6 +242,8 @@ export class Lab {
   afterRender: (() => void) | null = null;
   /** True while `renderForCapture` draws a frame whose steps and readbacks `captureStep` already did. */
   private captureDraw = false;
+  /** The last frame's GPU work is still running (see the frame loop). */
+  private gpuBehind = false;
   private readonly software: boolean;
   readonly stats: LabStats = {
     frames: 0,
@@ -335,7 +337,19 @@ export class Lab {
   start(): void {
     const loop = () => {
       if (this.disposed) return;
-      if (!this.paused) this.frame();
+      // A software GPU (SwiftShader) runs seconds behind the frame loop: frames submitted before the
+      // last one's work is done only queue up, and a scene switch then waits behind all of them (the
+      // 15-D polynomial queued ~8 s). One frame in flight at most; a real GPU is done within the frame.
+      if (!this.paused && !this.gpuBehind) {
+        this.frame();
+        this.gpuBehind = true;
+        this.device.queue
+          .onSubmittedWorkDone()
+          .catch(() => {})
+          .finally(() => {
+            this.gpuBehind = false;
+          });
+      }
       this.rafId = requestAnimationFrame(loop);
     };
     this.rafId = requestAnimationFrame(loop);
@@ -539,6 +553,7 @@ export class Lab {
         d.slice ?? undefined,
       );
       this.view.setHeights(normaliseHeights(heights, { log: s.logScale }), s.colormap);
+      this.view.setColorbar(heights, s.logScale, s.colormap);
       let sum = 0;
       for (const h of heights) if (Number.isFinite(h)) sum += h;
       this.stats.surfaces++;
@@ -619,7 +634,10 @@ export class Lab {
     this.polyGd.frame(s, polyGdOn, this.stats.polyShares, !this.captureDraw);
     // Function-space mode covers the stage with an opaque panel: the 3-D view is drawn only now and
     // then (kept current for tests and captures), leaving a software GPU's time to the networks.
-    if (!covered || this.captureDraw || this.stats.frames % 60 === 0) this.view.render();
+    // While a new scene builds the status card covers the stage: drawing the old one under it would
+    // only take a software GPU's time from the build.
+    const building = this.committing && k.engine !== this.keys.engine;
+    if ((!covered && !building) || this.captureDraw || this.stats.frames % 60 === 0) this.view.render();
     this.afterRender?.();
     this.stats.frames++;
     this.rate.frames++;

@@ -4,6 +4,7 @@
  */
 import type { Controller, default as GUI } from 'lil-gui';
 import { type CaptureController, pickJsonFile, type RecordOptions, type ScreenshotOptions } from './capture';
+import type { PlacedRect } from './compositor';
 import { parseShot, ShotError } from './shot';
 
 export function addCaptureFolder(
@@ -109,6 +110,12 @@ export interface CaptureHook {
     opts: Omit<RecordOptions, 'shot' | 'sink'> & { shot?: unknown; stream?: boolean },
   ): Promise<Omit<Awaited<ReturnType<CaptureController['record']>>, 'blob'> & { base64: string | null }>;
   cancel(): void;
+  /**
+   * The last capture's layout: the output box of the element with this id (null if it was not
+   * painted), and the scroll containers painted unrolled with their scale.
+   */
+  placed(id: string): PlacedRect | null;
+  readonly unrolled: readonly { id: string; scale: number }[];
   readonly progress: CaptureController['progress'];
   /** Offline encoded frames/s at a size (compose + encode + the scene's steps per frame). */
   bench(
@@ -174,6 +181,10 @@ export function captureHook(capture: CaptureController): CaptureHook {
       return { ...meta, base64: blob ? await toBase64(blob) : null };
     },
     cancel: () => capture.cancel(),
+    placed: (id) => capture.lastComposition?.placed.get(id) ?? null,
+    get unrolled() {
+      return capture.lastComposition?.unrolled ?? [];
+    },
     get progress() {
       return capture.progress;
     },

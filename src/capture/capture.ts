@@ -12,7 +12,7 @@
  */
 import type { Lab } from '../lab';
 import type { SceneState } from '../ui/schema';
-import { CANVAS_LIMITS, clampScale, compose } from './compositor';
+import { CANVAS_LIMITS, type Composition, clampScale, compose } from './compositor';
 import {
   ClipRecorder,
   type ClipSink,
@@ -156,6 +156,8 @@ export class CaptureController {
     stop?: () => void;
   } | null = null;
   private readonly ui: ProgressUi;
+  /** Where the last screenshot or recorded frame put each panel (tests: nothing is left out). */
+  lastComposition: Composition | null = null;
 
   constructor(private readonly host: CaptureHost) {
     // In the side column's flow (after every panel), not over it: see ProgressUi.
@@ -299,7 +301,7 @@ export class CaptureController {
     this.withPixelRatio(lab, dpr * scale, () =>
       this.withBackground(lab, background, () => {
         lab.view.render();
-        compose(ctx, {
+        this.lastComposition = compose(ctx, {
           root: this.host.root,
           width,
           height,
@@ -419,7 +421,7 @@ export class CaptureController {
     if (gpuRatio < ratio)
       say(`The 3-D view is drawn at ${gpuRatio.toFixed(2)}× (GPU texture limit ${maxTex}) and scaled up.`);
     const grab = (index: number, timestampUs?: number) => {
-      compose(ctx, { root: this.host.root, width, height, background, skip });
+      this.lastComposition = compose(ctx, { root: this.host.root, width, height, background, skip });
       if (opts.hashFrames) hashes.push(hashCanvas(ctx, width, height));
       recorder!.addFrameSync(out, index, timestampUs);
     };

@@ -5,6 +5,11 @@
  * styles and layout rectangles. Nothing is asynchronous, so a caller that has just rendered the WebGPU
  * canvas can compose in the same task — the only time its drawing buffer can be read (DESIGN.md).
  *
+ * A scroll container marked data-capture-unroll whose content overflows (the readouts column at a
+ * short window) is painted unrolled: its whole content, from the top whatever the scroll position,
+ * scaled down uniformly to fit its box and centred across it — a capture holds every panel, not only
+ * those scrolled into view.
+ *
  * Not reproduced: box shadows, backdrop blur, CSS pseudo-elements (::before/::after content), SVG and
  * `<img>` elements. The app's panels use none of them for content.
  */
@@ -23,8 +28,25 @@ export interface ComposeOptions {
 
 type Ctx = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 
+/** A box in output pixels. */
+export interface PlacedRect {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Where a composition put things: tests check that a panel is inside the frame and drawn there. */
+export interface Composition {
+  /** Output box of every painted element that has an id. */
+  readonly placed: Map<string, PlacedRect>;
+  /** Scroll containers painted unrolled, with the scale their content was fitted at (≤ 1). */
+  readonly unrolled: { id: string; scale: number }[];
+}
+
 /** Paints `opts.root` into `ctx` (whose canvas is opts.width × opts.height). Synchronous. */
-export function compose(ctx: Ctx, opts: ComposeOptions): void {
+export function compose(ctx: Ctx, opts: ComposeOptions): Composition {
+  const out: Composition = { placed: new Map(), unrolled: [] };
   const { root, width, height } = opts;
   const r = root.getBoundingClientRect();
   const s = Math.min(width / Math.max(1, r.width), height / Math.max(1, r.height));
@@ -42,8 +64,9 @@ export function compose(ctx: Ctx, opts: ComposeOptions): void {
   ctx.setTransform(s, 0, 0, s, ox - r.left * s, oy - r.top * s);
   ctx.imageSmoothingEnabled = true;
   ctx.imageSmoothingQuality = 'high';
-  paintElement(ctx, root, opts, true);
+  paintElement(ctx, root, opts, out, true);
   ctx.restore();
+  return out;
 }
 
 /** The first opaque background colour from the root up to <html>, else black. */
@@ -65,7 +88,7 @@ function alphaOf(color: string): number {
 
 const px = (v: string): number => Number.parseFloat(v) || 0;
 
-function paintElement(ctx: Ctx, el: Element, opts: ComposeOptions, isRoot = false): void {
+function paintElement(ctx: Ctx, el: Element, opts: ComposeOptions, out: Composition, isRoot = false): void {
   if (opts.skip?.(el)) return;
   if ((el as HTMLElement).hidden) return;
   const cs = getComputedStyle(el);
@@ -75,6 +98,7 @@ function paintElement(ctx: Ctx, el: Element, opts: ComposeOptions, isRoot = fals
   ctx.save();
   if (opacity < 1) ctx.globalAlpha *= opacity;
   const rect = el.getBoundingClientRect();
+  if (el.id) out.placed.set(el.id, placedRect(ctx, rect));
   const radius = px(cs.borderTopLeftRadius);
   if (!(isRoot && opts.background === 'transparent')) paintBox(ctx, rect, cs, radius);
 
@@ -94,6 +118,7 @@ function paintElement(ctx: Ctx, el: Element, opts: ComposeOptions, isRoot = fals
       rect.height - bt - px(cs.borderBottomWidth),
     );
     ctx.clip();
+    unroll(ctx, el, rect, cs, out);
   }
   // In-flow children in document order, then positioned ones by z-index (stable).
   const positioned: { el: Element; z: number; i: number }[] = [];
@@ -107,12 +132,52 @@ function paintElement(ctx: Ctx, el: Element, opts: ComposeOptions, isRoot = fals
       if (pos === 'absolute' || pos === 'fixed' || pos === 'relative' || pos === 'sticky') {
         const z = Number.parseInt(getComputedStyle(child).zIndex, 10);
         positioned.push({ el: child, z: Number.isFinite(z) ? z : 0, i: i++ });
-      } else paintElement(ctx, child, opts);
+      } else paintElement(ctx, child, opts, out);
     }
   }
   positioned.sort((a, b) => a.z - b.z || a.i - b.i);
-  for (const p of positioned) paintElement(ctx, p.el, opts);
+  for (const p of positioned) paintElement(ctx, p.el, opts, out);
   ctx.restore();
+}
+
+/** A client rectangle through the context's current transform (no rotation: a box stays a box). */
+function placedRect(ctx: Ctx, r: DOMRect): PlacedRect {
+  const m = ctx.getTransform();
+  const x0 = m.a * r.left + m.c * r.top + m.e;
+  const y0 = m.b * r.left + m.d * r.top + m.f;
+  const x1 = m.a * r.right + m.c * r.bottom + m.e;
+  const y1 = m.b * r.right + m.d * r.bottom + m.f;
+  return {
+    x: Math.min(x0, x1),
+    y: Math.min(y0, y1),
+    width: Math.abs(x1 - x0),
+    height: Math.abs(y1 - y0),
+  };
+}
+
+/**
+ * A scrolling box whose content overflows: maps its content, from its top-left whatever the scroll
+ * position, onto its padding box at the scale that fits all of it (never enlarged), centred across.
+ * Children report client rectangles shifted by the scroll; the transform undoes the shift first.
+ */
+function unroll(ctx: Ctx, el: Element, rect: DOMRect, cs: CSSStyleDeclaration, out: Composition): void {
+  const scrolls = (o: string) => o === 'auto' || o === 'scroll';
+  // Only boxes that ask for it (the readouts column): the control panel, when included, stays as seen.
+  if (!(el as HTMLElement).hasAttribute?.('data-capture-unroll')) return;
+  if (!scrolls(cs.overflowY) && !scrolls(cs.overflowX)) return;
+  const cw = el.clientWidth;
+  const ch = el.clientHeight;
+  const sw = el.scrollWidth;
+  const sh = el.scrollHeight;
+  if (cw <= 0 || ch <= 0 || (sw <= cw + 1 && sh <= ch + 1 && el.scrollTop === 0 && el.scrollLeft === 0))
+    return;
+  const s = Math.min(1, cw / Math.max(1, sw), ch / Math.max(1, sh));
+  const left = rect.left + px(cs.borderLeftWidth);
+  const top = rect.top + px(cs.borderTopWidth);
+  ctx.translate(left + (cw - sw * s) / 2, top);
+  ctx.scale(s, s);
+  ctx.translate(-left + el.scrollLeft, -top + el.scrollTop);
+  out.unrolled.push({ id: el.id, scale: s });
 }
 
 function roundedPath(ctx: Ctx, x: number, y: number, w: number, h: number, r: number): void {

@@ -166,9 +166,8 @@ export class FunctionSpaceView {
     this.boundText.textContent = !sum?.total
       ? 'waiting for the first table snapshot…'
       : b
-        ? `P ≤ 2^−(aK + b): a = ${b.a.toFixed(3)}, b = ${b.b.toFixed(2)}. Fit: least squares through the top function ` +
-          `at each K seen ≥ ${DEFAULT_MIN_COUNT} times (${b.used} values of K), then b lowered by ${b.shift.toFixed(2)} ` +
-          `so none lies above.`
+        ? `P ≤ 2^−(aK + b): a = ${b.a.toFixed(3)}, b = ${b.b.toFixed(2)}; least squares through the top function ` +
+          `at each K seen ≥ ${DEFAULT_MIN_COUNT} times (${b.used} K values), b then lowered ${b.shift.toFixed(2)} so none is above.`
         : `bound: needs functions seen ≥ ${DEFAULT_MIN_COUNT} times at two or more values of K.`;
     this.massText.textContent = !sum?.total
       ? ''

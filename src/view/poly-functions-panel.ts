@@ -16,10 +16,10 @@ import {
   polyFunctionPipeline,
 } from '../engine/poly-functions';
 import type { WalkerEngine } from '../engine/walker-engine';
-import { exactShares, whichFunctionCandidates, whichFunctionTheory } from '../engine/which-function';
 import { fitCanvas } from './canvas-fit';
 import type { ColormapName } from './colormap';
 import { densityImage } from './density-panel';
+import { type PolyReferenceInput, polyReferenceText } from './poly-reference-text';
 
 /** Live refresh interval: a readback of ~50 KB, not worth doing every frame. */
 export const POLY_REFRESH_MS = 500;
@@ -56,6 +56,11 @@ export class PolyFunctionsPanel {
   /** The exact i.i.d. shares and the theory's λ, m beside the walkers' shares (issue 12, item 4). */
   private readonly reference: HTMLElement;
   private referenceKey = '';
+  /** Reference texts by settings key: returning to a scene's settings shows its reference at once. */
+  private readonly referenceCache = new Map<string, string>();
+  private referenceWorker: Worker | null = null;
+  private referenceBusy = false;
+  private referencePending: { key: string; input: PolyReferenceInput } | null = null;
   private readonly scratch = document.createElement('canvas');
   private pending = false;
   private inFlight: Promise<void> = Promise.resolve();
@@ -185,7 +190,9 @@ export class PolyFunctionsPanel {
   /**
    * What the walkers' shares should be: the exact i.i.d. posterior shares at the engine's n, β and prior
    * (prior draws, one single-parameter coefficient integrated out: src/engine/which-function.ts), and
-   * SLT's λ, m at each monomial's zero set. Computed once per (model, data, n, β, prior).
+   * SLT's λ, m at each monomial's zero set. Computed once per (model, data, n, β, prior) in a Web Worker
+   * (the draws take up to ~1.5 s of CPU), cached per key; a request for settings that changed meanwhile
+   * is cancelled (the worker is replaced), so a slider drag never queues a backlog of stale draws.
    */
   private drawReference(engine: WalkerEngine, data: readonly DataPoint[]): void {
     const c = engine.settings;
@@ -194,37 +201,52 @@ export class PolyFunctionsPanel {
     const key = JSON.stringify([m, data, c.n, c.beta, c.prior, c.params]);
     if (key === this.referenceKey || m.length !== 5 || data.length === 0) return;
     this.referenceKey = key;
-    try {
-      const ref = exactShares(m, data, {
-        n: c.n,
-        beta: c.beta,
-        sigma: c.params[0],
-        prior: c.prior,
-        samples: 20000,
-        seed: 1,
-      });
-      const theory = whichFunctionCandidates(m, { data }).map(
-        (cand) => [MONOMIALS[cand.k], whichFunctionTheory(m, cand)] as const,
-      );
-      const exact =
-        ref.ess >= 200
-          ? ref.shares.map((p, k) => `${MONOMIALS[k]} ${(100 * p).toFixed(1)}%`).join(' · ')
-          : `no trusted reference (importance-sampling ESS ${Math.round(ref.ess)} < 200)`;
-      const lam = theory
-        .map(([name, t]) => `${name}: ${t.lambda === null ? '?' : `λ ${t.lambda}, m ${t.m}`}`)
-        .join(' · ');
-      this.reference.textContent =
-        `exact i.i.d. shares at this n, β, prior: ${exact}. ` +
-        `SLT at each monomial's zero set: ${lam}` +
-        (theory.every(([, t]) => t.lambda === theory[0][1].lambda && t.m === theory[0][1].m)
-          ? ' — the same for every candidate, so the shares are the prior volume, not λ.'
-          : ' — equal λ, different m: at finite n the larger m has the lower free energy.');
-    } catch {
-      this.reference.textContent = 'exact shares: not available for these settings';
+    const cached = this.referenceCache.get(key);
+    if (cached !== undefined) {
+      this.reference.textContent = cached;
+      return;
     }
+    const input: PolyReferenceInput = { m, data, n: c.n, beta: c.beta, sigma: c.params[0], prior: c.prior };
+    this.reference.textContent = 'exact i.i.d. shares at this n, β, prior: computing…';
+    if (typeof Worker === 'undefined') {
+      this.showReference(key, polyReferenceText(input));
+      return;
+    }
+    // A request still running is for settings no longer shown: stop it rather than wait for it.
+    if (this.referenceBusy) {
+      this.referenceWorker?.terminate();
+      this.referenceWorker = null;
+    }
+    if (!this.referenceWorker) {
+      const w = new Worker(new URL('./poly-reference.worker.ts', import.meta.url), { type: 'module' });
+      w.onmessage = (e: MessageEvent<{ key: string; text: string }>) => {
+        this.referenceBusy = false;
+        this.showReference(e.data.key, e.data.text);
+      };
+      w.onerror = () => {
+        // No worker here (e.g. a blocked module worker): compute on this thread once, as before.
+        this.referenceBusy = false;
+        this.referenceWorker?.terminate();
+        this.referenceWorker = null;
+        const last = this.referencePending;
+        if (last) this.showReference(last.key, polyReferenceText(last.input));
+      };
+      this.referenceWorker = w;
+    }
+    this.referenceBusy = true;
+    this.referencePending = { key, input };
+    this.referenceWorker.postMessage({ key, input });
+  }
+
+  /** Caches a reference text and shows it if its settings are still the current ones. */
+  private showReference(key: string, text: string): void {
+    this.referenceCache.set(key, text);
+    if (key === this.referenceKey) this.reference.textContent = text;
   }
 
   destroy(): void {
+    this.referenceWorker?.terminate();
+    this.referenceWorker = null;
     this.root.remove();
   }
 }

@@ -23,6 +23,7 @@ import {
 } from 'three/webgpu';
 import type { ColormapName } from './colormap';
 import type { Window2D } from './grid-compute';
+import { lossRange, SurfaceColorbar } from './surface-colorbar';
 import { SURFACE_HEIGHT, SurfaceMesh } from './surface-mesh';
 import { WalkerPoints } from './walker-points';
 
@@ -53,6 +54,8 @@ export class SceneView {
   private disposed = false;
   /** Axis names and tick values over the stage (HTML, so captures draw them as text). */
   private readonly labels: HTMLElement;
+  /** The surface's colour bar (a 2-D canvas in the stage, so captures copy it). */
+  readonly colorbar: SurfaceColorbar;
   private readonly anchors: { el: HTMLElement; at: Vector3 }[] = [];
   private labelKey = '';
   /** The narrow-stage fit factor the camera distance was last set for (0: never). */
@@ -105,6 +108,13 @@ export class SceneView {
     this.labels.id = 'axis-labels';
     this.labels.setAttribute('aria-hidden', 'true');
     canvas.parentElement?.append(this.labels);
+    this.colorbar = new SurfaceColorbar(canvas.parentElement ?? document.body);
+  }
+
+  /** The colour bar for a surface built from these losses (the same range normaliseHeights maps). */
+  setColorbar(loss: Float32Array, log: boolean, colormap: ColormapName): void {
+    const r = lossRange(loss);
+    this.colorbar.set(r && { ...r, log }, colormap);
   }
 
   /**
@@ -262,6 +272,7 @@ export class SceneView {
     if (this.surface) this.surface.dispose();
     this.frame.geometry.dispose();
     this.labels.remove();
+    this.colorbar.destroy();
     this.heights.dispose();
     try {
       this.renderer.dispose();

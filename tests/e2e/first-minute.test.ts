@@ -40,6 +40,25 @@ async function openFolder(title: string): Promise<void> {
   if ((await folder.count()) > 0) await folder.first().click();
 }
 
+/** The 3-D surface's colour bar: shown, its range and tick labels, and its share of drawn pixels. */
+const colorbar = () =>
+  page.evaluate(() => {
+    const c = document.getElementById('surface-colorbar') as HTMLCanvasElement;
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let ink = 0;
+    for (let i = 0; i < d.length; i += 4)
+      if (d[i + 3] > 200 && Math.abs(d[i] - 13) + Math.abs(d[i + 1] - 15) + Math.abs(d[i + 2] - 20) > 30)
+        ink++;
+    const labels = JSON.parse(c.dataset.ticks ?? '[]') as string[];
+    return {
+      visible: !c.hidden && c.getBoundingClientRect().width > 0,
+      label: c.getAttribute('aria-label') ?? '',
+      range: [Number(c.dataset.lo), Number(c.dataset.hi)],
+      ticks: labels,
+      ink: ink / (d.length / 4),
+    };
+  });
+
 const inViewport = async (selector: string, w: number, h: number) => {
   const b = await page.locator(selector).first().boundingBox();
   return b !== null && b.x >= 0 && b.y >= 0 && b.x + b.width <= w + 0.5 && b.y + b.height <= h + 0.5;
@@ -109,6 +128,7 @@ describe.skipIf(!haveChromium)('the first minute and captures', () => {
 
   test('a preset switch covers the stage with its building state, then shows the new surface', async () => {
     const before = await page.evaluate(() => window.__occam!.stats!.surfaceChecksum);
+    const barBefore = await colorbar();
     // Record every state the status card goes through (a MutationObserver sees each change).
     await page.evaluate(() => {
       const el = document.getElementById('stage-status')!;
@@ -137,6 +157,17 @@ describe.skipIf(!haveChromium)('the first minute and captures', () => {
     expect(after.slice(after.lastIndexOf('building:cover'))).toContain('burn-in');
     expect(await page.locator('#stage-status').getAttribute('class')).not.toContain('cover');
     expect(await page.locator('#watch h2').textContent()).toBe('Regular minimum');
+    // The surface's colour bar follows the new landscape's range of L: other end values, other ticks.
+    const barAfter = await colorbar();
+    console.log(`colour bar: ${barBefore.label} → ${barAfter.label}`);
+    for (const bar of [barBefore, barAfter]) {
+      expect(bar.visible).toBe(true);
+      expect(bar.ticks.length).toBeGreaterThanOrEqual(3);
+      // Drawn: the colormap strip and the tick labels cover a good part of the bar's canvas.
+      expect(bar.ink).toBeGreaterThan(0.1);
+    }
+    expect(barAfter.range).not.toEqual(barBefore.range);
+    expect(barAfter.ticks).not.toEqual(barBefore.ticks);
     expect(errors).toEqual([]);
   }, 240_000);
 
@@ -199,6 +230,98 @@ describe.skipIf(!haveChromium)('the first minute and captures', () => {
     await page.evaluate(() => window.__occam!.set('running', true));
   }, 180_000);
 
+  test('a capture holds the readouts panels scrolled out of view, and the surface colour bar', async () => {
+    // 1280×720: the readouts column is taller than the window, so scrolling it hides its top panels.
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await waitForFrames(page, 3);
+    const away = await page.evaluate(() => {
+      const side = document.getElementById('side')!;
+      side.scrollTop = side.scrollHeight;
+      const box = side.getBoundingClientRect();
+      // The first panel canvas now wholly above the column's visible box.
+      const hidden = [...side.querySelectorAll('canvas')].find((c) => {
+        const r = c.getBoundingClientRect();
+        return r.height > 20 && r.bottom <= box.top;
+      });
+      return {
+        overflow: side.scrollHeight - side.clientHeight,
+        scrollTop: side.scrollTop,
+        id: hidden?.id ?? null,
+      };
+    });
+    console.log(`readouts column: ${away.overflow} px taller than its box; scrolled away: #${away.id}`);
+    expect(away.overflow).toBeGreaterThan(50);
+    expect(away.id).not.toBeNull();
+    const id = away.id!;
+    for (const kind of ['screenshot', 'recording'] as const) {
+      const shot =
+        kind === 'screenshot'
+          ? await page.evaluate(() => window.__occam!.capture.screenshot({ scale: 1 }))
+          : null;
+      if (kind === 'recording') {
+        const r = await page.evaluate(() =>
+          window.__occam!.capture.record({ width: 640, aspect: 'page', duration: 0.1, container: 'webm' }),
+        );
+        expect(r.outcome).toBe('complete');
+      }
+      const layout = await page.evaluate(
+        (ids) => ({
+          panel: window.__occam!.capture.placed(ids[0]),
+          bar: window.__occam!.capture.placed(ids[1]),
+          frame: window.__occam!.capture.placed('app'),
+          unrolled: window.__occam!.capture.unrolled,
+        }),
+        [id, 'surface-colorbar'],
+      );
+      // The scrolled-away panel is composed inside the frame (the column painted unrolled, scaled to
+      // fit), whatever the scroll position; so is the colour bar.
+      expect(layout.unrolled.map((u) => u.id)).toContain('side');
+      for (const r of [layout.panel!, layout.bar!]) {
+        expect(r).not.toBeNull();
+        expect(r.y).toBeGreaterThanOrEqual(layout.frame!.y - 0.5);
+        expect(r.y + r.height).toBeLessThanOrEqual(layout.frame!.y + layout.frame!.height + 0.5);
+        expect(r.width).toBeGreaterThan(10);
+      }
+      if (!shot) continue;
+      // …and drawn there: its region of the PNG has content, not the empty column background.
+      const content = await page.evaluate(
+        async ({ b64, rects }) => {
+          const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+          const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+          const c = new OffscreenCanvas(bmp.width, bmp.height);
+          const ctx = c.getContext('2d')!;
+          ctx.drawImage(bmp, 0, 0);
+          return rects.map((r) => {
+            const d = ctx.getImageData(
+              Math.round(r.x),
+              Math.round(r.y),
+              Math.round(r.width),
+              Math.round(r.height),
+            ).data;
+            let n = 0;
+            // Not the column (#141821) and not the chart background (#0d0f14).
+            for (let i = 0; i < d.length; i += 4)
+              if (
+                Math.abs(d[i] - 20) + Math.abs(d[i + 1] - 24) + Math.abs(d[i + 2] - 33) > 30 &&
+                Math.abs(d[i] - 13) + Math.abs(d[i + 1] - 15) + Math.abs(d[i + 2] - 20) > 30
+              )
+                n++;
+            return n / (d.length / 4);
+          });
+        },
+        { b64: shot.base64, rects: [layout.panel!, layout.bar!] },
+      );
+      console.log(`scrolled-away #${id} content in the capture: ${content[0]}; colour bar: ${content[1]}`);
+      expect(content[0]).toBeGreaterThan(0.03);
+      expect(content[1]).toBeGreaterThan(0.1);
+    }
+    // The capture left the scroll position as it was.
+    expect(await page.evaluate(() => document.getElementById('side')!.scrollTop)).toBe(away.scrollTop);
+    await page.evaluate(() => {
+      document.getElementById('side')!.scrollTop = 0;
+    });
+  }, 180_000);
+
   test.skipIf(!haveFfprobe)(
     'a recording’s frame follows the page’s aspect; the HUD marks offline capture',
     async () => {
@@ -247,6 +370,87 @@ describe.skipIf(!haveChromium)('the first minute and captures', () => {
     },
     180_000,
   );
+
+  test('the random-networks view: no two labels overprint at 1280×720, 1440×900 and 1920×1080', async () => {
+    await page.evaluate(() => {
+      location.hash = '#fspace=true&rnInputs=5&rnHidden=8,8&rnBatch=512&rnCapacity=1024&rnTarget=1e7';
+    });
+    await page.waitForFunction(() => (window.__occam?.stats?.functionSpace?.reads ?? 0) >= 2, undefined, {
+      timeout: 120_000,
+      polling: 200,
+    });
+    for (const [w, h] of [
+      [1280, 720],
+      [1440, 900],
+      [1920, 1080],
+    ]) {
+      await page.setViewportSize({ width: w, height: h });
+      // Charts redraw at their new size with the next table snapshot.
+      const reads = await page.evaluate(() => window.__occam!.stats!.functionSpace!.reads);
+      await page.waitForFunction((r) => window.__occam!.stats!.functionSpace!.reads >= r + 2, reads, {
+        timeout: 120_000,
+        polling: 200,
+      });
+      const found = await page.evaluate(() => {
+        type Box = { text: string; x: number; y: number; w: number; h: number };
+        // Overlap by more than 1.5 px (src/view/charts/canvas-2d.ts, intersects: touching is fine).
+        const hit = (a: Box, b: Box) =>
+          a.x < b.x + b.w - 1.5 && b.x < a.x + a.w - 1.5 && a.y < b.y + b.h - 1.5 && b.y < a.y + a.h - 1.5;
+        const problems: string[] = [];
+        const counts: Record<string, number> = {};
+        // Labels drawn in each chart canvas (the charts publish their label boxes).
+        for (const c of document.querySelectorAll<HTMLCanvasElement>('#fspace canvas')) {
+          const boxes = JSON.parse(c.dataset.labels ?? '[]') as Box[];
+          counts[c.id] = boxes.length;
+          const skipped = JSON.parse(c.dataset.skipped ?? '[]') as string[];
+          if (skipped.length > 0) counts[`${c.id} left out: ${skipped.join(', ')}`] = skipped.length;
+          for (let i = 0; i < boxes.length; i++) {
+            const b = boxes[i];
+            if (
+              b.x < -0.5 ||
+              b.y < -0.5 ||
+              b.x + b.w > c.clientWidth + 0.5 ||
+              b.y + b.h > c.clientHeight + 0.5
+            )
+              problems.push(`${c.id}: '${b.text}' runs off the canvas`);
+            for (let j = 0; j < i; j++)
+              if (hit(b, boxes[j])) problems.push(`${c.id}: '${b.text}' overprints '${boxes[j].text}'`);
+          }
+        }
+        // DOM text (titles, captions, progress) and what lies over the stage (HUD, status badge, colour
+        // bar; not the notices, which come and go): no two boxes intersect, no text is cut off.
+        const els = [
+          ...document.querySelectorAll<HTMLElement>(
+            '#fspace h2, #fspace .fs-config, #fspace .fs-progress, #fspace .fs-note, #fspace figcaption, #fspace canvas',
+          ),
+          ...['hud', 'stage-status', 'surface-colorbar'].map((id) => document.getElementById(id)!),
+        ].filter((e) => e && e.getClientRects().length > 0 && e.getBoundingClientRect().height > 0);
+        const rect = (e: HTMLElement): Box => {
+          const r = e.getBoundingClientRect();
+          return { text: e.id || e.className || e.tagName, x: r.x, y: r.y, w: r.width, h: r.height };
+        };
+        for (let i = 0; i < els.length; i++) {
+          const a = rect(els[i]);
+          if (els[i].tagName !== 'CANVAS' && els[i].scrollHeight > els[i].clientHeight + 1)
+            problems.push(`${a.text}: text cut off (${els[i].scrollHeight} > ${els[i].clientHeight} px)`);
+          for (let j = 0; j < i; j++) {
+            const b = rect(els[j]);
+            if (hit(a, b)) problems.push(`${a.text} overlaps ${b.text}`);
+          }
+        }
+        return { problems, counts };
+      });
+      console.log(`${w}×${h}: labels per chart ${JSON.stringify(found.counts)}`);
+      expect(found.problems, `${w}×${h}`).toEqual([]);
+      // The checks are not vacuous: every chart drew its title, axis name and ticks.
+      for (const id of ['fs-rank-chart', 'fs-scatter-chart', 'fs-mass-chart'])
+        expect(found.counts[id], `${w}×${h} ${id}`).toBeGreaterThanOrEqual(5);
+      expect(found.counts['fs-top-chart']).toBeGreaterThanOrEqual(3);
+      await page.screenshot({ path: resolve(SHOTS, `first-minute-fspace-${w}x${h}.png`) });
+    }
+    await page.evaluate(() => window.__occam!.set('fspace', false));
+    expect(errors).toEqual([]);
+  }, 400_000);
 
   test('screenshots of three presets at 1440×900', async () => {
     await page.setViewportSize({ width: 1440, height: 900 });

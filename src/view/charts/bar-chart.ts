@@ -3,7 +3,7 @@
  * plus optional labelled bars set apart on the right (e.g. "other", which belongs to no x). Same look as
  * LineChart (line-chart.ts), whose tick helper it reuses.
  */
-import { axisStyle, prepareCanvas } from './canvas-2d';
+import { axisStyle, Labels, prepareCanvas } from './canvas-2d';
 import { niceTicks } from './line-chart';
 
 export interface BarData {
@@ -62,6 +62,17 @@ export class BarChart {
     const px = (v: number) => M.left + ((v - x0) / (x1 - x0)) * pw;
     const py = (v: number) => M.top + (1 - (Math.log10(Math.max(v, 10 ** y0)) - y0) / (y1 - y0)) * ph;
 
+    // Labels never overprint (canvas-2d.ts, Labels): the title and axis name first, then the ticks.
+    const labels = new Labels(ctx);
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'top';
+    ctx.fillStyle = '#d9deea';
+    ctx.font = '600 11px system-ui, sans-serif';
+    labels.fill(this.opts.title, 4, 4, w - 8, true);
+    axisStyle(ctx);
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'top';
+    labels.fill(this.opts.xLabel, M.left + pw, M.top + ph + 14, undefined, true);
     axisStyle(ctx);
     const every = Math.max(1, Math.ceil((y1 - y0) / Math.max(2, Math.floor(ph / 22))));
     for (let e = y0; e <= y1; e += every) {
@@ -70,20 +81,14 @@ export class BarChart {
       ctx.moveTo(M.left, y);
       ctx.lineTo(M.left + pw, y);
       ctx.stroke();
-      ctx.fillText(`1e${e}`, M.left - 4, y);
+      labels.fill(`1e${e}`, M.left - 4, y);
     }
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
     // x ticks only under bars (an empty chart has no K axis to label).
     const ticks =
       xs.length === 0 ? [] : niceTicks(xs[0], xs[xs.length - 1], Math.max(2, Math.floor(pw / 60)));
-    for (const v of ticks) ctx.fillText(String(Number(v.toPrecision(3))), px(v), M.top + ph + 3);
-    ctx.textAlign = 'right';
-    ctx.fillText(this.opts.xLabel, M.left + pw, M.top + ph + 14);
-    ctx.textAlign = 'left';
-    ctx.fillStyle = '#d9deea';
-    ctx.font = '600 11px system-ui, sans-serif';
-    ctx.fillText(this.opts.title, 4, 4);
+    for (const v of ticks) labels.fill(String(Number(v.toPrecision(3))), px(v), M.top + ph + 3);
 
     const bw = Math.max(1, ((gap * 0.8) / (x1 - x0)) * pw);
     const base = M.top + ph;
@@ -105,8 +110,13 @@ export class BarChart {
         // Zero on a log axis: a hairline at the floor, so the bar is visibly there and empty.
         ctx.fillRect(x - bw / 2, base - 1, bw, 1);
       }
-      ctx.textBaseline = 'bottom';
-      ctx.fillText(bar.label, x, base - 3 - (bar.y > 0 ? base - py(bar.y) : 0));
+      // Above its bar, but never above the plot's top (into the title): a full bar carries its label inside.
+      const top = bar.y > 0 ? py(bar.y) : base;
+      const inside = top - 14 < M.top;
+      ctx.textBaseline = inside ? 'top' : 'bottom';
+      if (inside) ctx.fillStyle = '#0d0f14';
+      labels.fill(bar.label, x, inside ? top + 3 : top - 3, undefined, true);
     });
+    labels.publish(this.canvas);
   }
 }

@@ -5,7 +5,7 @@
  * uPlot would do the drawing well, but bands with per-point error bars, reference lines and log
  * ticks are each a plugin or a hook there, and these four series kinds are ~200 lines on a plain canvas.
  */
-import { axisStyle, prepareCanvas } from './canvas-2d';
+import { axisStyle, Labels, prepareCanvas } from './canvas-2d';
 
 export type Series =
   | {
@@ -190,6 +190,19 @@ export class LineChart {
       return Number.isFinite(t) ? top + (1 - (t - y0) / (y1 - y0)) * ph : top + ph + 2;
     };
 
+    // Labels never overprint: the title, the axis name and the legend are placed first, then the ticks
+    // that still fit (a crowded tick label, e.g. at the corner where the axes meet, is left out).
+    const labels = new Labels(ctx);
+    ctx.textAlign = 'left';
+    ctx.fillStyle = '#d9deea';
+    ctx.font = '600 11px system-ui, sans-serif';
+    ctx.textBaseline = 'top';
+    labels.fill(this.opts.title, 4, 3, w - 8, true);
+    axisStyle(ctx);
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'top';
+    labels.fill(this.opts.xLabel, M.left + pw, top + ph + 14, undefined, true);
+
     // Axes and ticks.
     axisStyle(ctx);
     const yTicks = logY ? logTicks(y0, y1) : niceTicks(y0, y1, Math.max(2, Math.floor(ph / 26)));
@@ -199,7 +212,7 @@ export class LineChart {
       ctx.moveTo(M.left, y);
       ctx.lineTo(M.left + pw, y);
       ctx.stroke();
-      ctx.fillText(fmt(v), M.left - 4, y);
+      labels.fill(fmt(v), M.left - 4, y);
     }
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
@@ -212,14 +225,8 @@ export class LineChart {
       ctx.moveTo(x, top);
       ctx.lineTo(x, top + ph);
       ctx.stroke();
-      ctx.fillText(logX ? `1e${Math.round(Math.log10(v))}` : fmt(v), x, top + ph + 3);
+      labels.fill(logX ? `1e${Math.round(Math.log10(v))}` : fmt(v), x, top + ph + 3);
     }
-    ctx.textAlign = 'right';
-    ctx.fillText(this.opts.xLabel, M.left + pw, top + ph + 14);
-    ctx.textAlign = 'left';
-    ctx.fillStyle = '#d9deea';
-    ctx.font = '600 11px system-ui, sans-serif';
-    ctx.fillText(this.opts.title, 4, 3);
 
     ctx.save();
     ctx.beginPath();
@@ -303,7 +310,8 @@ export class LineChart {
       ctx.fillStyle = s.color;
       ctx.fillRect(x, s.kind === 'band' ? y + 1 : y + 4, 9, s.kind === 'band' ? 7 : 2);
       ctx.fillStyle = '#8b93a7';
-      ctx.fillText(s.label ?? '', x + 12, y);
+      labels.fill(s.label ?? '', x + 12, y, undefined, true);
     }
+    labels.publish(this.canvas);
   }
 }

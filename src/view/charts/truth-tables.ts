@@ -7,7 +7,7 @@
  * rows = 2^⌊n/2⌋ — 8 × 16 for n = 7. So the row spells the first ⌊n/2⌋ inputs and the column the
  * last ⌈n/2⌉; the top-left cell is the all-zeros input. A 1 is drawn light, a 0 dark.
  */
-import { prepareCanvas } from './canvas-2d';
+import { Labels, prepareCanvas } from './canvas-2d';
 
 export interface TruthTableRow {
   readonly bits: string;
@@ -46,8 +46,12 @@ export function drawTruthTables(
   ctx.font = '600 11px system-ui, sans-serif';
   ctx.textBaseline = 'top';
   ctx.textAlign = 'left';
-  ctx.fillText('most frequent functions (rank · p · count · K_LZ)', 4, 4);
-  if (rows.length === 0) return;
+  const labels = new Labels(ctx);
+  labels.fill('most frequent functions (rank · p · count · K_LZ)', 4, 4, w - 8, true);
+  if (rows.length === 0) {
+    labels.publish(canvas);
+    return;
+  }
   const shape = truthTableShape(inputs);
   const top = 20;
   const label = 24;
@@ -85,7 +89,14 @@ export function drawTruthTables(
     ctx.fillStyle = '#8b93a7';
     ctx.textAlign = 'center';
     const cx = x + imgW / 2;
-    ctx.fillText(`#${t + 1} p=${sci(r.p)}`, cx, y + imgH + 3, tileW - 4);
-    ctx.fillText(`${r.count.toLocaleString('en-US')}× K=${r.k.toFixed(1)}`, cx, y + imgH + 14, tileW - 4);
+    labels.fill(`#${t + 1} p=${sci(r.p)}`, cx, y + imgH + 3, tileW - 4, true);
+    labels.fill(
+      `${r.count.toLocaleString('en-US')}× K=${r.k.toFixed(1)}`,
+      cx,
+      y + imgH + 14,
+      tileW - 4,
+      true,
+    );
   }
+  labels.publish(canvas);
 }
