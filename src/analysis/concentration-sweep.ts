@@ -12,7 +12,7 @@ import { initialStep } from '../engine/llc-run';
 import { wbicBeta } from '../engine/posterior';
 import { exactExpectations2D } from '../engine/quadrature';
 import { exchangeEveryFor, WalkerEngine } from '../engine/walker-engine';
-import type { Derived } from '../lab';
+import type { Derived } from '../scene/derive';
 import type { SceneState } from '../ui/schema';
 import type { AnalysisPanel } from '../view/charts/analysis-panel';
 

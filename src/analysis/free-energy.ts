@@ -8,7 +8,7 @@
  */
 import { sweepNbeta } from '../engine/ladder';
 import { predictedCrossover } from '../engine/landscapes';
-import type { Derived } from '../lab';
+import type { Derived } from '../scene/derive';
 import type { SceneState } from '../ui/schema';
 import { ChartBox } from '../view/charts/chart-box';
 import type { Series } from '../view/charts/line-chart';

@@ -16,7 +16,7 @@ import {
 } from '../engine/generalisation';
 import { type Activation, mlpDefaults } from '../engine/models/mlp';
 import { type PolyBgReference, polyBgReference } from '../engine/poly-reference';
-import type { Derived } from '../lab';
+import type { Derived } from '../scene/derive';
 import { parsePolyM } from '../ui/landscape-choice';
 import type { SceneState } from '../ui/schema';
 import { ChartBox } from '../view/charts/chart-box';

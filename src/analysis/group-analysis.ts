@@ -8,7 +8,7 @@
 import { type GroupResult, ladderInitialSteps, runGroups } from '../engine/ladder';
 import type { InitKind, PosteriorSettings } from '../engine/posterior';
 import { exchangeEveryFor, WalkerEngine } from '../engine/walker-engine';
-import type { Derived } from '../lab';
+import type { Derived } from '../scene/derive';
 import type { SceneState } from '../ui/schema';
 import { progressText } from './progress-text';
 

@@ -6,7 +6,7 @@
  * see. The app's face of `occam-lens llc --ladder`.
  */
 import { fitLadder, type LadderFit, ladderCurve, temperatureLadder } from '../engine/ladder';
-import type { Derived } from '../lab';
+import type { Derived } from '../scene/derive';
 import { ChartBox } from '../view/charts/chart-box';
 import type { Series } from '../view/charts/line-chart';
 import { type GroupAnalysisDef, type GroupRunStatus, scenePosterior } from './group-analysis';

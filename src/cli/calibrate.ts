@@ -20,7 +20,7 @@ import {
   subcommandFlags,
   valueFlags,
 } from './flags';
-import type { CliIo } from './main';
+import type { CliIo } from './io';
 import { Progress } from './progress';
 import { plusMinus, tableRow } from './table';
 

@@ -11,7 +11,7 @@ import { findPreset, presets } from '../ui/presets';
 import { parseField } from '../ui/schema';
 import { intIn, num, oneOf, parseFlags, REPORT_FLAGS, UsageError, valueFlags } from './flags';
 import { serveApp, waitForFrames } from './headless';
-import type { CliIo } from './main';
+import type { CliIo } from './io';
 import { checkOut, removeSync, tempPath, writeAtomically } from './out-file';
 import { Progress } from './progress';
 

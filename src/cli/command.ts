@@ -12,7 +12,7 @@ import {
 } from '../engine/llc-run';
 import type { SamplerKind } from '../engine/posterior';
 import { acquireNodeDevice } from '../gpu/node-device';
-import type { CliIo } from './main';
+import type { CliIo } from './io';
 
 /** The device tests inject, or one acquired through Dawn, with the description the reports print. */
 export async function cliDevice(io: CliIo): Promise<{ device: GPUDevice; description: string }> {

@@ -34,8 +34,8 @@ import {
   UsageError,
   valueFlags,
 } from './flags';
+import type { CliIo } from './io';
 import { parseMlpSpec } from './landscape-flags';
-import type { CliIo } from './main';
 import { Progress } from './progress';
 import { plusMinus, tableRow } from './table';
 

@@ -15,7 +15,7 @@ import { negativeLambdaWarning, wstarWarnings } from '../engine/wstar-check';
 import { posteriorOf, type RunArgs } from './args';
 import { acceptanceFields, round, warnDiverged, warnUnconverged } from './command';
 import { asUsage, rangeAsUsage } from './flags';
-import type { CliIo } from './main';
+import type { CliIo } from './io';
 import { Progress } from './progress';
 
 async function makeEngine(device: GPUDevice, args: RunArgs, groupNbeta: number[]): Promise<WalkerEngine> {

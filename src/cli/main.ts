@@ -19,21 +19,15 @@ import { acceptanceFields, cliDevice, round, warnDiverged, warnUnconverged } fro
 import { asUsage, rangeAsUsage, UsageError } from './flags';
 import { generalisationMain } from './generalisation';
 import { runHotLadder, runLadder, runSweep } from './groups';
+import type { CliIo } from './io';
 import { checkOut, writeAtomically } from './out-file';
-import { Progress, type ProgressStream } from './progress';
+import { Progress } from './progress';
 import { randnetMain } from './randnet';
 import { sgdVsBayesMain } from './sgd-vs-bayes';
 import { whichFunctionMain } from './which-function';
 
 declare const __OCCAM_VERSION__: string | undefined;
 const VERSION = typeof __OCCAM_VERSION__ === 'string' ? __OCCAM_VERSION__ : 'dev';
-
-export interface CliIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: ProgressStream;
-  /** An existing device (tests); otherwise one is acquired through Dawn. */
-  readonly device?: GPUDevice;
-}
 
 const defaultIo: CliIo = { stdout: (t) => process.stdout.write(t), stderr: process.stderr };
 

@@ -35,7 +35,7 @@ import {
   UsageError,
   valueFlags,
 } from './flags';
-import type { CliIo } from './main';
+import type { CliIo } from './io';
 import { Progress } from './progress';
 
 export interface RandnetArgs {

@@ -43,7 +43,7 @@ import {
   UsageError,
   valueFlags,
 } from './flags';
-import type { CliIo } from './main';
+import type { CliIo } from './io';
 import { Progress } from './progress';
 import { plusMinus, tableRow } from './table';
 

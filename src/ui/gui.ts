@@ -5,7 +5,7 @@
  */
 import GUI, { type Controller } from 'lil-gui';
 import { findLandscape, landscapes } from '../engine/landscapes';
-import { derive } from '../lab';
+import { derive } from '../scene/derive';
 import { landscapeTitle, resolveSceneLandscape } from './landscape-choice';
 import { addTextField, LandscapePanel, type TextField } from './landscape-panel';
 import { boxText, readTyped } from './number-text';

@@ -1,6 +1,7 @@
 /** The heads-up display: throughput and the sampler's health, plus λ̂ against theory where known. */
 import { BURN_IN_POLICY, ulaAcceptanceThreshold } from '../engine/llc-run';
-import type { Derived, LabStats } from '../lab';
+import type { LabStats } from '../lab';
+import type { Derived } from '../scene/derive';
 import type { SceneState } from './schema';
 
 const si = (x: number): string => {

@@ -1,6 +1,6 @@
 /** The app-built landscapes: validators behind the schema's text fields, and the cached resolver. */
 import { describe, expect, test } from 'vitest';
-import { derive, sliceAxes } from '../../src/lab';
+import { derive, sliceAxes } from '../../src/scene/derive';
 import {
   checkFormula,
   formulaProblem,

@@ -1,7 +1,7 @@
 /** The scene-state schema and its codecs: URL hash, JSON, presets. */
 import { describe, expect, test } from 'vitest';
 import { findLandscape } from '../../src/engine/landscapes';
-import { AUTO_WALKERS, derive, resolveWalkerCount } from '../../src/lab';
+import { AUTO_WALKERS, derive, resolveWalkerCount } from '../../src/scene/derive';
 import { APP_LANDSCAPES } from '../../src/ui/landscape-choice';
 import { presets } from '../../src/ui/presets';
 import { defaultState, keys, parseField, parseState, schema } from '../../src/ui/schema';

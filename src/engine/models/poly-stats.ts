@@ -9,7 +9,11 @@
  * fit (M c₀ = b, so r ≈ 0) keeps δ small where the walkers are, which is what makes the f32 evaluation
  * in polynomial.wgsl accurate: no large terms cancel. Everything here is f64 on the CPU.
  */
-import type { DataPoint } from './polynomial';
+/** One observation (x, y) of the polynomial regression. */
+export interface DataPoint {
+  readonly x: number;
+  readonly y: number;
+}
 
 export const POLY_TERMS = 5;
 

@@ -12,12 +12,10 @@ import polynomialWgsl from '../../../shaders/models/polynomial.wgsl';
 import { LANDSCAPE_VALUES } from '../landscape-uniforms';
 import type { Landscape } from '../landscapes';
 import { describe, LIMITS, within } from '../limits';
-import { POLY_SLOT_FLOATS, polyAt, polyStats, polyStatsValues } from './poly-stats';
+import { type DataPoint, POLY_SLOT_FLOATS, polyAt, polyStats, polyStatsValues } from './poly-stats';
 
-export interface DataPoint {
-  readonly x: number;
-  readonly y: number;
-}
+// The data point type lives with the sufficient statistics (which need it and nothing else here).
+export type { DataPoint } from './poly-stats';
 
 export const POLY_DATA_OFFSET = 8;
 /** Datasets one polynomial landscape can carry (one per walker group). */

@@ -6,7 +6,7 @@
  */
 import { BURN_IN_POLICY } from '../../engine/llc-run';
 import { negativeLambdaWarning, wstarWarnings } from '../../engine/wstar-check';
-import type { Derived } from '../../lab';
+import type { Derived } from '../../scene/derive';
 import type { SceneState } from '../../ui/schema';
 import { LineChart, type Series } from './line-chart';
 
