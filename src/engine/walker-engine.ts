@@ -25,6 +25,7 @@ import { landscapeCommonWgsl } from './landscapes';
 import type { InitKind, PosteriorSettings, SamplerSettings } from './posterior';
 import { validatePosterior } from './posterior';
 import { seedKey } from './rng';
+import { scoredSteps } from './ula-scoring';
 
 export interface EngineConfig extends PosteriorSettings, SamplerSettings {
   readonly walkers: number;
@@ -669,6 +670,16 @@ export class WalkerEngine {
     if (on && planned !== undefined) this.halfAt = this.samples + Math.floor(planned / 2);
   }
 
+  /**
+   * Moves scored with an MH acceptance per walker since the last counter clear: every step for MALA,
+   * every ULA_SCORE_EVERY-th global step for ULA (ula-scoring.ts). Derived from the step window, so
+   * snapshots need no new field; assumes the sampler did not change within the window.
+   */
+  private get scoredSinceAcceptClear(): number {
+    const first = this.stepIndex - this.stepsSinceAcceptClear;
+    return scoredSteps(this.config.sampler, first, this.stepsSinceAcceptClear);
+  }
+
   /** Zeroes the loss sums and accept counters (not the divergence counts). */
   clearCounters(): void {
     this.assertAlive();
@@ -898,7 +909,7 @@ export class WalkerEngine {
         shift: shifts.chainMean ?? 0,
         radius2: radius * radius,
         loss_shift: shifts.loss ?? 0,
-        stuck_below: STUCK_ACCEPTANCE * this.stepsSinceAcceptClear,
+        stuck_below: STUCK_ACCEPTANCE * this.scoredSinceAcceptClear,
         center: floatsOf(center, 32),
       });
       // Queue order: each submit sees its own uniform write, and the copy precedes the next reduce.
@@ -924,7 +935,7 @@ export class WalkerEngine {
       const chainShift = shifts.chainMean ?? 0;
       const meanLossShifted = sum[0] / n;
       const chainShifted = sum[2] / n;
-      const proposals = n * this.stepsSinceAcceptClear;
+      const proposals = n * this.scoredSinceAcceptClear;
       const diag = diagnoseSums(
         {
           halfSum: sum[8],
@@ -953,7 +964,7 @@ export class WalkerEngine {
         diverged: Math.round(sum[6]),
         diagnostics: {
           ...diag,
-          stuck: this.stepsSinceAcceptClear >= STUCK_MIN_WINDOW ? Math.round(sum[19]) : 0,
+          stuck: this.scoredSinceAcceptClear >= STUCK_MIN_WINDOW ? Math.round(sum[19]) : 0,
           divergedWalkers: Math.round(sum[20]),
           walkers: n,
           samples: this.samples,
