@@ -12,10 +12,12 @@ import langevinWgsl from '../shaders/langevin.wgsl';
 import malaWgsl from '../shaders/mala.wgsl';
 import posteriorWgsl from '../shaders/posterior.wgsl';
 import rngWgsl from '../shaders/rng.wgsl';
+import { landscapeParamsSource } from '../src/engine/landscape-uniforms';
+import { landscapeCommonWgsl } from '../src/engine/landscapes';
 import { landscapeModule, WalkerEngine } from '../src/engine/walker-engine';
 import { engineLayouts } from '../src/gpu/layouts';
 import { acquireNodeDevice } from '../src/gpu/node-device';
-import { computePipeline } from '../src/gpu/shader-assembly';
+import { assemble, computePipeline } from '../src/gpu/shader-assembly';
 import { crossing } from './engine';
 
 type Edit = [string | RegExp, string];
@@ -74,7 +76,7 @@ const VARIANTS: Record<string, Edit[]> = {
     ['@compute @workgroup_size(64)\nfn ula_steps', '@compute @workgroup_size(256)\nfn ula_steps'],
     ['@compute @workgroup_size(64)\nfn mala_steps', '@compute @workgroup_size(256)\nfn mala_steps'],
   ],
-  'D-loops unrolled': [[/^/, '']],
+  'D-loops kept (no unroll.ts)': [],
   'no MH + no noise Philox + no BM': [],
 };
 VARIANTS['no MH + no noise Philox + no BM'] = [
@@ -90,23 +92,7 @@ VARIANTS['no MH + no noise Philox + no BM'] = [
 ];
 const ONLY = process.env.VARIANTS?.split(',');
 
-/** `for (var j = 0u; j < D; j++) { body }` → D copies of `{ let j = Ku; body }` (measurement only). */
-function unrollD(code: string, d: number): string {
-  const head = 'for (var j = 0u; j < D; j++) {';
-  let out = code;
-  for (let at = out.indexOf(head); at >= 0; at = out.indexOf(head)) {
-    let depth = 1;
-    let k = at + head.length;
-    for (; depth > 0; k++) depth += out[k] === '{' ? 1 : out[k] === '}' ? -1 : 0;
-    const body = out.slice(at + head.length, k - 1);
-    const copies = Array.from({ length: d }, (_, c) => `{ let j = ${c}u; ${body} }`).join(' ');
-    out = out.slice(0, at) + copies + out.slice(k);
-  }
-  return out;
-}
-
 function edit(code: string, edits: Edit[]): string {
-  if (edits.length === 1 && String(edits[0][0]) === '/^/') return unrollD(code, 2);
   let out = code;
   for (const [from, to] of edits) {
     const next = out.replace(from, to);
@@ -123,6 +109,18 @@ async function main() {
   console.log(`device: ${adapterDescription}; ${walkers} walkers × ${steps} steps per figure`);
   const p = crossing(10000);
   const base = landscapeModule(p.landscape, rngWgsl, posteriorWgsl, diagnosticsWgsl, langevinWgsl, malaWgsl);
+  // The module as written, before landscapeModule unrolls its coordinate loops (src/gpu/unroll.ts).
+  const rolled = assemble(
+    2,
+    landscapeParamsSource,
+    landscapeCommonWgsl,
+    p.landscape.wgsl,
+    rngWgsl,
+    posteriorWgsl,
+    diagnosticsWgsl,
+    langevinWgsl,
+    malaWgsl,
+  );
   const layout = engineLayouts(device).walkerPipeline;
   const time = async (engine: WalkerEngine, n: number) => {
     // Process CPU time (all of SwiftShader's threads), not wall time: the machine is shared, and
@@ -143,13 +141,8 @@ async function main() {
       for (const acc of [true]) {
         const t0 = performance.now();
         const engine = await WalkerEngine.create(device, { ...p, walkers, sampler, eps: 1e-3, seed: 1 });
-        const pipe = await computePipeline(
-          device,
-          edit(base, edits),
-          `${sampler}_steps`,
-          layout,
-          `profile/${name}`,
-        );
+        const code = name.startsWith('D-loops kept') ? rolled : edit(base, edits);
+        const pipe = await computePipeline(device, code, `${sampler}_steps`, layout, `profile/${name}`);
         // biome-ignore lint/suspicious/noExplicitAny: measurement swaps the engine's private pipeline
         (engine as any).pipelines[sampler] = pipe;
         engine.reset('prior');

@@ -18,6 +18,7 @@ import rngWgsl from '../../shaders/rng.wgsl';
 import { computeLayouts, engineLayouts } from '../gpu/layouts';
 import { readBuffer } from '../gpu/readback';
 import { assemble, computePipeline } from '../gpu/shader-assembly';
+import { unrollDimensionLoops } from '../gpu/unroll';
 import { type Diagnostics, diagnoseSums, STUCK_ACCEPTANCE, STUCK_MIN_WINDOW } from './diagnostics';
 import { LandscapeBinding, landscapeParamsSource } from './landscape-uniforms';
 import type { Landscape } from './landscapes';
@@ -1153,7 +1154,11 @@ function startsNow(
 
 /** A shader module for a landscape: header, its uniforms, shared helpers, its WGSL, then `parts`. */
 export function landscapeModule(landscape: Landscape, ...parts: string[]): string {
-  return assemble(landscape.dim, landscapeParamsSource, landscapeCommonWgsl, landscape.wgsl, ...parts);
+  // Coordinate loops unrolled for small D: a large win on software GPUs, neutral on hardware (unroll.ts).
+  return unrollDimensionLoops(
+    assemble(landscape.dim, landscapeParamsSource, landscapeCommonWgsl, landscape.wgsl, ...parts),
+    landscape.dim,
+  );
 }
 
 /** Evaluates a landscape's WGSL loss/grad at points (stride d) on the GPU. */
