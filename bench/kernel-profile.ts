@@ -77,6 +77,38 @@ const VARIANTS: Record<string, Edit[]> = {
     ['@compute @workgroup_size(64)\nfn mala_steps', '@compute @workgroup_size(256)\nfn mala_steps'],
   ],
   'D-loops kept (no unroll.ts)': [],
+  'rare branches as 0/1-trip loops (ULA)': [
+    [
+      `    if (is_diverged(raw, ly)) {
+      div += 1u;
+      w = draw_prior(i, step, STREAM_REDRAW);
+      l = loss(w);
+      g = potential_grad(w);
+    } else {
+      let gy = potential_grad(y);
+      if (step % ULA_SCORE_EVERY == 0u) {`,
+      `    let bad = is_diverged(raw, ly);
+    if (!bad) {
+      let gy = potential_grad(y);
+      for (var once = select(0u, 1u, step % ULA_SCORE_EVERY == 0u); once > 0u; once--) {`,
+    ],
+    [
+      `      w = y;
+      l = ly;
+      g = gy;
+    }`,
+      `      w = y;
+      l = ly;
+      g = gy;
+    }
+    for (var once = select(0u, 1u, bad); once > 0u; once--) {
+      div += 1u;
+      w = draw_prior(i, step, STREAM_REDRAW);
+      l = loss(w);
+      g = potential_grad(w);
+    }`,
+    ],
+  ],
   'no MH + no noise Philox + no BM': [],
 };
 VARIANTS['no MH + no noise Philox + no BM'] = [

@@ -166,7 +166,6 @@ export interface StatsQuery {
 
 const ROW = 24;
 export const MAX_GROUPS = 64;
-const MOMENT_WG = 256;
 const REDUCE_WG = 256;
 const WALKER_WG = 64;
 
@@ -186,6 +185,29 @@ function checkWalkers(device: GPUDevice, walkers: number, dim: number): void {
   if (walkers > max) {
     throw new RangeError(`walkers = ${walkers} exceeds this device's limit of ${max} for dimension ${dim}`);
   }
+}
+
+/** Adapters that are CPU rasterisers (SwiftShader, llvmpipe/lavapipe, WARP): their barriers are expensive. */
+const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|softpipe|microsoft basic render/i;
+
+/** True when the device runs on a software adapter (from its adapterInfo; false when unknown). */
+export function isSoftwareDevice(device: GPUDevice): boolean {
+  const info = (device as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
+  return (
+    info !== undefined &&
+    SOFTWARE_ADAPTER.test([info.vendor, info.architecture, info.device, info.description].join(' '))
+  );
+}
+
+/**
+ * Workgroups of a strided reduction over `count` items (256 threads each, at most `max`). On a
+ * software adapter each workgroup's barrier tree costs coroutine switches for all its invocations,
+ * so readStats at 2^16 walkers took 1.1 CPU-s with 256 workgroups and 0.04 with one (issue 17):
+ * there each thread strides over at least 256 items. Hardware GPUs keep one item per thread.
+ */
+export function reductionGroups(device: GPUDevice, count: number, max: number): number {
+  const perThread = isSoftwareDevice(device) ? 256 : 1;
+  return Math.max(1, Math.min(max, Math.ceil(count / (REDUCE_WG * perThread))));
 }
 
 /** The largest walker count this device can hold for a dimension. */
@@ -307,7 +329,7 @@ export class WalkerEngine {
       this.reduceParams.arrayBuffer.byteLength,
       GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
     );
-    this.reduceGroups = Math.max(1, Math.min(256, Math.ceil(n / REDUCE_WG)));
+    this.reduceGroups = reductionGroups(device, n, 256);
     this.partials = make(
       'partials',
       4 * ROW * this.reduceGroups,
@@ -990,7 +1012,7 @@ export class WalkerEngine {
     const d = this.dim;
     const device = this.device;
     const layout = computeLayouts(device, 'moments', ['uniform', 'read-only-storage', 'storage']);
-    const wgs = Math.max(1, Math.min(64, Math.ceil(this.walkers / MOMENT_WG)));
+    const wgs = reductionGroups(device, this.walkers, 64);
     // Each group's rows at an offset aligned for a storage binding (256 bytes).
     const slot = Math.ceil((4 * 2 * d * wgs) / 256) * 256;
     const groups = this.groups;
