@@ -42,9 +42,9 @@ fn philox4x32_10(counter: vec4<u32>, key: vec2<u32>) -> vec4<u32> {
 const VARIANTS: Record<string, Edit[]> = {
   full: [],
   'no MH scoring (ULA)': [
-    [/if \(step % ULA_SCORE_EVERY == 0u\) \{[\s\S]*?acc \+= 1u; \}\n {6}\}/, 'acc += 1u;'],
+    [/if \(\(step \+ i \/ 64u\) % ULA_SCORE_EVERY == 0u\) \{[\s\S]*?acc \+= 1u; \}\n {6}\}/, 'acc += 1u;'],
   ],
-  'MH scoring every step (ULA)': [['if (step % ULA_SCORE_EVERY == 0u) {', 'if (true) {']],
+  'MH scoring every step (ULA)': [['if ((step + i / 64u) % ULA_SCORE_EVERY == 0u) {', 'if (true) {']],
   'Philox unrolled': [[/fn philox4x32_10\(counter[\s\S]*?\n\}/, UNROLLED]],
   'metric = 1 (no storage reads)': [
     [/fn metric_at\(j: u32\) -> f32 \{[^}]*\}/, 'fn metric_at(j: u32) -> f32 { return 1.0; }'],
@@ -86,11 +86,11 @@ const VARIANTS: Record<string, Edit[]> = {
       g = potential_grad(w);
     } else {
       let gy = potential_grad(y);
-      if (step % ULA_SCORE_EVERY == 0u) {`,
+      if ((step + i / 64u) % ULA_SCORE_EVERY == 0u) {`,
       `    let bad = is_diverged(raw, ly);
     if (!bad) {
       let gy = potential_grad(y);
-      for (var once = select(0u, 1u, step % ULA_SCORE_EVERY == 0u); once > 0u; once--) {`,
+      for (var once = select(0u, 1u, (step + i / 64u) % ULA_SCORE_EVERY == 0u); once > 0u; once--) {`,
     ],
     [
       `      w = y;

@@ -28,9 +28,11 @@ fn init_walkers(@builtin(global_invocation_id) gid: vec3<u32>) {
 // the accept stream is added to `accepts`: the existing reduction then estimates E[α] without bias,
 // at the cost of one uniform per scored step (an exact f32 sum of α per walker would need a new buffer
 // and loses precision over long runs; the Bernoulli noise, √(α(1−α)/(N·T)), is far below what matters).
-// Only the steps t ≡ 0 (mod ULA_SCORE_EVERY) are scored (issue 17: scoring was 46% of a step on a
-// software GPU); ULA moves regardless, so this changes no trajectory, and the host divides by the
-// scored count (src/engine/ula-scoring.ts, whose constant must match this one).
+// Walker i scores step t only when (t + ⌊i/64⌋) ≡ 0 (mod ULA_SCORE_EVERY) (issue 17: scoring was 46% of
+// a step on a software GPU): every step is scored by 1/K of the population (stratified, so unbiased
+// even in a transient), the phase is uniform within a workgroup (no divergence), and ULA moves
+// regardless, so no trajectory changes. The host divides by the scored count (ula-scoring.ts, whose
+// constant must match this one). u32 wrap-around keeps t + ⌊i/64⌋ mod 8 (2^32 is a multiple of 8).
 const ULA_SCORE_EVERY: u32 = 8u;
 
 @compute @workgroup_size(64)
@@ -58,7 +60,7 @@ fn ula_steps(@builtin(global_invocation_id) gid: vec3<u32>) {
       g = potential_grad(w);
     } else {
       let gy = potential_grad(y);
-      if (step % ULA_SCORE_EVERY == 0u) {
+      if ((step + i / 64u) % ULA_SCORE_EVERY == 0u) {
         let log_ratio = log_mh_ratio(w, potential(w, l), g, y, potential(y, ly), gy);
         let r = philox4x32_10(vec4<u32>(i, step, 0u, STREAM_ACCEPT), seed_key());
         if (log(uniform_open01(r.x)) < log_ratio) { acc += 1u; }

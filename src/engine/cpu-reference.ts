@@ -138,7 +138,7 @@ export function cpuAdvance(c: CpuConfig, s: CpuWalkers, count: number, accumulat
         const up = potential(c, prop, lp);
         const gp = potentialGrad(c, prop);
         // ULA scores only some steps (ula-scoring.ts); it moves whatever the score.
-        const scored = isScored(c.sampler, step);
+        const scored = isScored(c.sampler, step, i);
         const logRatio = scored ? u - up + logQ(w, prop, gp) - logQ(prop, w, g) : 0;
         const r = scored ? philox4x32_10([i, step, 0, Stream.accept], key) : [0];
         const accepted = scored && Math.log(uniformOpen01(r[0])) < logRatio;

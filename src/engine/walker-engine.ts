@@ -26,7 +26,7 @@ import { landscapeCommonWgsl } from './landscapes';
 import type { InitKind, PosteriorSettings, SamplerSettings } from './posterior';
 import { validatePosterior } from './posterior';
 import { seedKey } from './rng';
-import { scoredSteps } from './ula-scoring';
+import { minScoredPerWalker, scoredMoves } from './ula-scoring';
 
 export interface EngineConfig extends PosteriorSettings, SamplerSettings {
   readonly walkers: number;
@@ -694,13 +694,13 @@ export class WalkerEngine {
   }
 
   /**
-   * Moves scored with an MH acceptance per walker since the last counter clear: every step for MALA,
-   * every ULA_SCORE_EVERY-th global step for ULA (ula-scoring.ts). Derived from the step window, so
+   * The fewest moves any walker scored with an MH acceptance since the last counter clear: every step
+   * for MALA, about 1 in ULA_SCORE_EVERY for ULA (ula-scoring.ts). Derived from the step window, so
    * snapshots need no new field; assumes the sampler did not change within the window.
    */
   private get scoredSinceAcceptClear(): number {
     const first = this.stepIndex - this.stepsSinceAcceptClear;
-    return scoredSteps(this.config.sampler, first, this.stepsSinceAcceptClear);
+    return minScoredPerWalker(this.config.sampler, first, this.stepsSinceAcceptClear);
   }
 
   /** Zeroes the loss sums and accept counters (not the divergence counts). */
@@ -958,7 +958,8 @@ export class WalkerEngine {
       const chainShift = shifts.chainMean ?? 0;
       const meanLossShifted = sum[0] / n;
       const chainShifted = sum[2] / n;
-      const proposals = n * this.scoredSinceAcceptClear;
+      const window = this.stepsSinceAcceptClear;
+      const proposals = scoredMoves(this.config.sampler, this.stepIndex - window, window, range.first, n);
       const diag = diagnoseSums(
         {
           halfSum: sum[8],
