@@ -120,6 +120,37 @@ export async function gpuRate(
   }
 }
 
+/**
+ * Issue 17's workload shape, at a size that finishes in a minute on a 2-core software GPU: the
+ * normal crossing at n = 10⁴, ε = 10⁻³ fixed, reflecting box [−1, 1]², uniform start, `steps` steps
+ * of `walkers` walkers in one run (as shared/baselines/numpy_ula.py times it: after pipelines and the
+ * start, to queue completion). Walker-steps/s.
+ */
+export async function workloadRate(
+  device: GPUDevice,
+  sampler: SamplerKind,
+  walkers = 2 ** 16,
+  steps = 200,
+): Promise<number> {
+  const engine = await WalkerEngine.create(device, {
+    ...crossing(10000),
+    walkers,
+    sampler,
+    eps: 1e-3,
+    seed: 1,
+  });
+  try {
+    engine.reset('prior');
+    engine.advance(1); // as numpy's warm-up step
+    await device.queue.onSubmittedWorkDone();
+    const t0 = performance.now();
+    await engine.run(steps);
+    return (walkers * steps) / ((performance.now() - t0) / 1000);
+  } finally {
+    engine.destroy();
+  }
+}
+
 export async function engineBench(device: GPUDevice, maxLog2: number): Promise<Table> {
   const top = Math.min(maxLog2, Math.floor(Math.log2(maxWalkers(device, 2))));
   const rows: string[][] = [];
@@ -137,11 +168,22 @@ export async function engineBench(device: GPUDevice, maxLog2: number): Promise<T
       ]);
       process.stderr.write(`  engine ${sampler} 2^${k} done\n`);
     }
+    const rate = await workloadRate(device, sampler);
+    rows.push([
+      sampler.toUpperCase(),
+      '2^16 × 200, n = 10⁴, ε = 10⁻³',
+      formatRate(rate),
+      formatRate(cpu),
+      `${(rate / cpu).toFixed(1)}×`,
+    ]);
+    process.stderr.write(`  engine ${sampler} issue-17 workload done\n`);
   }
   return {
     title: `Langevin engine, crossing w1²w2² (d = 2), walker-steps/s; GPU memory ${bytesPerWalker(2)} bytes per walker`,
     header: ['sampler', 'walkers', 'GPU', 'CPU reference', 'GPU/CPU'],
     rows,
-    note: 'CPU reference: plain TypeScript (f64), one walker after another, measured on 4096 walkers.',
+    note:
+      'CPU reference: plain TypeScript (f64), one walker after another, measured on 4096 walkers. ' +
+      "Rows 2^16 × 200: issue 17's workload shape (numpy_ula.py 65536 200), one run of that many steps.",
   };
 }

@@ -80,6 +80,24 @@ export async function gpuNetworkRate(
   }
 }
 
+/**
+ * Issue 17's shape at a size for a 2-core machine: `count` networks sampled, evaluated, hashed and
+ * counted in one run (what numpy_randnet.py times), after the pipelines are built. Networks/s.
+ */
+export async function workloadNetworkRate(device: GPUDevice, count = 20000): Promise<number> {
+  const space = await FunctionSpace.create(device, REFERENCE_NET, { batch: 65536, capacity: 2 ** 20 });
+  try {
+    await space.advance(256); // warm-up: pipelines, first dispatch
+    await space.finish();
+    const t0 = performance.now();
+    await space.advance(count);
+    await space.finish();
+    return count / ((performance.now() - t0) / 1000);
+  } finally {
+    space.destroy();
+  }
+}
+
 export async function randnetBench(device: GPUDevice): Promise<Table> {
   const cpu = cpuNetworkRate();
   process.stderr.write('  randnet TypeScript reference done\n');
@@ -87,6 +105,8 @@ export async function randnetBench(device: GPUDevice): Promise<Table> {
   process.stderr.write('  randnet GPU sampler + table done\n');
   const alone = await gpuNetworkRate(device, false);
   process.stderr.write('  randnet GPU sampler done\n');
+  const workload = await workloadNetworkRate(device);
+  process.stderr.write('  randnet issue-17 workload done\n');
   const row = (what: string, rate: number) => [
     what,
     formatRate(rate),
@@ -97,7 +117,11 @@ export async function randnetBench(device: GPUDevice): Promise<Table> {
     title:
       'Random networks (7, 40, 40, 1) ReLU, Gaussian σw = σb = 1: networks/s (each evaluated on all 128 inputs)',
     header: ['GPU path', 'GPU networks/s', 'TypeScript reference', 'GPU / TS'],
-    rows: [row('sampler + hash table (randnet)', withTable), row('sampler only (keys)', alone)],
+    rows: [
+      row('sampler + hash table (randnet)', withTable),
+      row('sampler only (keys)', alone),
+      row('2·10⁴ networks, one run (numpy_randnet.py shape)', workload),
+    ],
     note:
       'The TypeScript reference draws each network with the Philox twin, evaluates it in f32 (Math.fround) and ' +
       'counts its key in a Map, one network after another on one core.',

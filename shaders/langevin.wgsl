@@ -23,11 +23,18 @@ fn init_walkers(@builtin(global_invocation_id) gid: vec3<u32>) {
 }
 
 // The unadjusted move w ← fold(w − (ε/2)·M∇U(w) + √(εM)·ξ) (langevin_move), always taken. Its bias
-// is O(ε) and invisible in its own statistics, so each move is also scored with the MH acceptance
-// probability α = min(1, ratio) that MALA would have given it (issue 18), and a Bernoulli(α) draw on
+// is O(ε) and invisible in its own statistics, so moves are also scored with the MH acceptance
+// probability α = min(1, ratio) that MALA would have given them (issue 18), and a Bernoulli(α) draw on
 // the accept stream is added to `accepts`: the existing reduction then estimates E[α] without bias,
-// at the cost of one uniform per step (an exact f32 sum of α per walker would need a new buffer and
-// loses precision over long runs; the Bernoulli noise, √(α(1−α)/(N·T)), is far below what matters).
+// at the cost of one uniform per scored step (an exact f32 sum of α per walker would need a new buffer
+// and loses precision over long runs; the Bernoulli noise, √(α(1−α)/(N·T)), is far below what matters).
+// Walker i scores step t only when (t + ⌊i/64⌋) ≡ 0 (mod ULA_SCORE_EVERY) (issue 17: scoring was 46% of
+// a step on a software GPU): every step is scored by 1/K of the population (stratified, so unbiased
+// even in a transient), the phase is uniform within a workgroup (no divergence), and ULA moves
+// regardless, so no trajectory changes. The host divides by the scored count (ula-scoring.ts, whose
+// constant must match this one). u32 wrap-around keeps t + ⌊i/64⌋ mod 8 (2^32 is a multiple of 8).
+const ULA_SCORE_EVERY: u32 = 8u;
+
 @compute @workgroup_size(64)
 fn ula_steps(@builtin(global_invocation_id) gid: vec3<u32>) {
   let i = gid.x;
@@ -35,7 +42,6 @@ fn ula_steps(@builtin(global_invocation_id) gid: vec3<u32>) {
   use_walker_group(i);
   var w = load_walker(i);
   var l = current_loss[i];
-  var u = potential(w, l);
   var g = potential_grad(w);
   var lsum = 0.0;
   var acc = 0u;
@@ -51,17 +57,16 @@ fn ula_steps(@builtin(global_invocation_id) gid: vec3<u32>) {
       div += 1u;
       w = draw_prior(i, step, STREAM_REDRAW);
       l = loss(w);
-      u = potential(w, l);
       g = potential_grad(w);
     } else {
-      let uy = potential(y, ly);
       let gy = potential_grad(y);
-      let log_ratio = log_mh_ratio(w, u, g, y, uy, gy);
-      let r = philox4x32_10(vec4<u32>(i, step, 0u, STREAM_ACCEPT), seed_key());
-      if (log(uniform_open01(r.x)) < log_ratio) { acc += 1u; }
+      if ((step + i / 64u) % ULA_SCORE_EVERY == 0u) {
+        let log_ratio = log_mh_ratio(w, potential(w, l), g, y, potential(y, ly), gy);
+        let r = philox4x32_10(vec4<u32>(i, step, 0u, STREAM_ACCEPT), seed_key());
+        if (log(uniform_open01(r.x)) < log_ratio) { acc += 1u; }
+      }
       w = y;
       l = ly;
-      u = uy;
       g = gy;
     }
     if (sim.accumulate == 1u) { lsum += l; dg = diag_add(dg, l); }

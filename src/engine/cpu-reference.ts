@@ -5,6 +5,7 @@
  */
 import type { InitKind, PosteriorSettings, SamplerSettings } from './posterior';
 import { drawNormals, philox4x32_10, Stream, seedKey, uniformOpen01 } from './rng';
+import { isScored } from './ula-scoring';
 
 export interface CpuWalkers {
   readonly walkers: number;
@@ -136,9 +137,11 @@ export function cpuAdvance(c: CpuConfig, s: CpuWalkers, count: number, accumulat
       } else {
         const up = potential(c, prop, lp);
         const gp = potentialGrad(c, prop);
-        const logRatio = u - up + logQ(w, prop, gp) - logQ(prop, w, g);
-        const r = philox4x32_10([i, step, 0, Stream.accept], key);
-        const accepted = Math.log(uniformOpen01(r[0])) < logRatio;
+        // ULA scores only some steps (ula-scoring.ts); it moves whatever the score.
+        const scored = isScored(c.sampler, step, i);
+        const logRatio = scored ? u - up + logQ(w, prop, gp) - logQ(prop, w, g) : 0;
+        const r = scored ? philox4x32_10([i, step, 0, Stream.accept], key) : [0];
+        const accepted = scored && Math.log(uniformOpen01(r[0])) < logRatio;
         if (accepted) s.accepts[i]++;
         if (accepted || c.sampler === 'ula') {
           w = prop;

@@ -18,6 +18,7 @@ import rngWgsl from '../../shaders/rng.wgsl';
 import { computeLayouts, engineLayouts } from '../gpu/layouts';
 import { readBuffer } from '../gpu/readback';
 import { assemble, computePipeline } from '../gpu/shader-assembly';
+import { unrollDimensionLoops } from '../gpu/unroll';
 import { type Diagnostics, diagnoseSums, STUCK_ACCEPTANCE, STUCK_MIN_WINDOW } from './diagnostics';
 import { LandscapeBinding, landscapeParamsSource } from './landscape-uniforms';
 import type { Landscape } from './landscapes';
@@ -25,6 +26,7 @@ import { landscapeCommonWgsl } from './landscapes';
 import type { InitKind, PosteriorSettings, SamplerSettings } from './posterior';
 import { validatePosterior } from './posterior';
 import { seedKey } from './rng';
+import { minScoredPerWalker, scoredMoves } from './ula-scoring';
 
 export interface EngineConfig extends PosteriorSettings, SamplerSettings {
   readonly walkers: number;
@@ -164,7 +166,6 @@ export interface StatsQuery {
 
 const ROW = 24;
 export const MAX_GROUPS = 64;
-const MOMENT_WG = 256;
 const REDUCE_WG = 256;
 const WALKER_WG = 64;
 
@@ -184,6 +185,29 @@ function checkWalkers(device: GPUDevice, walkers: number, dim: number): void {
   if (walkers > max) {
     throw new RangeError(`walkers = ${walkers} exceeds this device's limit of ${max} for dimension ${dim}`);
   }
+}
+
+/** Adapters that are CPU rasterisers (SwiftShader, llvmpipe/lavapipe, WARP): their barriers are expensive. */
+const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|softpipe|microsoft basic render/i;
+
+/** True when the device runs on a software adapter (from its adapterInfo; false when unknown). */
+export function isSoftwareDevice(device: GPUDevice): boolean {
+  const info = (device as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
+  return (
+    info !== undefined &&
+    SOFTWARE_ADAPTER.test([info.vendor, info.architecture, info.device, info.description].join(' '))
+  );
+}
+
+/**
+ * Workgroups of a strided reduction over `count` items (256 threads each, at most `max`). On a
+ * software adapter each workgroup's barrier tree costs coroutine switches for all its invocations,
+ * so readStats at 2^16 walkers took 1.1 CPU-s with 256 workgroups and 0.04 with one (issue 17):
+ * there each thread strides over at least 256 items. Hardware GPUs keep one item per thread.
+ */
+export function reductionGroups(device: GPUDevice, count: number, max: number): number {
+  const perThread = isSoftwareDevice(device) ? 256 : 1;
+  return Math.max(1, Math.min(max, Math.ceil(count / (REDUCE_WG * perThread))));
 }
 
 /** The largest walker count this device can hold for a dimension. */
@@ -305,7 +329,7 @@ export class WalkerEngine {
       this.reduceParams.arrayBuffer.byteLength,
       GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
     );
-    this.reduceGroups = Math.max(1, Math.min(256, Math.ceil(n / REDUCE_WG)));
+    this.reduceGroups = reductionGroups(device, n, 256);
     this.partials = make(
       'partials',
       4 * ROW * this.reduceGroups,
@@ -669,6 +693,16 @@ export class WalkerEngine {
     if (on && planned !== undefined) this.halfAt = this.samples + Math.floor(planned / 2);
   }
 
+  /**
+   * The fewest moves any walker scored with an MH acceptance since the last counter clear: every step
+   * for MALA, about 1 in ULA_SCORE_EVERY for ULA (ula-scoring.ts). Derived from the step window, so
+   * snapshots need no new field; assumes the sampler did not change within the window.
+   */
+  private get scoredSinceAcceptClear(): number {
+    const first = this.stepIndex - this.stepsSinceAcceptClear;
+    return minScoredPerWalker(this.config.sampler, first, this.stepsSinceAcceptClear);
+  }
+
   /** Zeroes the loss sums and accept counters (not the divergence counts). */
   clearCounters(): void {
     this.assertAlive();
@@ -898,7 +932,7 @@ export class WalkerEngine {
         shift: shifts.chainMean ?? 0,
         radius2: radius * radius,
         loss_shift: shifts.loss ?? 0,
-        stuck_below: STUCK_ACCEPTANCE * this.stepsSinceAcceptClear,
+        stuck_below: STUCK_ACCEPTANCE * this.scoredSinceAcceptClear,
         center: floatsOf(center, 32),
       });
       // Queue order: each submit sees its own uniform write, and the copy precedes the next reduce.
@@ -924,7 +958,8 @@ export class WalkerEngine {
       const chainShift = shifts.chainMean ?? 0;
       const meanLossShifted = sum[0] / n;
       const chainShifted = sum[2] / n;
-      const proposals = n * this.stepsSinceAcceptClear;
+      const window = this.stepsSinceAcceptClear;
+      const proposals = scoredMoves(this.config.sampler, this.stepIndex - window, window, range.first, n);
       const diag = diagnoseSums(
         {
           halfSum: sum[8],
@@ -956,7 +991,7 @@ export class WalkerEngine {
           // ULA takes every move: its counter holds the MH score, whose lows mean bias (flagged by
           // ulaAcceptanceThreshold), not walkers that never move.
           stuck:
-            this.config.sampler !== 'ula' && this.stepsSinceAcceptClear >= STUCK_MIN_WINDOW
+            this.config.sampler !== 'ula' && this.scoredSinceAcceptClear >= STUCK_MIN_WINDOW
               ? Math.round(sum[19])
               : 0,
           divergedWalkers: Math.round(sum[20]),
@@ -983,7 +1018,7 @@ export class WalkerEngine {
     const d = this.dim;
     const device = this.device;
     const layout = computeLayouts(device, 'moments', ['uniform', 'read-only-storage', 'storage']);
-    const wgs = Math.max(1, Math.min(64, Math.ceil(this.walkers / MOMENT_WG)));
+    const wgs = reductionGroups(device, this.walkers, 64);
     // Each group's rows at an offset aligned for a storage binding (256 bytes).
     const slot = Math.ceil((4 * 2 * d * wgs) / 256) * 256;
     const groups = this.groups;
@@ -1147,7 +1182,11 @@ function startsNow(
 
 /** A shader module for a landscape: header, its uniforms, shared helpers, its WGSL, then `parts`. */
 export function landscapeModule(landscape: Landscape, ...parts: string[]): string {
-  return assemble(landscape.dim, landscapeParamsSource, landscapeCommonWgsl, landscape.wgsl, ...parts);
+  // Coordinate loops unrolled for small D: a large win on software GPUs, neutral on hardware (unroll.ts).
+  return unrollDimensionLoops(
+    assemble(landscape.dim, landscapeParamsSource, landscapeCommonWgsl, landscape.wgsl, ...parts),
+    landscape.dim,
+  );
 }
 
 /** Evaluates a landscape's WGSL loss/grad at points (stride d) on the GPU. */
