@@ -4,10 +4,11 @@
  * ladder fit's λ and m, and the exact λ, m beside them with the relative deviations.
  */
 import { calibrationRegistry } from '../engine/calibration';
+import { type Diagnostics, diagnosticFields } from '../engine/diagnostics';
 import { measureLocalLambda } from '../engine/local-lambda';
 import { wbicBeta } from '../engine/posterior';
 import { parsePrior } from './args';
-import { cliDevice, helpOrRun, round, warnDiverged } from './command';
+import { cliDevice, helpOrRun, round, warnDiverged, warnUnconverged } from './command';
 import {
   asUsage,
   intIn,
@@ -130,6 +131,7 @@ async function execute(a: CalibrateArgs, io: CliIo): Promise<number> {
   const progress = new Progress('occam-lens calibrate', io.stderr, !a.quiet);
   const rows = [];
   let diverged = 0;
+  const unconverged: { diagnostics: Diagnostics; where: string }[] = [];
   // Each case can take minutes on a software GPU: its line is printed as soon as it is measured.
   if (!a.json)
     io.stdout(
@@ -160,6 +162,7 @@ async function execute(a: CalibrateArgs, io: CliIo): Promise<number> {
       rangeAsUsage(' (--walkers is per ladder group)'),
     );
     diverged += r.diverged;
+    unconverged.push({ diagnostics: r.diagnostics, where: `case ${index} (${c.spec})` });
     const finite = c.m === null ? null : c.lambda - (c.m - 1) / Math.log(nbeta);
     rows.push({
       case: index,
@@ -183,6 +186,7 @@ async function execute(a: CalibrateArgs, io: CliIo): Promise<number> {
       ladder_model: r.fit ? r.fit.formula : null,
       acceptance: round(r.acceptance, 4),
       diverged: r.diverged,
+      ...diagnosticFields(r.diagnostics),
       seconds: round(r.seconds, 4),
       device: description,
     });
@@ -195,6 +199,7 @@ async function execute(a: CalibrateArgs, io: CliIo): Promise<number> {
   if (!a.json && models.length > 0)
     io.stdout(`ladder λ, m: weighted fit of nβ·E_β[K] over the ladder to ${models.join(' or ')}\n`);
   warnDiverged(io.stderr, diverged);
+  warnUnconverged(io.stderr, unconverged);
   return 0;
 }
 
@@ -212,6 +217,7 @@ function humanRow(r: {
   ladder_m: number | null;
   ladder_m_se: number | null;
   acceptance: number;
+  converged: boolean;
 }): string {
   return tableRow(
     [2, 34, 10, 22, 8, 15, 20, 18],
@@ -224,7 +230,7 @@ function humanRow(r: {
       String(r.exact_finite_n ?? '–'),
       plusMinus(r.ladder_lambda, r.ladder_lambda_se),
       plusMinus(r.ladder_m, r.ladder_m_se),
-      String(r.acceptance),
+      String(r.acceptance) + (r.converged ? '' : '  ⚠ not mixed'),
     ],
   );
 }

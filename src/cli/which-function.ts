@@ -6,7 +6,7 @@
  * by walkers started from the prior, beside the exact i.i.d. reference (src/engine/which-function.ts).
  */
 
-import { type Diagnostics, isConverged } from '../engine/diagnostics';
+import { type Diagnostics, diagnosticFields, isConverged } from '../engine/diagnostics';
 import { runGroups } from '../engine/ladder';
 import { initialStep } from '../engine/llc-run';
 import { measureLocalLambda } from '../engine/local-lambda';
@@ -248,6 +248,7 @@ async function execute(a: WhichFunctionArgs, io: CliIo): Promise<number> {
     );
     before += groupsPer * a.walkers * (a.steps + a.burnin);
     diverged += r.diverged;
+    unconverged.push({ diagnostics: r.diagnostics, where: `λ̂ at ${MONOMIAL_NAMES[c.k]}` });
     const th = whichFunctionTheory(a.m, c);
     rows.push({
       candidate: MONOMIAL_NAMES[c.k],
@@ -270,6 +271,7 @@ async function execute(a: WhichFunctionArgs, io: CliIo): Promise<number> {
           : null,
       theory_note: th.reason,
       acceptance: round(r.acceptance, 4),
+      ...diagnosticFields(r.diagnostics),
     });
   }
 
@@ -411,6 +413,7 @@ type Out = {
     theory_lambda: number | null;
     theory_m: number | null;
     theory_finite_n: number | null;
+    converged: boolean;
   }[];
   shares: {
     truth: string | null;
@@ -436,7 +439,7 @@ function humanTables(o: Out): string {
         [10, 20, 20, 20, 13],
         [
           r.candidate,
-          plusMinus(r.lambda_hat, r.lambda_hat_se),
+          plusMinus(r.lambda_hat, r.lambda_hat_se) + (r.converged ? '' : ' ⚠ not mixed'),
           plusMinus(r.ladder_lambda, r.ladder_lambda_se),
           plusMinus(r.ladder_m, r.ladder_m_se),
           r.theory_lambda === null ? '–' : `${r.theory_lambda}, ${r.theory_m}`,

@@ -4,6 +4,8 @@
  * plain λ̂ = nβ0·(E[L_n] − L_n(w*)) from the group at β0, and fitLadder's λ and m over the ladder.
  * With `ladder` < 3 only the β0 group runs and the fit is null.
  */
+
+import { type Diagnostics, worstOf } from './diagnostics';
 import { fitLadder, type LadderFit, ladderInitialSteps, runGroups, temperatureLadder } from './ladder';
 import type { Landscape } from './landscapes';
 import type { InitKind, Prior, SamplerKind } from './posterior';
@@ -39,6 +41,8 @@ export interface LocalLambda {
   readonly acceptance: number;
   readonly diverged: number;
   readonly lossAtWstar: number;
+  /** Worst of the groups' diagnostics: the fit uses every rung, so every rung must have mixed. */
+  readonly diagnostics: Diagnostics;
   readonly seconds: number;
 }
 
@@ -92,6 +96,7 @@ export async function measureLocalLambda(device: GPUDevice, o: LocalLambdaOption
       acceptance: r.groups.reduce((s, g) => s + g.acceptance, 0) / r.groups.length,
       diverged: r.groups.reduce((s, g) => s + g.diverged, 0),
       lossAtWstar: r.lossAtWstar,
+      diagnostics: worstOf(r.groups.map((g) => g.diagnostics)),
       seconds: r.seconds,
     };
   } finally {

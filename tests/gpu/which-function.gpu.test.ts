@@ -42,6 +42,10 @@ describe.skipIf(noGpu)('which-function', () => {
       expect(c.theory_m).toBe(1);
       // 5 SE, with a floor of 0.02 for the O(1/nβ) terms at nβ = 145 that the SE does not cover.
       expect(Math.abs(c.lambda_hat - 0.5)).toBeLessThan(Math.max(5 * c.lambda_hat_se, 0.02));
+      // Every λ̂ row carries its mixing diagnostics, like any other result.
+      expect(typeof c.converged).toBe('boolean');
+      expect(c).toHaveProperty('rhat');
+      expect(c).toHaveProperty('stuck');
     }
     expect(out.shares).toHaveLength(1);
     const s = out.shares[0];
@@ -50,6 +54,31 @@ describe.skipIf(noGpu)('which-function', () => {
     expect(s.exact[0]).toBeGreaterThan(0.3);
     expect(s.exact[4]).toBeLessThan(0.14);
     expect(s.max_abs_z).toBeLessThan(5);
+  }, 120_000);
+
+  it('calibrate flags a case measured with too few steps as not converged, on stderr and in JSON', async () => {
+    const r = await cli(
+      'calibrate',
+      '--only',
+      '3',
+      '--walkers',
+      '16',
+      '--ladder',
+      '0',
+      '--steps',
+      '20',
+      '--burnin',
+      '20',
+      '--seed',
+      '2',
+      '--json',
+      '--quiet',
+    );
+    expect(r.code).toBe(0);
+    const row = JSON.parse(r.stdout.trim().split('\n')[0]);
+    expect(row.case).toBe(3);
+    expect(row.converged).toBe(false);
+    expect(r.stderr).toMatch(/not converged[\s\S]*case 3/);
   }, 120_000);
 
   it('the reduced-rank regression WGSL matches its TypeScript twin', async () => {
