@@ -743,7 +743,11 @@ export class Lab {
       this.resetRequested = false;
       this.analysis.resetLlc();
     }
-    if (s.fspace) {
+    if (s.sgd) {
+      // The SGD view covers the stage (and takes it over from function space, as in frame()).
+      await this.sgdBayes.captureStep(s, steps > 0, fps);
+      this.stats.sgdBayes = this.sgdBayes.stats;
+    } else if (s.fspace) {
       await this.functionSpace.captureStep(s, steps > 0, fps);
       this.stats.functionSpace = this.functionSpace.stats;
     }

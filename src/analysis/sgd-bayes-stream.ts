@@ -125,6 +125,9 @@ export class SgdBayesStream {
   private building = false;
   private busy = false;
   private op: Promise<void> = Promise.resolve();
+  private buildRun: Promise<void> = Promise.resolve();
+  /** Simulated milliseconds of offline capture (frames / fps), or null live: rates and ETA use it. */
+  private captureClock: number | null = null;
   private destroyed = false;
   private wanted: SceneState | null = null;
   private gen = 0;
@@ -199,13 +202,18 @@ export class SgdBayesStream {
       return;
     }
     const key = this.keyOf(s);
-    if (key !== this.key && key !== this.failedKey && !this.building) void this.rebuild(s, key);
+    if (key !== this.key && key !== this.failedKey && !this.building) this.buildRun = this.rebuild(s, key);
     const st = this.stats;
     st.sgdTarget = Math.ceil(s.sgRuns);
     st.bayesTarget = Math.ceil(s.sgSamples);
     st.running = s.running;
     const run = this.run;
     if (!run || !step) return;
+    if (this.captureClock !== null) {
+      // Back from offline capture: rates count from now on the wall clock again.
+      this.captureClock = null;
+      this.countStart = 0;
+    }
     const now = performance.now();
     const sgdLeft = run.sgdRuns < st.sgdTarget;
     const bayesLeft = run.bayes.samples < st.bayesTarget;
@@ -216,6 +224,50 @@ export class SgdBayesStream {
       else if (!finished) this.chain(run, () => this.chunk(run, sgdLeft, bayesLeft));
     }
     this.updateProgress(run, now);
+  }
+
+  /**
+   * Offline capture, with the loop held: builds what the state asks for, runs exactly one chunk (one
+   * frame of a clip; none for a still) and reads both tables, so the next draw shows this very frame.
+   * Awaits the work itself, never a timer: a hidden tab throttles timers. Deterministic: network k and
+   * prior sample k are keyed by (seed, k), whatever the chunks.
+   */
+  async captureStep(s: SceneState, advance: boolean, fps: number): Promise<void> {
+    this.wanted = s;
+    if (!s.sgd) return;
+    // Rates and ETA in the clip's own time, so a clip shows what a viewer sees and replays identically.
+    if (this.captureClock === null) {
+      this.captureClock = 1;
+      this.countStart = 0;
+    }
+    if (advance) this.captureClock += 1000 / fps;
+    for (let i = 0; i < 4; i++) {
+      const key = this.keyOf(s);
+      if (this.building) await this.buildRun;
+      else if (key !== this.key && key !== this.failedKey) {
+        this.buildRun = this.rebuild(s, key);
+        await this.buildRun;
+      } else break;
+    }
+    const run = this.run;
+    if (!run) throw new Error(this.stats.error ?? 'SGD vs Bayes could not be built');
+    // A chunk or read the live loop started before the hold: let it land first.
+    await this.op;
+    const st = this.stats;
+    st.sgdTarget = Math.ceil(s.sgRuns);
+    st.bayesTarget = Math.ceil(s.sgSamples);
+    st.running = s.running;
+    const sgdLeft = run.sgdRuns < st.sgdTarget;
+    const bayesLeft = run.bayes.samples < st.bayesTarget;
+    this.busy = true;
+    try {
+      if (advance && s.running && (sgdLeft || bayesLeft || run.batch))
+        await this.chunk(run, sgdLeft, bayesLeft);
+      await this.read(run);
+    } finally {
+      this.busy = false;
+    }
+    this.updateProgress(run, this.captureClock);
   }
 
   /** Runs `work` as the one operation in flight; a late result of a replaced run is ignored. */

@@ -14,6 +14,7 @@ import {
   type FunctionRow,
   HIST_BINS,
   meanTestError,
+  sortedEntries,
   testErrorHistogram,
   topRows,
 } from '../engine/sgd-vs-bayes';
@@ -115,6 +116,10 @@ export function summariseSgdBayes(
   samples: number,
   top = 6,
 ): SgdBayesSummary {
+  // In a fixed order (count, then key): the GPU table's slot order is not deterministic, and the
+  // points drawn (capped at MAX_POINTS), their overdraw and the sums' rounding must not depend on it.
+  sgd = { ...sgd, entries: sortedEntries(sgd) };
+  bayes = { ...bayes, entries: sortedEntries(bayes) };
   const { pairs: _pairs, ...correlation } = correlate(sgd, sgd.total, bayes, bayes.total);
   return {
     scatter: scatterData(sgd, sgd.total, bayes, bayes.total),

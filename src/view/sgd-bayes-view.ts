@@ -137,6 +137,11 @@ export class SgdBayesView {
     }
   }
 
+  /** Offline capture: one frame's chunk (or none) and fresh tables; `frame` then draws them. */
+  captureStep(s: SceneState, advance: boolean, fps: number): Promise<void> {
+    return this.stream.captureStep(s, advance, fps);
+  }
+
   private show(on: boolean): void {
     if (this.root.hidden === !on) return;
     this.root.hidden = !on;

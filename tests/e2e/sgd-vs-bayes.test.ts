@@ -145,6 +145,80 @@ describe.skipIf(!haveChromium)('SGD vs Bayes in headless Chromium', () => {
     expect(errors, errors.join('\n')).toEqual([]);
   });
 
+  test('screenshots and offline recordings hold the panel, its counts advancing frame by frame', async () => {
+    // After the reload of the previous test: wait until the scatter has points on screen.
+    await page.waitForFunction(() => (window.__occam?.stats?.sgdBayes?.converged ?? 0) > 0, null, {
+      timeout: 90_000,
+      polling: 200,
+    });
+    await waitForReads(page, 1);
+    await expect.poll(() => scatterPixels(page), { timeout: 30_000 }).toBeGreaterThan(100);
+    // A screenshot: the scatter's point colours must be in the composite where the scatter is.
+    const inShot = await page.evaluate(async () => {
+      const r = await window.__occam!.capture.screenshot({ scale: 1 });
+      const bytes = Uint8Array.from(atob(r.base64), (ch) => ch.charCodeAt(0));
+      const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+      const c = new OffscreenCanvas(bmp.width, bmp.height);
+      const ctx = c.getContext('2d')!;
+      ctx.drawImage(bmp, 0, 0);
+      const root = document.getElementById('app')!.getBoundingClientRect();
+      const box = document.getElementById('sg-scatter-chart')!.getBoundingClientRect();
+      const k = bmp.width / root.width;
+      const d = ctx.getImageData(
+        Math.round((box.left - root.left) * k),
+        Math.round((box.top - root.top) * k),
+        Math.round(box.width * k),
+        Math.round(box.height * k),
+      ).data;
+      const colours = [
+        [0xff, 0x7a, 0x45],
+        [0x7f, 0xd1, 0xff],
+        [0xff, 0xd1, 0x66],
+      ];
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4)
+        if (
+          colours.some(
+            ([r, g, b]) => Math.abs(d[i] - r) + Math.abs(d[i + 1] - g) + Math.abs(d[i + 2] - b) < 60,
+          )
+        )
+          n++;
+      return n;
+    });
+    expect(inShot).toBeGreaterThan(100);
+
+    // Six offline frames from the seed: each runs one chunk (epochs and prior samples), so the panel's
+    // counts move between frames although the loop is held; the clip replays identically.
+    const shot = {
+      occamLensShot: 1,
+      title: 'SGD vs Bayes, six frames',
+      preset: 'sgd-0011',
+      state: {
+        sgInputs: 5,
+        sgHidden: '8',
+        sgTrain: 8,
+        sgLr: 0.05,
+        sgEpochs: 150,
+        sgSamples: 1e8,
+        walkers: 4096,
+      },
+      duration: 6 / 30,
+      fps: 30,
+      width: 320,
+      height: 200,
+    };
+    const play = () =>
+      page.evaluate((sh) => window.__occam!.capture.record({ shot: sh, hashFrames: true }), shot);
+    const r = await play();
+    expect(r.outcome).toBe('complete');
+    expect(r.frames).toBe(6);
+    expect(new Set(r.frameHashes!).size).toBeGreaterThan(3);
+    const st = await sg(page);
+    expect(st.samples).toBeGreaterThan(0);
+    expect((await play()).frameHashes).toEqual(r.frameHashes);
+    expect(errors, errors.join('\n')).toEqual([]);
+  }, 240_000);
+
   test('the polynomial preset shows GD shares beside the walkers’ shares, counted and like with like', async () => {
     // No frame wait: a 15-D scene compiles for a while on a software GPU; the poll below waits for it.
     await app.goto('preset=poly-gd-12345&walkers=512&polyGdRuns=400', 0);
