@@ -213,3 +213,18 @@ describe('tanh network with zero truth, as a model', () => {
     expect(tanhCase(3).lambda).toBeCloseTo(5 / 6, 12);
   });
 });
+
+describe('calibrate: λ̂ against theory', () => {
+  it('agrees within 5 SE (+2 % of λ) of the finite-n value, else disagrees; unknown m never agrees from below', async () => {
+    const { theoryCheck } = await import('../../src/cli/calibrate');
+    expect(theoryCheck(1.99, 0.01, 2, 2).theory_check).toBe('agrees');
+    expect(theoryCheck(1.8, 0.01, 2, 2).theory_check).toBe('disagrees');
+    expect(theoryCheck(2.3, 0.01, 2, 2).theory_check).toBe('disagrees');
+    expect(theoryCheck(0.5636, 0.0162, 5 / 6, null)).toEqual({
+      theory_z: -16.7,
+      theory_check: 'below λ, m unknown',
+    });
+    expect(theoryCheck(0.9, 0.001, 5 / 6, null).theory_check).toBe('disagrees');
+    expect(theoryCheck(0.834, 0.01, 5 / 6, null).theory_check).toBe('agrees');
+  });
+});
