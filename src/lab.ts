@@ -77,6 +77,8 @@ export interface LabStats {
   sgdBayes: SgdBayesStats | null;
   /** Polynomial model: share of walkers nearest to 1, x, …, x⁴ (last reading), and readings so far. */
   polyShares: readonly number[] | null;
+  /** Whether those shares' two starts agree (null: one start, untested; or no reading). */
+  polySharesMixed: boolean | null;
   polyReadings: number;
   /**
    * Why λ̂ is no result (non-finite, walkers never moved, L_n(w*) not finite; src/engine/result-check.ts),
@@ -189,6 +191,7 @@ export class Lab {
     functionSpace: null,
     sgdBayes: null,
     polyShares: null,
+    polySharesMixed: null,
     polyReadings: 0,
   };
   private rate = { t0: performance.now(), frames: 0, steps: 0 };
@@ -545,6 +548,7 @@ export class Lab {
     this.density.visible = s.density && !covered;
     this.polyFunctions.frame(engine, dd.landscape.id === 'poly' && !covered, s, !this.captureDraw);
     this.stats.polyShares = this.polyFunctions.reading?.shares ?? null;
+    this.stats.polySharesMixed = this.polyFunctions.reading ? this.polyFunctions.mixed : null;
     this.stats.polyReadings = this.polyFunctions.readings;
     const polyGdOn = dd.landscape.id === 'poly' && !covered && s.polyGd;
     this.polyGd.frame(s, polyGdOn, this.stats.polyShares, !this.captureDraw);

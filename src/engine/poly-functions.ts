@@ -37,6 +37,10 @@ export interface PolyFunctionSpace {
   readonly nearest: readonly number[];
   /** The same as fractions of all walkers. */
   readonly shares: readonly number[];
+  /** The counts of even and of odd walkers (under `init: mixed`: started at w* and from the prior). */
+  readonly nearestByStart: readonly [readonly number[], readonly number[]];
+  /** Largest |z| over the monomials between the two halves' shares (sharesStartsZ). */
+  readonly startsZ: number;
   /** Row-major rows × columns counts of curve points (row 0 at yMin). */
   readonly curves: Uint32Array;
   readonly window: CurveWindow;
@@ -77,6 +81,30 @@ export async function polyFunctionSpace(
  * Submits the classification at once (before the first await, so a caller that checked the engine is
  * alive needs no further check) and resolves with the readback.
  */
+/** nearest_counts (shaders/poly-functions.wgsl): five monomials × two starts of u32, padded to 16 bytes. */
+const COUNTS_BYTES = 48;
+
+/**
+ * The two starts' disagreement: the largest |z| over the monomials of the difference between the even
+ * and odd walkers' shares. At one snapshot the walkers are independent chains, so under mixing each
+ * half's count is binomial and z = (p₀ − p₁)/√(p̄(1 − p̄)(1/N₀ + 1/N₁)) is ~N(0, 1); a pooled share of 0 or
+ * 1 in both halves agrees exactly (z = 0).
+ */
+export function sharesStartsZ(even: readonly number[], odd: readonly number[]): number {
+  const n0 = even.reduce((a, b) => a + b, 0);
+  const n1 = odd.reduce((a, b) => a + b, 0);
+  if (n0 === 0 || n1 === 0) return 0;
+  let worst = 0;
+  for (let k = 0; k < even.length; k++) {
+    const p0 = even[k] / n0;
+    const p1 = odd[k] / n1;
+    const p = (even[k] + odd[k]) / (n0 + n1);
+    const se = Math.sqrt(p * (1 - p) * (1 / n0 + 1 / n1));
+    if (se > 0) worst = Math.max(worst, Math.abs(p0 - p1) / se);
+  }
+  return worst;
+}
+
 export async function classifyPolynomials(
   engine: WalkerEngine,
   pipeline: GPUComputePipeline,
@@ -95,7 +123,7 @@ export async function classifyPolynomials(
   });
   const counts = device.createBuffer({
     label: 'poly/nearest',
-    size: 32,
+    size: COUNTS_BYTES,
     usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
   });
   const hist = device.createBuffer({
@@ -105,24 +133,28 @@ export async function classifyPolynomials(
   });
   const staging = device.createBuffer({
     label: 'poly/readback',
-    size: 32 + 4 * cells,
+    size: COUNTS_BYTES + 4 * cells,
     usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
   });
   try {
     device.queue.writeBuffer(uniform, 0, params);
     const buffers = [uniform, engine.positions, counts, hist];
     const encoder = encodeWalkerPass(engine, 'poly/classify', pipeline, l.group, buffers, engine.walkers);
-    encoder.copyBufferToBuffer(counts, 0, staging, 0, 32);
-    encoder.copyBufferToBuffer(hist, 0, staging, 32, 4 * cells);
+    encoder.copyBufferToBuffer(counts, 0, staging, 0, COUNTS_BYTES);
+    encoder.copyBufferToBuffer(hist, 0, staging, COUNTS_BYTES, 4 * cells);
     device.queue.submit([encoder.finish()]);
     await staging.mapAsync(GPUMapMode.READ);
     const data = staging.getMappedRange().slice(0);
     staging.unmap();
-    const nearest = Array.from(new Uint32Array(data, 0, 5));
+    const even = Array.from(new Uint32Array(data, 0, 5));
+    const odd = Array.from(new Uint32Array(data, 20, 5));
+    const nearest = even.map((c, k) => c + odd[k]);
     return {
       nearest,
       shares: nearest.map((c) => c / engine.walkers),
-      curves: new Uint32Array(data, 32, cells),
+      nearestByStart: [even, odd],
+      startsZ: sharesStartsZ(even, odd),
+      curves: new Uint32Array(data, COUNTS_BYTES, cells),
       window,
     };
   } finally {

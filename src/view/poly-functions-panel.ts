@@ -6,6 +6,7 @@
  * the data points and the five monomials drawn over it. Plain 2-D canvases in the side column, so the
  * capture compositor copies them like every other panel.
  */
+import { STARTS_Z_MAX } from '../engine/diagnostics';
 import { type DataPoint, parseData } from '../engine/models/polynomial';
 import {
   type CurveWindow,
@@ -46,6 +47,8 @@ export function curveWindowFor(data: readonly DataPoint[]): CurveWindow {
 export interface PolyPanelState {
   readonly polyData: string;
   readonly colormap: ColormapName;
+  /** How the walkers started: only `mixed` has two starts to compare. */
+  readonly init: 'mixed' | 'wstar' | 'prior';
 }
 
 export class PolyFunctionsPanel {
@@ -53,6 +56,8 @@ export class PolyFunctionsPanel {
   private readonly sharesCanvas: HTMLCanvasElement;
   private readonly curvesCanvas: HTMLCanvasElement;
   private readonly readout: HTMLElement;
+  /** Whether the last reading's two starts agree (null: one start only, untested). */
+  mixed: boolean | null = null;
   /** The exact i.i.d. shares and the theory's λ, m beside the walkers' shares (issue 12, item 4). */
   private readonly reference: HTMLElement;
   private referenceKey = '';
@@ -161,7 +166,7 @@ export class PolyFunctionsPanel {
       this.source = engine;
       this.reading = space;
       this.readings++;
-      this.draw(space, data, s.colormap, engine.walkers);
+      this.draw(space, data, s, engine.walkers);
       this.drawReference(engine, data);
     })()
       .catch(() => {
@@ -180,11 +185,23 @@ export class PolyFunctionsPanel {
     this.source = null;
   }
 
-  private draw(space: PolyFunctionSpace, data: readonly DataPoint[], cmap: ColormapName, walkers: number) {
+  private draw(space: PolyFunctionSpace, data: readonly DataPoint[], s: PolyPanelState, walkers: number) {
     drawShares(this.sharesCanvas, space.shares);
-    drawCurves(this.curvesCanvas, this.scratch, space, data, cmap);
+    drawCurves(this.curvesCanvas, this.scratch, space, data, s.colormap);
     const pct = space.shares.map((p, k) => `${MONOMIALS[k]} ${(100 * p).toFixed(1)}%`).join(' · ');
-    this.readout.textContent = `${pct} — ${walkers.toLocaleString('en-US')} walkers, by coefficient vector`;
+    // Shares are a result only once the two starts agree (the loss's R̂ cannot see walkers that sit
+    // on the wrong part of the zero set: every point of it has the same loss).
+    this.mixed = s.init === 'mixed' ? space.startsZ < STARTS_Z_MAX : null;
+    const z = space.startsZ.toFixed(1);
+    const flag =
+      this.mixed === false
+        ? ` ⚠ not mixed: the w*- and prior-started halves differ by ${z} SE (≥ ${STARTS_Z_MAX}); not a result yet`
+        : this.mixed === null
+          ? ' (one start: mixing untested; start "mixed" to test it)'
+          : ` · starts agree (${z} SE)`;
+    this.readout.textContent = `${pct} — ${walkers.toLocaleString('en-US')} walkers, by coefficient vector${flag}`;
+    if (this.mixed === false) this.readout.dataset.flag = 'unmixed';
+    else delete this.readout.dataset.flag;
   }
 
   /**

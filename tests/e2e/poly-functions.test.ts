@@ -46,6 +46,24 @@ describe.skipIf(!haveChromium)('polynomial function space in the app', () => {
     // Counts over one walker population: the shares are exact fractions of the same total.
     expect(Math.abs(forward.reduce((a, b) => a + b, 0) - 1)).toBeLessThanOrEqual(1e-6);
     await expect.poll(() => page.locator('#poly-readout').textContent()).toMatch(/^1 \d+\.\d% · x /);
+    // The shares are flagged by the two starts (mixed: w* and prior halves): never shown unflagged
+    // as a result while the halves disagree, and the flag agrees with the readout's own z.
+    const flag = await page.evaluate(() => {
+      const el = document.getElementById('poly-readout')!;
+      return {
+        mixed: window.__occam!.stats!.polySharesMixed,
+        text: el.textContent ?? '',
+        attr: el.dataset.flag ?? null,
+      };
+    });
+    expect(typeof flag.mixed).toBe('boolean');
+    if (flag.mixed === false) {
+      expect(flag.text).toMatch(/⚠ not mixed: the w\*- and prior-started halves differ by \d+\.\d SE/);
+      expect(flag.attr).toBe('unmixed');
+    } else {
+      expect(flag.text).toMatch(/starts agree \(\d+\.\d SE\)/);
+      expect(flag.attr).toBeNull();
+    }
 
     // The density image, not just the overlaid monomials and axes (≈ 4% of the canvas), is drawn:
     // 2048 prior-drawn curves cover a large part of the window.

@@ -2,7 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLY_HOT_LADDER } from '../../src/cli/args';
 import { polynomialLandscape } from '../../src/engine/models/polynomial';
-import { defaultCurveWindow, MONOMIALS, polyFunctionSpace } from '../../src/engine/poly-functions';
+import {
+  defaultCurveWindow,
+  MONOMIALS,
+  polyFunctionSpace,
+  sharesStartsZ,
+} from '../../src/engine/poly-functions';
 import { wbicBeta } from '../../src/engine/posterior';
 import { WalkerEngine } from '../../src/engine/walker-engine';
 import { exactShares } from '../../src/engine/which-function';
@@ -32,6 +37,10 @@ describe.skipIf(noGpu)('polynomial function space', () => {
       const space = await polyFunctionSpace(e);
       const xs = await e.readPositions();
       const want = [0, 0, 0, 0, 0];
+      const byStart = [
+        [0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 0],
+      ];
       const f = Math.fround;
       const columns = new Array<number>(defaultCurveWindow.columns).fill(0);
       for (let i = 0; i < 4096; i++) {
@@ -45,6 +54,7 @@ describe.skipIf(noGpu)('polynomial function space', () => {
         let best = 0;
         for (let k = 1; k < 5; k++) if (c[k] > c[best]) best = k;
         want[best]++;
+        byStart[i % 2][best]++;
         const { columns: cols, xMin, xMax, yMin, yMax } = defaultCurveWindow;
         for (let col = 0; col < cols; col++) {
           const x = xMin + ((col + 0.5) * (xMax - xMin)) / cols;
@@ -53,6 +63,9 @@ describe.skipIf(noGpu)('polynomial function space', () => {
         }
       }
       expect(space.nearest).toEqual(want);
+      // Per start (even walkers, odd walkers), as the app's mixing flag reads them.
+      expect(space.nearestByStart).toEqual(byStart);
+      expect(space.startsZ).toBe(sharesStartsZ(byStart[0], byStart[1]));
       expect(space.shares.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
       // Column totals: curves inside the window. f32 vs f64 rounding can move a point across the
       // window's edge: allow 0.1% of all curve points.
