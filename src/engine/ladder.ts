@@ -240,6 +240,8 @@ interface RawFit {
   /** Parameters: log (λ, m − 1, c); power (λ, δ, C). */
   theta: number[];
   chi2: number;
+  /** 'log': c ended on its bound, so it is a constraint of the fit, not a fitted parameter. */
+  cAtBound?: boolean;
 }
 
 /** Weighted linear least squares of y on the columns; returns coefficients and χ². */
@@ -314,7 +316,8 @@ function fitLog(x: readonly number[], y: readonly number[], w: readonly number[]
   const step = (hi - lo) / 100;
   const s = golden((v) => at(v).chi2, Math.max(lo, best - step), Math.min(hi, best + step));
   const r = at(s);
-  return { theta: [r.beta[0], r.beta[1], r.c], chi2: r.chi2 };
+  const edge = 1e-6 * (hi - lo);
+  return { theta: [r.beta[0], r.beta[1], r.c], chi2: r.chi2, cAtBound: s <= lo + edge || s >= hi - edge };
 }
 
 /** 'power': grid over (δ, q = C·e^(−δ·x_min) < 1), then Nelder–Mead; λ linear at each point. */
@@ -446,7 +449,22 @@ export function fitLadder(points: readonly { nbeta: number; value: number; se: n
     );
   const chosen = usePower ? powFit : logFit;
   const model: LadderModel = usePower ? 'power' : 'log';
-  const se = covariance(curve(model), chosen.theta, x, w);
+  // A c held on its bound (flat data: any large c fits) is a constraint, not a free parameter: λ's and
+  // m's SEs are conditional on it, as for any parameter at an active bound. Left free, the Jacobian
+  // would trade m against c along a direction the bound has already closed, and report m ± 7 for a
+  // ladder of λ̂ = 1.000 ± 0.0015 at every rung.
+  const se =
+    !usePower && logFit.cAtBound
+      ? [
+          ...covariance(
+            (t, v) => curve(model)([t[0], t[1], chosen.theta[2]], v),
+            chosen.theta.slice(0, 2),
+            x,
+            w,
+          ),
+          null,
+        ]
+      : covariance(curve(model), chosen.theta, x, w);
   const [lambda, second, c] = chosen.theta;
   const fit = {
     model,

@@ -89,3 +89,24 @@ describe('temperature ladder fit', () => {
     expect(pf.c).toBeCloseTo(0.7, 4);
   });
 });
+
+describe('ladder fit on a flat ladder (a regular minimum)', () => {
+  it('holds c on its bound and gives m ≈ 1 with an SE conditional on it, not m ± 7', () => {
+    // The GPU bowl ladder of tests/gpu/ladder.gpu.test.ts (λ̂ = 1 within 0.0015 at every rung).
+    const rungs: [number, number, number][] = [
+      [67.8585, 1.000175, 0.001565],
+      [149.844, 0.998983, 0.001462],
+      [330.882, 1.001469, 0.001521],
+      [730.646, 0.999739, 0.001549],
+      [1613.4, 0.998038, 0.001566],
+      [3562.67, 0.99911, 0.001515],
+      [7867.02, 1.001878, 0.001423],
+      [17371.8, 1.002273, 0.001549],
+    ];
+    const fit = fitLadder(rungs.map(([nbeta, value, se]) => ({ nbeta, value, se })));
+    expect(Math.abs(fit.lambda - 1)).toBeLessThan(0.01);
+    expect(fit.mSe).toBeLessThan(1);
+    expect(Math.abs(fit.m - 1)).toBeLessThan(0.5 + 3 * fit.mSe);
+    if (fit.model === 'log') expect(fit.cSe).toBeNull();
+  });
+});
