@@ -3,6 +3,9 @@
  * M = L·Lᵀ from the walkers' covariance during burn-in, frozen for sampling, with MALA's Gaussian
  * density of that metric. Statistical checks use 5 standard errors and fixed seeds.
  */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formulaLandscape } from '../../src/engine/formula/landscape';
 import { metricFromCovariance, runLlc } from '../../src/engine/llc-run';
@@ -172,6 +175,82 @@ describe.skipIf(noGpu)('full-covariance preconditioning', () => {
     await a.run(10);
     await b.run(10);
     expect(Array.from(await b.readPositions())).toEqual(Array.from(await a.readPositions()));
+  });
+
+  it('stays exact in a box by rejecting moves that leave it (a linear tilt: truncated exponential)', async () => {
+    // U = c·w1 on [−1, 1]², c = nβ = 4 (as in walls.gpu.test.ts, there with the fold): under a dense
+    // metric a proposal past the wall is rejected, not folded; the marginals must still be exact:
+    // E[w1] = 1/c − R·coth(cR), Var[w1] = 1/c² − R²/sinh²(cR); E[w2] = 0, Var[w2] = R²/3.
+    const p = {
+      landscape: formulaLandscape('w1', { dim: 2 }),
+      params: [],
+      n: 20,
+      beta: 0.2,
+      gamma: 0,
+      prior: { kind: 'box' as const, scale: 1 },
+      wstar: [0, 0],
+    };
+    const c = p.n * p.beta;
+    const e = await WalkerEngine.create(
+      device!,
+      engineConfig(p, 2048, 'mala', { seed: 4, precondition: 'full' }),
+    );
+    engines.push(e);
+    await runLlc(e, { ...e.settings, steps: 20, burnin: 300, init: 'prior', tuneStep: true });
+    expect(e.settings.metricFactor).toBeDefined();
+    const xs = await e.readPositions();
+    expect(xs.every((x) => Math.abs(x) <= 1)).toBe(true);
+    const exact = [
+      { mean: 1 / c - 1 / Math.tanh(c), variance: 1 / c ** 2 - 1 / Math.sinh(c) ** 2 },
+      { mean: 0, variance: 1 / 3 },
+    ];
+    const n = xs.length / 2;
+    for (const j of [0, 1]) {
+      let m = 0;
+      for (let i = 0; i < n; i++) m += xs[2 * i + j] / n;
+      let v = 0;
+      for (let i = 0; i < n; i++) v += (xs[2 * i + j] - m) ** 2 / (n - 1);
+      expect(Math.abs(m - exact[j].mean)).toBeLessThan(5 * Math.sqrt(exact[j].variance / n));
+      // SE of a sample variance, ≈ σ²·√(2/n) (the uniform's is smaller: a conservative bound).
+      expect(Math.abs(v - exact[j].variance)).toBeLessThan(5 * exact[j].variance * Math.sqrt(2 / n));
+    }
+  });
+
+  it('llc --checkpoint / --resume with --precondition full continues to the same numbers (the metric travels)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'occam-fullcov-'));
+    const file = join(dir, 'run.ckpt');
+    const flags = [
+      'llc',
+      '--formula',
+      '100*(w1 - w2)*(w1 - w2) + (w1 + w2)*(w1 + w2)',
+      '--prior',
+      'gauss:3',
+      '--precondition',
+      'full',
+      '--walkers',
+      '64',
+      '--steps',
+      '200',
+      '--burnin',
+      '100',
+      '--seed',
+      '5',
+      '--json',
+      '--quiet',
+    ];
+    const plain = await cli(...flags);
+    expect(plain.code, plain.stderr).toBe(0);
+    const ck = await cli(...flags, '--checkpoint', file, '--checkpoint-every', '0.001');
+    expect(ck.code, ck.stderr).toBe(0);
+    const saved = JSON.parse(readFileSync(file, 'utf8'));
+    expect(saved.state.engine.metricFactor?.[0]).toHaveLength(3);
+    const resumed = await cli(...flags, '--resume', file);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const strip = (s: string) => {
+      const { seconds: _t, ...rest } = JSON.parse(s);
+      return rest;
+    };
+    expect(strip(resumed.stdout)).toEqual(strip(plain.stdout));
   });
 
   it('the CLI accepts --precondition full, reports it, and refuses it past 16 dimensions (exit 2)', async () => {
