@@ -275,6 +275,36 @@ describe.skipIf(noGpu)('full-covariance preconditioning', () => {
     const o = JSON.parse(r.stdout);
     expect(o.precondition).toBe('full');
     expect(Number.isFinite(o.lambda_hat)).toBe(true);
+    // sweep: every group (one per n) fits its own dense metric; each JSON row says which.
+    const sw = await cli(
+      'sweep',
+      '--formula',
+      '100*(w1 - w2)*(w1 - w2) + (w1 + w2)*(w1 + w2)',
+      '--prior',
+      'gauss:3',
+      '--n',
+      '10,100',
+      '--precondition',
+      'full',
+      '--walkers',
+      '128',
+      '--steps',
+      '100',
+      '--burnin',
+      '200',
+      '--json',
+      '--quiet',
+    );
+    expect(sw.code, sw.stderr).toBe(0);
+    const rows = sw.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      expect(row.precondition).toBe('full');
+      expect(Number.isFinite(row.lambda_hat)).toBe(true);
+    }
     // The check runs before any GPU work (args.ts), so a 17-D formula costs nothing here.
     const big = await cli('llc', '--formula', 'w1*w1', '--dim', '17', '--precondition', 'full', '--json');
     expect(big.code).toBe(2);
