@@ -58,6 +58,9 @@ fn ula_steps(@builtin(global_invocation_id) gid: vec3<u32>) {
       w = draw_prior(i, step, STREAM_REDRAW);
       l = loss(w);
       g = potential_grad(w);
+    } else if (sim.metric_full == 1u && !in_prior_support(y)) {
+      // A dense-metric move is not folded (langevin_move): one leaving the box is not taken (scored as
+      // a rejection, as MALA would reject it).
     } else {
       let gy = potential_grad(y);
       if ((step + i / 64u) % ULA_SCORE_EVERY == 0u) {

@@ -29,6 +29,9 @@ fn mala_steps(@builtin(global_invocation_id) gid: vec3<u32>) {
       l = loss(w);
       u = potential(w, l);
       g = potential_grad(w);
+    } else if (sim.metric_full == 1u && !in_prior_support(prop)) {
+      // A dense-metric proposal is not folded (langevin_move): outside the box the target is 0, so the
+      // move is rejected (exact; a steep wall can trap, which the stuck count reports).
     } else {
       let up = potential(prop, lp_);
       let gp = potential_grad(prop);

@@ -25,7 +25,7 @@ struct Sim {
   prior_kind: u32,     // PRIOR_BOX: uniform on [−R, R]^D; PRIOR_GAUSS: N(0, R² I)
   accumulate: u32,     // 1: add each step's loss to loss_sum (sampling phase)
   init_kind: u32,      // 0: start at w*; 1: draw from the prior
-  eps_unused: f32,     // (step sizes are per group: group_eps)
+  metric_full: u32,    // 1: the metric is dense (its Cholesky factor in `metric`), 0: diagonal
   gamma: f32,          // localisation strength γ
   prior_scale: f32,    // R (box half-width) or σ (Gaussian)
   groups: u32,         // walker groups, each at its own n·β (temperature ladders, sweeps over n)
@@ -41,9 +41,15 @@ struct Sim {
 @group(0) @binding(3) var<storage, read_write> loss_sum: array<f32>;
 @group(0) @binding(4) var<storage, read_write> accepts: array<u32>;
 @group(0) @binding(5) var<storage, read_write> diverged: array<u32>;
-// The proposal metric M (diagonal) of each group, D entries per group: the population's variances
-// frozen at the end of burn-in's adaptation (ones when not preconditioned). See langevin_move.
+// The proposal metric M of each group, metric_stride() entries per group: first D diagonal entries (the
+// population's variances frozen at the end of burn-in's adaptation; ones when not preconditioned),
+// then, used only when sim.metric_full is 1, the lower Cholesky factor L of a dense M = L·Lᵀ packed by
+// rows (row r: L[r][0..r] at D + r(r+1)/2). See langevin_move.
 @group(0) @binding(6) var<storage, read> metric: array<f32>;
+// (A function, not a const: the host's WGSL reflection cannot evaluate that const expression.)
+fn metric_stride() -> u32 {
+  return D + D * (D + 1u) / 2u;
+}
 
 fn wstar_at(j: u32) -> f32 {
   return sim.wstar[j / 4u][j % 4u];
@@ -59,12 +65,50 @@ fn use_walker_group(i: u32) {
   let g = min(i / max(sim.group_size, 1u), sim.groups - 1u);
   nbeta = sim.group_nbeta[g / 4u][g % 4u];
   eps = sim.group_eps[g / 4u][g % 4u];
-  metric_base = g * D;
+  metric_base = g * metric_stride();
   landscape_slot = g;
 }
 
 fn metric_at(j: u32) -> f32 {
   return metric[metric_base + j];
+}
+
+// Entry (r, c), c ≤ r, of the dense metric's Cholesky factor L.
+fn factor_at(r: u32, c: u32) -> f32 {
+  return metric[metric_base + D + r * (r + 1u) / 2u + c];
+}
+
+// L·v.
+fn factor_mul(v: Vec) -> Vec {
+  var out: Vec;
+  for (var j = 0u; j < D; j++) {
+    var s = 0.0;
+    for (var k = 0u; k <= j; k++) { s += factor_at(j, k) * v[k]; }
+    out[j] = s;
+  }
+  return out;
+}
+
+// Lᵀ·v.
+fn factor_t_mul(v: Vec) -> Vec {
+  var out: Vec;
+  for (var j = 0u; j < D; j++) {
+    var s = 0.0;
+    for (var k = j; k < D; k++) { s += factor_at(k, j) * v[k]; }
+    out[j] = s;
+  }
+  return out;
+}
+
+// L⁻¹·v by forward substitution (L's diagonal is positive: the host regularises before factoring).
+fn factor_solve(v: Vec) -> Vec {
+  var x: Vec;
+  for (var j = 0u; j < D; j++) {
+    var s = v[j];
+    for (var k = 0u; k < j; k++) { s -= factor_at(j, k) * x[k]; }
+    x[j] = s / factor_at(j, j);
+  }
+  return x;
 }
 
 fn seed_key() -> vec2<u32> {
@@ -126,8 +170,23 @@ fn reflect_into_box(x: f32) -> f32 {
 // The Langevin move shared by ULA and MALA, per coordinate x_j = w_j − (ε/2)·M_j·∂_jU + √(ε·M_j)·ξ_j,
 // then folded into the box (reflect_into_box) when the prior is a box. Returns the unfolded x in
 // `raw` (for the divergence check: a fold hides an exploded coordinate) and the folded point.
+//
+// With a dense metric M = L·Lᵀ (sim.metric_full) the move is x = w + L·(−(ε/2)·Lᵀ∇U + √ε·ξ), i.e.
+// w − (ε/2)·M∇U + √ε·L·ξ, and it is NOT folded: the fold's density factorises over coordinates only
+// for a diagonal M (a correlated Gaussian's fold would need the images of all coordinates jointly), so
+// under a box prior the callers reject (MALA) or refuse (ULA) a move that leaves the box, which is
+// exact but lets a steep wall trap walkers again (the stuck count reports it; diag is the default).
 fn langevin_move(w: Vec, g: Vec, z: Vec, raw: ptr<function, Vec>) -> Vec {
   var y: Vec;
+  if (sim.metric_full == 1u) {
+    let ltg = factor_t_mul(g);
+    var v: Vec;
+    for (var j = 0u; j < D; j++) { v[j] = -0.5 * eps * ltg[j] + sqrt(eps) * z[j]; }
+    let lv = factor_mul(v);
+    for (var j = 0u; j < D; j++) { y[j] = w[j] + lv[j]; }
+    *raw = y;
+    return y;
+  }
   for (var j = 0u; j < D; j++) {
     let m = metric_at(j);
     let x = w[j] - 0.5 * eps * m * g[j] + sqrt(eps * m) * z[j];
@@ -181,6 +240,19 @@ fn log_folded_normal(y: f32, mu: f32, s: f32) -> f32 {
 // log q(dst | src) of the (folded, preconditioned) Langevin proposal, up to a constant.
 fn log_proposal(dst: Vec, src: Vec, grad_src: Vec) -> f32 {
   var s = 0.0;
+  if (sim.metric_full == 1u) {
+    // log N(dst; src − (ε/2)·M∇U, ε·M) up to −½·log det(2πεM), the same both ways (M is frozen):
+    // −|v|²/(2ε) with v = L⁻¹(dst − src) + (ε/2)·Lᵀ∇U (since L⁻¹·M = Lᵀ).
+    var r: Vec;
+    for (var j = 0u; j < D; j++) { r[j] = dst[j] - src[j]; }
+    let a = factor_solve(r);
+    let ltg = factor_t_mul(grad_src);
+    for (var j = 0u; j < D; j++) {
+      let v = a[j] + 0.5 * eps * ltg[j];
+      s += v * v;
+    }
+    return -0.5 * s / eps;
+  }
   for (var j = 0u; j < D; j++) {
     let m = metric_at(j);
     s += log_folded_normal(dst[j], src[j] - 0.5 * eps * m * grad_src[j], sqrt(eps * m));

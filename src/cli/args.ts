@@ -8,6 +8,7 @@ import type { InitKind, PosteriorSettings, Prior, SamplerKind } from '../engine/
 import { wbicBeta } from '../engine/posterior';
 import {
   DEFAULT_EXCHANGE_EVERY,
+  MAX_FULL_METRIC_DIM,
   MAX_GROUPS,
   MAX_RUN_STEPS,
   PRECONDITIONS,
@@ -176,8 +177,11 @@ Options:
                      MALA toward acceptance 0.57, ULA toward the MH acceptance at which its bias on a
                      Gaussian is 2% (mh_acceptance; below the 5%-bias level a ULA run is flagged
                      biased). With a box prior, √ε may not exceed the box's diagonal 2R·√d
-  --precondition P   none or diag (default diag): during a tuned burn-in each group's proposal metric
-                     becomes its walkers' per-coordinate variances, then is frozen (MALA stays exact)
+  --precondition P   none, diag or full (default diag): during a tuned burn-in each group's proposal
+                     metric becomes its walkers' per-coordinate variances (diag) or their covariance
+                     matrix (full, d ≤ 16), then is frozen (MALA stays exact). full does not fold
+                     moves at a box prior's walls but rejects those leaving the box, so walls may
+                     trap walkers (the stuck count reports it); no such issue with a gauss prior
   --walkers N        parallel walkers (default 1024; capped by the device's buffer limits)
   --steps S          sampling steps per walker (default 2000)
   --burnin B         burn-in steps per walker, not counted in λ̂ (default 1000)
@@ -328,6 +332,11 @@ export function parseCli(argv: readonly string[]): Parsed {
     );
   }
   const precondition = oneOf<PreconditionKind>('precondition', v.precondition, PRECONDITIONS, 'diag');
+  if (precondition === 'full' && landscape.dim > MAX_FULL_METRIC_DIM) {
+    throw new UsageError(
+      `--precondition full: a dense metric needs dimension d ≤ ${MAX_FULL_METRIC_DIM}, this landscape has d = ${landscape.dim}; use --precondition diag`,
+    );
+  }
   const walkers = num('walkers', v.walkers, 1024, intIn(1), 'a positive integer');
   // Two steps at least: the batch-means SE needs two batches (one step gives a NaN, never a result).
   const steps = num('steps', v.steps, 2000, intIn(2), 'an integer ≥ 2');

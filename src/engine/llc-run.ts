@@ -128,9 +128,15 @@ export function batchMeansSe(batchMeans: readonly number[]): number {
  *   poly:1,1,1,1,1; 0.2345 vs 0.2347 on w1²w2⁴), the tuned ε 1.3–1.6× larger at the same acceptance,
  *   and the w*-start of w1²w2⁴ at n = 3·10⁴ closer to the prior-start value (0.2316 vs 0.2283, the
  *   slow equilibration of issue 11 item 3): never worse, hence the default.
- * - A full (dense) metric is not offered: with a box prior the folded proposal's density factorises
- *   over coordinates only for a diagonal M (a correlated Gaussian's fold would need a sum over the
- *   images of all coordinates jointly).
+ * - Preconditioning ('full', D ≤ 16): the same window and refits, with M the population's covariance
+ *   matrix (cross moments reduced on the GPU, added in f64 on the host), normalised to mean diagonal 1
+ *   and regularised by adding I/metricClamp (so M's condition number is at most ~D·metricClamp and its
+ *   Cholesky factor exists), factored on the host in f64 and uploaded; frozen with ε, so MALA is
+ *   exact with the Gaussian density of that metric. With a box prior the folded proposal's density
+ *   factorises over coordinates only for a diagonal M (a correlated Gaussian's fold would need a sum
+ *   over the images of all coordinates jointly), so under 'full' moves that leave the box are
+ *   rejected instead of folded: exact, but walls can trap walkers again (the stuck count reports
+ *   it), which is why 'diag' stays the default. With a Gaussian prior there is no wall.
  * - For a box prior the tuner keeps the proposal's noise √(ε·M_j) below the box half-width R.
  */
 export const BURN_IN_POLICY = {
@@ -211,6 +217,41 @@ export function metricFromVariances(variance: readonly number[]): number[] {
   return variance.map((v) => Math.min(c, Math.max(1 / c, v / mean)));
 }
 
+/**
+ * A dense metric from a population covariance (BURN_IN_POLICY 'full'): M = C/mean(diag C) + I/metricClamp,
+ * its diagonal and its lower Cholesky factor packed by rows (f64 here, f32 on the GPU). Identity when
+ * the covariance is degenerate or not finite (a population collapsed to a point has no shape to use).
+ */
+export function metricFromCovariance(cov: readonly (readonly number[])[]): {
+  diag: number[];
+  factor: number[];
+} {
+  const d = cov.length;
+  const identity = () => ({
+    diag: new Array<number>(d).fill(1),
+    factor: Array.from({ length: (d * (d + 1)) / 2 }, (_, i) => {
+      const r = Math.floor((Math.sqrt(8 * i + 1) - 1) / 2);
+      return i === (r * (r + 3)) / 2 ? 1 : 0;
+    }),
+  });
+  const scale = cov.reduce((a, row, j) => a + row[j], 0) / d;
+  if (!(scale > 1e-30) || !Number.isFinite(scale)) return identity();
+  const floor = 1 / BURN_IN_POLICY.metricClamp;
+  const m = cov.map((row, j) => row.map((x, k) => (x + cov[k][j]) / 2 / scale + (j === k ? floor : 0)));
+  const l = Array.from({ length: d }, () => new Array<number>(d).fill(0));
+  for (let j = 0; j < d; j++) {
+    for (let k = 0; k <= j; k++) {
+      let s = m[j][k];
+      for (let i = 0; i < k; i++) s -= l[j][i] * l[k][i];
+      if (j === k) {
+        if (!(s > 0) || !Number.isFinite(s)) return identity();
+        l[j][j] = Math.sqrt(s);
+      } else l[j][k] = s / l[k][k];
+    }
+  }
+  return { diag: m.map((row, j) => row[j]), factor: l.flatMap((row, j) => row.slice(0, j + 1)) };
+}
+
 /** The largest ε whose proposal noise √(ε·M_j) stays within a box prior's half-width. */
 function boxStepCap(engine: WalkerEngine, g: number): number {
   const p = engine.settings.prior;
@@ -242,7 +283,8 @@ export async function burnIn(
 ): Promise<void> {
   const ula = engine.settings.sampler === 'ula';
   const ulaTarget = ulaAcceptanceForBias(BURN_IN_POLICY.ulaTuneBias, engine.dim);
-  const precondition = (engine.settings.precondition ?? BURN_IN_POLICY.defaultPrecondition) !== 'none';
+  const kind = engine.settings.precondition ?? BURN_IN_POLICY.defaultPrecondition;
+  const precondition = kind !== 'none';
   const metricChunks =
     opts.tune && precondition ? Math.floor(opts.chunks * BURN_IN_POLICY.metricFraction) : 0;
   for (let c = 0; c < opts.chunks; c++) {
@@ -255,8 +297,15 @@ export async function burnIn(
       // readback; later fits see a population closer to equilibrium), and always after its last chunk.
       const refit = ((c + 1) & c) === 0 || c === metricChunks - 1;
       if (c < metricChunks && refit) {
-        const moments = await engine.readGroupMoments();
-        engine.update({ metric: moments.map((m) => metricFromVariances(m.variance)) });
+        if (kind === 'full') {
+          const metrics = (await engine.readGroupCovariances()).map((m) =>
+            metricFromCovariance(m.covariance ?? []),
+          );
+          engine.update({ metric: metrics.map((m) => m.diag), metricFactor: metrics.map((m) => m.factor) });
+        } else {
+          const moments = await engine.readGroupMoments();
+          engine.update({ metric: moments.map((m) => metricFromVariances(m.variance)) });
+        }
       }
       const next = (g: number, eps: number, acceptance: number, walkers: number) =>
         Math.min(

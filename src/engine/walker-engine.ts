@@ -53,7 +53,8 @@ export interface EngineConfig extends PosteriorSettings, SamplerSettings {
   /**
    * Ensemble preconditioning during a tuned burn-in (src/engine/llc-run.ts, burnIn): 'diag' makes the
    * population's per-coordinate variances (per group) the proposal metric M, frozen before sampling.
-   * Default 'diag'; 'none' keeps M = I. Ignored where the step is given (no tuning).
+   * Default 'diag'; 'none' keeps M = I; 'full' makes M the population's covariance (a dense metric,
+   * metricFactor; D ≤ MAX_FULL_METRIC_DIM). Ignored where the step is given (no tuning).
    */
   readonly precondition?: PreconditionKind;
   /**
@@ -61,15 +62,26 @@ export interface EngineConfig extends PosteriorSettings, SamplerSettings {
    * Langevin move is w − (ε/2)·M∇U + √(εM)·ξ, with the matching MH density.
    */
   readonly metric?: readonly (readonly number[])[];
+  /**
+   * A dense proposal metric M = L·Lᵀ of each group: L's lower triangle packed by rows (D(D+1)/2
+   * entries, row r at r(r+1)/2, positive diagonal). When set the move is w − (ε/2)·M∇U + √ε·L·ξ with
+   * the matching Gaussian MH density and no fold at a box wall (a move out of the box is rejected);
+   * `metric` should then hold M's diagonal (the box step cap uses it).
+   */
+  readonly metricFactor?: readonly (readonly number[])[];
 }
 
-export type PreconditionKind = 'none' | 'diag';
-export const PRECONDITIONS: readonly PreconditionKind[] = ['none', 'diag'];
+export type PreconditionKind = 'none' | 'diag' | 'full';
+export const PRECONDITIONS: readonly PreconditionKind[] = ['none', 'diag', 'full'];
+/** Largest dimension for a dense metric: D(D+1)/2 cross moments per walker in registers, an O(D²) move. */
+export const MAX_FULL_METRIC_DIM = 16;
 
 /** Per-coordinate mean and variance of a walker group's positions (population moments). */
 export interface WalkerMoments {
   readonly mean: number[];
   readonly variance: number[];
+  /** The population covariance matrix (readGroupCovariances only). */
+  readonly covariance?: number[][];
 }
 
 /** Swap statistics of one neighbour pair (in n·β order) since the last counter clear. */
@@ -96,9 +108,20 @@ export interface EngineSnapshot {
   readonly swapAttempts: number[];
   /** The frozen preconditioning metric (null: identity). */
   readonly metric?: number[][] | null;
+  /** The dense metric's packed Cholesky factor of each group (absent or null: none). */
+  readonly metricFactor?: number[][] | null;
   /** The sample count of the split-chain midpoint copy (null: none planned). */
   readonly halfAt?: number | null;
   readonly buffers: Record<string, ArrayBuffer>;
+}
+
+/** Floats per group in the metric buffer (binding 6): D diagonal entries, then a packed D×D lower factor. */
+const metricStride = (d: number): number => d + (d * (d + 1)) / 2;
+
+/** Whether index i of a packed lower triangle (row r at r(r+1)/2) lies on the diagonal. */
+function isPackedDiagonal(i: number): boolean {
+  const r = Math.floor((Math.sqrt(8 * i + 1) - 1) / 2);
+  return i === (r * (r + 3)) / 2;
 }
 
 /**
@@ -254,6 +277,8 @@ export class WalkerEngine {
     exchange: GPUComputePipeline;
     moments: GPUComputePipeline;
   };
+  /** The cross-moment pipeline (walker_cross_moments), built on first use (--precondition full). */
+  private crossMoments?: Promise<GPUComputePipeline>;
   private readonly evalModuleCode: string;
   private stepIndex = 0;
   private statsQueue: Promise<unknown> = Promise.resolve();
@@ -310,7 +335,7 @@ export class WalkerEngine {
     this.lossSum = make('loss-sum', 4 * n, storage);
     this.accepts = make('accepts', 4 * n, storage);
     this.diverged = make('diverged', 4 * n, storage);
-    this.metricBuffer = make('metric', 4 * MAX_GROUPS * this.dim, storage);
+    this.metricBuffer = make('metric', 4 * MAX_GROUPS * metricStride(this.dim), storage);
     this.writeMetric();
     this.diagSums = make('diag-sums', 16 * n, storage);
     this.diagHalf = make('diag-half', 16 * n, storage);
@@ -473,9 +498,20 @@ export class WalkerEngine {
   private static checkMetric(c: EngineConfig): void {
     if (c.precondition !== undefined && !PRECONDITIONS.includes(c.precondition))
       throw new RangeError(`precondition must be one of ${PRECONDITIONS.join(', ')}, got ${c.precondition}`);
+    const groups = c.groupNbeta?.length ?? 1;
+    const d = c.landscape.dim;
+    if (c.precondition === 'full' && d > MAX_FULL_METRIC_DIM)
+      throw new RangeError(`precondition 'full' needs dimension ≤ ${MAX_FULL_METRIC_DIM}, got ${d}`);
+    const f = c.metricFactor;
+    const factorOk = (row: readonly number[]) =>
+      row.length === (d * (d + 1)) / 2 &&
+      row.every((x, i) => Number.isFinite(x) && (!isPackedDiagonal(i) || x > 0));
+    if (f !== undefined && (f.length !== groups || !f.every(factorOk)))
+      throw new RangeError(
+        `metricFactor must hold ${groups} rows of ${(d * (d + 1)) / 2} finite numbers (a positive diagonal)`,
+      );
     const m = c.metric;
     if (m === undefined) return;
-    const groups = c.groupNbeta?.length ?? 1;
     const ok = (row: readonly number[]) =>
       row.length === c.landscape.dim && row.every((x) => Number.isFinite(x) && x > 0);
     if (m.length !== groups || !m.every(ok))
@@ -484,9 +520,17 @@ export class WalkerEngine {
 
   private writeMetric(): void {
     const d = this.dim;
-    const values = new Float32Array(MAX_GROUPS * d).fill(1);
+    const stride = metricStride(d);
+    const values = new Float32Array(MAX_GROUPS * stride);
+    for (let g = 0; g < MAX_GROUPS; g++) {
+      values.fill(1, g * stride, g * stride + d);
+      for (let r = 0; r < d; r++) values[g * stride + d + (r * (r + 3)) / 2] = 1; // L = I
+    }
     this.config.metric?.forEach((row, g) => {
-      values.set(row, g * d);
+      values.set(row, g * stride);
+    });
+    this.config.metricFactor?.forEach((row, g) => {
+      values.set(row, g * stride + d);
     });
     this.device.queue.writeBuffer(this.metricBuffer, 0, values);
   }
@@ -549,13 +593,18 @@ export class WalkerEngine {
       next = { ...next, metric: undefined };
       changes = { ...changes, metric: undefined };
     }
+    const groupsNext = next.groupNbeta?.length ?? 1;
+    if (!('metricFactor' in changes) && next.metricFactor && next.metricFactor.length !== groupsNext) {
+      next = { ...next, metricFactor: undefined };
+      changes = { ...changes, metricFactor: undefined };
+    }
     validatePosterior(next);
     WalkerEngine.checkSampler(next);
     WalkerEngine.checkGroups(next);
     WalkerEngine.checkMetric(next);
     if (changes.params && changes.params !== this.config.params) this.landscapeBinding.update(next.params);
     this.config = next;
-    if ('metric' in changes) this.writeMetric();
+    if ('metric' in changes || 'metricFactor' in changes) this.writeMetric();
   }
 
   private writeSim(steps: number, initKind: InitKind): void {
@@ -570,6 +619,7 @@ export class WalkerEngine {
       prior_kind: c.prior.kind === 'gauss' ? 1 : 0,
       accumulate: this.accumulate ? 1 : 0,
       init_kind: initKind === 'prior' ? 1 : initKind === 'mixed' ? 2 : 0,
+      metric_full: c.metricFactor ? 1 : 0,
       gamma: c.gamma,
       prior_scale: c.prior.scale,
       groups: this.groups,
@@ -838,6 +888,7 @@ export class WalkerEngine {
       groupEps: this.config.groupEps ? [...this.config.groupEps] : null,
       swapAttempts: Array.from(this.swapAttempts),
       metric: this.config.metric ? this.config.metric.map((row) => [...row]) : null,
+      metricFactor: this.config.metricFactor ? this.config.metricFactor.map((row) => [...row]) : null,
       halfAt: this.halfAt ?? null,
       buffers,
     };
@@ -868,6 +919,7 @@ export class WalkerEngine {
       eps: s.eps,
       ...(s.groupEps ? { groupEps: s.groupEps } : {}),
       ...(s.metric ? { metric: s.metric } : {}),
+      ...(s.metricFactor ? { metricFactor: s.metricFactor } : {}),
     });
   }
 
@@ -1008,19 +1060,43 @@ export class WalkerEngine {
    * per group, one readback of 64 rows of 2·D sums each): used to set the proposal metric.
    */
   readGroupMoments(): Promise<WalkerMoments[]> {
-    const next = this.statsQueue.then(() => this.momentsOnce());
+    const next = this.statsQueue.then(() => this.momentsOnce(false));
     this.statsQueue = next.catch(() => undefined);
     return next;
   }
 
-  private async momentsOnce(): Promise<WalkerMoments[]> {
+  /**
+   * readGroupMoments with each group's full covariance matrix as well (walker_cross_moments: D(D+1)/2
+   * cross sums per workgroup row, added on the host in double precision): the dense metric of
+   * --precondition full. Its pipeline is compiled on the first call.
+   */
+  readGroupCovariances(): Promise<WalkerMoments[]> {
+    const next = this.statsQueue.then(() => this.momentsOnce(true));
+    this.statsQueue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async momentsOnce(cross: boolean): Promise<WalkerMoments[]> {
     this.assertAlive();
     const d = this.dim;
+    // Sums per workgroup row: D first moments, then D squares or D(D+1)/2 packed cross products.
+    const rowLen = cross ? d + (d * (d + 1)) / 2 : 2 * d;
+    let pipeline = this.pipelines.moments;
+    if (cross) {
+      this.crossMoments ??= computePipeline(
+        this.device,
+        assemble(d, momentsWgsl),
+        'walker_cross_moments',
+        computeLayouts(this.device, 'moments', ['uniform', 'read-only-storage', 'storage']).pipeline,
+        `d${d}/cross-moments`,
+      );
+      pipeline = await this.crossMoments;
+    }
     const device = this.device;
     const layout = computeLayouts(device, 'moments', ['uniform', 'read-only-storage', 'storage']);
     const wgs = reductionGroups(device, this.walkers, 64);
     // Each group's rows at an offset aligned for a storage binding (256 bytes).
-    const slot = Math.ceil((4 * 2 * d * wgs) / 256) * 256;
+    const slot = Math.ceil((4 * rowLen * wgs) / 256) * 256;
     const groups = this.groups;
     const center = this.config.wstar;
     const tmp: GPUBuffer[] = [];
@@ -1046,11 +1122,11 @@ export class WalkerEngine {
           entries: [
             { binding: 0, resource: { buffer: uniform } },
             { binding: 1, resource: { buffer: this.positions } },
-            { binding: 2, resource: { buffer: partials, offset: g * slot, size: 4 * 2 * d * wgs } },
+            { binding: 2, resource: { buffer: partials, offset: g * slot, size: 4 * rowLen * wgs } },
           ],
         });
         const pass = encoder.beginComputePass({ label: 'moments' });
-        pass.setPipeline(this.pipelines.moments);
+        pass.setPipeline(pipeline);
         pass.setBindGroup(0, bindGroup);
         pass.dispatchWorkgroups(wgs);
         pass.end();
@@ -1063,15 +1139,25 @@ export class WalkerEngine {
       return Array.from({ length: groups }, (_, g) => {
         const n = this.groupRange(g).count;
         const s1 = new Float64Array(d);
-        const s2 = new Float64Array(d);
+        const s2 = new Float64Array(rowLen - d);
         for (let w = 0; w < wgs; w++) {
-          const row = (g * slot) / 4 + w * 2 * d;
-          for (let j = 0; j < d; j++) {
-            s1[j] += all[row + j];
-            s2[j] += all[row + d + j];
-          }
+          const row = (g * slot) / 4 + w * rowLen;
+          for (let j = 0; j < d; j++) s1[j] += all[row + j];
+          for (let k = 0; k < rowLen - d; k++) s2[k] += all[row + d + k];
         }
         const meanShifted = Array.from(s1, (x) => x / n);
+        if (cross) {
+          // Shifted sums: Cov_jk = S_jk/n − m_j·m_k (the shift c cancels).
+          const at = (j: number, k: number) => s2[j >= k ? (j * (j + 1)) / 2 + k : (k * (k + 1)) / 2 + j];
+          const covariance = Array.from({ length: d }, (_, j) =>
+            Array.from({ length: d }, (_, k) => at(j, k) / n - meanShifted[j] * meanShifted[k]),
+          );
+          return {
+            mean: meanShifted.map((m, j) => m + center[j]),
+            variance: covariance.map((row, j) => Math.max(0, row[j])),
+            covariance,
+          };
+        }
         return {
           mean: meanShifted.map((m, j) => m + center[j]),
           variance: meanShifted.map((m, j) => Math.max(0, s2[j] / n - m * m)),
