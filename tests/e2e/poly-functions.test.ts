@@ -56,8 +56,12 @@ describe.skipIf(!haveChromium)('polynomial function space in the app', () => {
         attr: el.dataset.flag ?? null,
       };
     });
-    expect(typeof flag.mixed).toBe('boolean');
-    if (flag.mixed === false) {
+    const init = await page.evaluate(() => window.__occam!.state.init);
+    expect(flag.mixed === null).toBe(init !== 'mixed');
+    if (flag.mixed === null) {
+      expect(flag.text).toContain('one start: mixing untested');
+      expect(flag.attr).toBeNull();
+    } else if (flag.mixed === false) {
       expect(flag.text).toMatch(/⚠ not mixed: the w\*- and prior-started halves differ by \d+\.\d SE/);
       expect(flag.attr).toBe('unmixed');
     } else {
