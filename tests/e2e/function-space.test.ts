@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { haveChromium, openApp, SHOTS, serveForSuite } from './harness';
+import { colourPixels, haveChromium, openApp, SHOTS, serveForSuite } from './harness';
 
 const SCENE = 'fspace=true&rnInputs=5&rnHidden=8,8&rnBatch=512&rnCapacity=1024&rnTarget=1e7&walkers=4096';
 const CHARTS = ['fs-rank-chart', 'fs-scatter-chart', 'fs-mass-chart', 'fs-top-chart'] as const;
@@ -157,27 +157,12 @@ describe.skipIf(!haveChromium)('function space in headless Chromium', () => {
 
   test('screenshots and offline recordings include the function-space panels', async () => {
     // A screenshot: the truth tables' light cells (#f4e9c8) must be in the composite at their place.
-    const light = await page.evaluate(async () => {
-      const r = await window.__occam!.capture.screenshot({ scale: 1 });
-      const bytes = Uint8Array.from(atob(r.base64), (ch) => ch.charCodeAt(0));
-      const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
-      const c = new OffscreenCanvas(bmp.width, bmp.height);
-      const ctx = c.getContext('2d')!;
-      ctx.drawImage(bmp, 0, 0);
-      const root = document.getElementById('app')!.getBoundingClientRect();
-      const box = document.getElementById('fs-top-chart')!.getBoundingClientRect();
-      const k = bmp.width / root.width;
-      const d = ctx.getImageData(
-        Math.round((box.left - root.left) * k),
-        Math.round((box.top - root.top) * k),
-        Math.round(box.width * k),
-        Math.round(box.height * k),
-      ).data;
-      let n = 0;
-      for (let i = 0; i < d.length; i += 4)
-        if (Math.abs(d[i] - 0xf4) + Math.abs(d[i + 1] - 0xe9) + Math.abs(d[i + 2] - 0xc8) < 40) n++;
-      return n;
-    });
+    const light = await colourPixels(
+      page,
+      'fs-top-chart',
+      [{ rgb: [0xf4, 0xe9, 0xc8], tolerance: 40 }],
+      'capture',
+    );
     expect(light).toBeGreaterThan(100);
 
     // The example shot, shortened to 8 frames of small networks: the histogram fills frame by frame.

@@ -97,3 +97,54 @@ export async function openApp(
   if (hash !== null) await goto(hash, frames);
   return { page, errors, context, goto };
 }
+
+/** An RGB colour and how far (sum of |ΔR| + |ΔG| + |ΔB|) a pixel may be from it and still count. */
+export type ColourMatch = { rgb: readonly [number, number, number]; tolerance: number };
+
+/**
+ * Pixels near any of the colours in an element's region: on screen (the element is a canvas, read
+ * directly) or in a 1× screenshot through the app's compositor (the element's on-screen box mapped into
+ * the capture) — the same panel in both, compared by the same count.
+ */
+export function colourPixels(
+  page: Page,
+  elementId: string,
+  colours: readonly ColourMatch[],
+  source: 'screen' | 'capture',
+): Promise<number> {
+  return page.evaluate(
+    async ({ id, colours, source }) => {
+      let d: Uint8ClampedArray;
+      if (source === 'screen') {
+        const c = document.getElementById(id) as HTMLCanvasElement;
+        d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      } else {
+        const r = await window.__occam!.capture.screenshot({ scale: 1 });
+        const bytes = Uint8Array.from(atob(r.base64), (ch) => ch.charCodeAt(0));
+        const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+        const ctx = new OffscreenCanvas(bmp.width, bmp.height).getContext('2d')!;
+        ctx.drawImage(bmp, 0, 0);
+        const root = document.getElementById('app')!.getBoundingClientRect();
+        const box = document.getElementById(id)!.getBoundingClientRect();
+        const k = bmp.width / root.width;
+        d = ctx.getImageData(
+          Math.round((box.left - root.left) * k),
+          Math.round((box.top - root.top) * k),
+          Math.round(box.width * k),
+          Math.round(box.height * k),
+        ).data;
+      }
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4)
+        if (
+          colours.some(
+            ({ rgb: [r, g, b], tolerance }) =>
+              Math.abs(d[i] - r) + Math.abs(d[i + 1] - g) + Math.abs(d[i + 2] - b) < tolerance,
+          )
+        )
+          n++;
+      return n;
+    },
+    { id: elementId, colours, source },
+  );
+}

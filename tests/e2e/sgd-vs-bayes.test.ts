@@ -8,7 +8,15 @@
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { type AppPage, haveChromium, openApp, SHOTS, serveForSuite } from './harness';
+import {
+  type AppPage,
+  type ColourMatch,
+  colourPixels,
+  haveChromium,
+  openApp,
+  SHOTS,
+  serveForSuite,
+} from './harness';
 
 const SCENE =
   'preset=sgd-0011&sgInputs=5&sgHidden=8&sgTrain=8&sgLr=0.05&sgEpochs=150&sgRuns=100000&sgSamples=1e8&walkers=4096';
@@ -27,24 +35,14 @@ async function waitForReads(p: Page, reads: number, timeout = 90_000): Promise<v
   });
 }
 
-/** Pixels of the scatter canvas near the three point colours (axes, grid and text never use them). */
-const scatterPixels = (p: Page) =>
-  p.evaluate(() => {
-    const c = document.getElementById('sg-scatter-chart') as HTMLCanvasElement;
-    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    const colours = [
-      [0xff, 0x7a, 0x45],
-      [0x7f, 0xd1, 0xff],
-      [0xff, 0xd1, 0x66],
-    ];
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4)
-      if (
-        colours.some(([r, g, b]) => Math.abs(d[i] - r) + Math.abs(d[i + 1] - g) + Math.abs(d[i + 2] - b) < 60)
-      )
-        n++;
-    return n;
-  });
+/** The scatter's three point colours (axes, grid and text never use them). */
+const POINT_COLOURS: ColourMatch[] = [
+  { rgb: [0xff, 0x7a, 0x45], tolerance: 60 },
+  { rgb: [0x7f, 0xd1, 0xff], tolerance: 60 },
+  { rgb: [0xff, 0xd1, 0x66], tolerance: 60 },
+];
+const scatterPixels = (p: Page, source: 'screen' | 'capture' = 'screen') =>
+  colourPixels(p, 'sg-scatter-chart', POINT_COLOURS, source);
 
 describe.skipIf(!haveChromium)('SGD vs Bayes in headless Chromium', () => {
   const served = serveForSuite(240_000);
@@ -154,37 +152,7 @@ describe.skipIf(!haveChromium)('SGD vs Bayes in headless Chromium', () => {
     await waitForReads(page, 1);
     await expect.poll(() => scatterPixels(page), { timeout: 30_000 }).toBeGreaterThan(100);
     // A screenshot: the scatter's point colours must be in the composite where the scatter is.
-    const inShot = await page.evaluate(async () => {
-      const r = await window.__occam!.capture.screenshot({ scale: 1 });
-      const bytes = Uint8Array.from(atob(r.base64), (ch) => ch.charCodeAt(0));
-      const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
-      const c = new OffscreenCanvas(bmp.width, bmp.height);
-      const ctx = c.getContext('2d')!;
-      ctx.drawImage(bmp, 0, 0);
-      const root = document.getElementById('app')!.getBoundingClientRect();
-      const box = document.getElementById('sg-scatter-chart')!.getBoundingClientRect();
-      const k = bmp.width / root.width;
-      const d = ctx.getImageData(
-        Math.round((box.left - root.left) * k),
-        Math.round((box.top - root.top) * k),
-        Math.round(box.width * k),
-        Math.round(box.height * k),
-      ).data;
-      const colours = [
-        [0xff, 0x7a, 0x45],
-        [0x7f, 0xd1, 0xff],
-        [0xff, 0xd1, 0x66],
-      ];
-      let n = 0;
-      for (let i = 0; i < d.length; i += 4)
-        if (
-          colours.some(
-            ([r, g, b]) => Math.abs(d[i] - r) + Math.abs(d[i + 1] - g) + Math.abs(d[i + 2] - b) < 60,
-          )
-        )
-          n++;
-      return n;
-    });
+    const inShot = await scatterPixels(page, 'capture');
     expect(inShot).toBeGreaterThan(100);
 
     // Six offline frames from the seed: each runs one chunk (epochs and prior samples), so the panel's
