@@ -174,7 +174,7 @@ Options:
                      mlp box:3)
   --sampler S        mala (exact, Metropolis-adjusted) or ula (unadjusted Langevin) (default mala)
   --step E           step size ε > 0; without it ε is tuned during burn-in from min(0.1·R², 0.5/(nβ)):
-                     MALA toward acceptance 0.57, ULA toward the MH acceptance at which its bias on a
+                     MALA toward acceptance 0.57 (0.8 in ≤ 2-D), ULA toward the MH acceptance at which its bias on a
                      Gaussian is 2% (mh_acceptance; below the 5%-bias level a ULA run is flagged
                      biased). With a box prior, √ε may not exceed the box's diagonal 2R·√d
   --precondition P   none, diag or full (default diag): during a tuned burn-in each group's proposal

@@ -98,7 +98,7 @@ Options:
   --sharpness S      softplus sharpness of mlp with act=softplus (default 1)
   --prior KIND:S     box:R or gauss:σ (default box:2 for poly, box:3 for mlp)
   --sampler S        mala or ula (default mala)
-  --step E           fixed step size; without it MALA tunes ε per (n, dataset) toward acceptance 0.57
+  --step E           fixed step size; without it MALA tunes ε per (n, dataset) toward acceptance 0.57 (0.8 in ≤ 2-D)
   --init I           mixed (even walkers at w*, odd from the prior), wstar or prior (default mixed)
   --seed K           integer seed of the data and the walkers (default 1)
   --test-points T    held-out inputs per input dimension (default 16)

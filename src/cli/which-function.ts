@@ -94,7 +94,7 @@ Options:
   --llc-n N          sample size of the λ̂ table (default 1000)
   --gamma G          localisation of the λ̂ table (default 1; the shares use γ = 0)
   --prior KIND:S     box:R or gauss:σ (default box:2)
-  --sampler S        mala or ula (default mala; MALA tunes ε per group toward acceptance 0.57)
+  --sampler S        mala or ula (default mala; MALA tunes ε per group toward acceptance 0.57, 0.8 in ≤ 2-D)
   --walkers W        walkers per ladder group in the λ̂ table (default 256)
   --share-walkers W  walkers per (truth, n) in the shares table (default 1024)
   --steps S          sampling steps (default 2000)

@@ -23,7 +23,7 @@
  *    against the odd walkers' (prior-started), in standard errors; |z| < 5 (the project's 5 SE).
  *    Under a single start the split is by parity, a weaker but still valid check.
  *  - Stuck: walkers whose acceptance over the sampling window (≥ 50 steps) is below 5 % (a MALA
- *    walker at the 0.57–0.8 targets never is); at most 0.1 % may be stuck. Diverged: walkers that
+ *    walker at the 0.57 and 0.8 targets rarely is); at most 0.1 % may be stuck. Diverged: walkers that
  *    became non-finite at least once; not all of them may have.
  */
 

@@ -27,7 +27,7 @@
 
 import { type Diagnostics, worstOf } from './diagnostics';
 import type { Landscape } from './landscapes';
-import { BURN_IN_POLICY, burnIn, chunkSteps, initialStep, runLlc } from './llc-run';
+import { burnIn, chunkSteps, initialStep, malaTargetFor, runLlc } from './llc-run';
 import { type MlpOptions, mlpLandscape, mlpTeacher, mlpTruth } from './models/mlp';
 import {
   type DataPoint,
@@ -437,7 +437,7 @@ export async function runGeneralisation(device: GPUDevice, c: GeneralisationConf
         burnin: c.burnin,
         chunks,
         tune,
-        target: BURN_IN_POLICY.malaTarget,
+        target: malaTargetFor(engine.settings.landscape.dim),
         perGroup: true,
         beforeChunk: stop,
         afterChunk: (steps) => {

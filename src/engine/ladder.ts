@@ -6,7 +6,7 @@
  *  - a sweep over n (β = 1/log n each): λ̂, WBIC and the posterior mass near w* as functions of n.
  */
 import type { Diagnostics } from './diagnostics';
-import { BURN_IN_POLICY, batchMeansSe, burnIn, chunkSteps, initialStep } from './llc-run';
+import { batchMeansSe, burnIn, chunkSteps, initialStep, malaTargetFor } from './llc-run';
 import type { InitKind } from './posterior';
 import { wbicBeta } from './posterior';
 import type { EngineConfig, ExchangePair, WalkerEngine } from './walker-engine';
@@ -75,7 +75,7 @@ export async function runGroups(
 }> {
   const t0 = performance.now();
   const total = opts.burnin + opts.steps;
-  const target = opts.targetAcceptance ?? BURN_IN_POLICY.malaTarget;
+  const target = opts.targetAcceptance ?? malaTargetFor(engine.settings.landscape.dim);
   engine.reset(opts.init);
   engine.setAccumulate(false);
   const tune = opts.tuneStep; // MALA on its acceptance, ULA on its MH acceptance (burnIn)

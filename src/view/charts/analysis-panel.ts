@@ -4,7 +4,7 @@
  * MALA acceptance as the sampler's health (devinterp's diagnostics), WBIC and a free-energy readout;
  * and the "concentration vs n" chart fed by the ConcentrationSweep.
  */
-import { BURN_IN_POLICY } from '../../engine/llc-run';
+import { BURN_IN_POLICY, malaTargetFor } from '../../engine/llc-run';
 import { negativeLambdaWarning, wstarWarnings } from '../../engine/wstar-check';
 import type { Derived } from '../../scene/derive';
 import type { SceneState } from '../../ui/schema';
@@ -141,7 +141,7 @@ export class AnalysisPanel {
     });
     this.lossChart.canvas.id = 'chart-loss';
     this.accChart = new LineChart(this.llcBox, {
-      title: `MALA acceptance (tuned toward ${BURN_IN_POLICY.malaTarget}, healthy ${BURN_IN_POLICY.malaHealthy.join('–')})`,
+      title: `MALA acceptance (tuned toward ${BURN_IN_POLICY.malaTargetLowDim} in ≤ ${BURN_IN_POLICY.malaLowDimMax}-D, ${BURN_IN_POLICY.malaTarget} above; healthy ${BURN_IN_POLICY.malaHealthy.join('–')})`,
       xLabel: 'step',
       yRange: [0, 1.02],
       height: 80,
@@ -253,9 +253,9 @@ export class AnalysisPanel {
       this.accChart.draw([
         {
           kind: 'hline',
-          value: BURN_IN_POLICY.malaTarget,
+          value: malaTargetFor(d.landscape.dim),
           color: '#5ad1a0',
-          label: String(BURN_IN_POLICY.malaTarget),
+          label: String(malaTargetFor(d.landscape.dim)),
         },
         { kind: 'line', x: xs, y: acc, color: '#f2c14e', label: 'acceptance' },
       ]);
