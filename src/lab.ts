@@ -551,7 +551,7 @@ export class Lab {
     this.stats.polySharesMixed = this.polyFunctions.reading ? this.polyFunctions.mixed : null;
     this.stats.polyReadings = this.polyFunctions.readings;
     const polyGdOn = dd.landscape.id === 'poly' && !covered && s.polyGd;
-    this.polyGd.frame(s, polyGdOn, this.stats.polyShares, !this.captureDraw);
+    this.polyGd.frame(s, polyGdOn, this.stats.polyShares, this.stats.polySharesMixed, !this.captureDraw);
     // Function-space mode covers the stage with an opaque panel: the 3-D view is drawn only now and
     // then (kept current for tests and captures), leaving a software GPU's time to the networks.
     // While a new scene builds the status card covers the stage: drawing the old one under it would

@@ -52,8 +52,17 @@ export class PolyGdPanel {
     return this.counter?.runs ?? 0;
   }
 
-  /** Every frame: `on` when the polynomial model runs with polyGd; `walkers` the walkers' shares. */
-  frame(s: SceneState, on: boolean, walkers: readonly number[] | null, step: boolean): void {
+  /**
+   * Every frame: `on` when the polynomial model runs with polyGd; `walkers` the walkers' shares and
+   * `mixed` whether their two starts agree (null: one start, untested), from the function-space panel.
+   */
+  frame(
+    s: SceneState,
+    on: boolean,
+    walkers: readonly number[] | null,
+    mixed: boolean | null,
+    step: boolean,
+  ): void {
     this.root.hidden = !on;
     if (!on) {
       this.counter = null;
@@ -78,10 +87,15 @@ export class PolyGdPanel {
     const now = performance.now();
     if (now - this.lastDraw < 250) return;
     this.lastDraw = now;
-    this.draw(s, c, walkers);
+    this.draw(s, c, walkers, mixed);
   }
 
-  private draw(s: SceneState, c: PolyGdCounter, walkers: readonly number[] | null): void {
+  private draw(
+    s: SceneState,
+    c: PolyGdCounter,
+    walkers: readonly number[] | null,
+    mixed: boolean | null,
+  ): void {
     const gd = c.shares();
     const pct = (v: readonly number[] | null) =>
       v ? v.map((p, k) => `${MONOMIALS[k]} ${(100 * p).toFixed(1)}%`).join(' · ') : '— (none yet)';
@@ -89,7 +103,15 @@ export class PolyGdPanel {
     this.readout.textContent =
       `GD: ${c.runs.toLocaleString('en-US')} of ${Math.ceil(s.polyGdRuns).toLocaleString('en-US')} fits, ` +
       `${c.converged.toLocaleString('en-US')} converged (L − min L < 1e-10), ${(c.runs - c.converged).toLocaleString('en-US')} not: ` +
-      `${pct(gd)}. Walkers: ${pct(walkers)}.` +
+      `${pct(gd)}. Walkers: ${pct(walkers)}` +
+      // The walkers' shares are a result only once they have mixed (the function-space panel's test).
+      (walkers === null
+        ? '.'
+        : mixed === false
+          ? ' (⚠ not mixed: the two starts disagree, not a result yet).'
+          : mixed === null
+            ? ' (one start: mixing untested).'
+            : ' (starts agree).') +
       (matched
         ? ''
         : ` Not like with like: the walkers' prior is ${s.prior === 'gauss' ? `N(0, ${s.R}²)` : `the box [−${s.R}, ${s.R}]`}, ` +

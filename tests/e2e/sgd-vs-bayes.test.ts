@@ -203,6 +203,11 @@ describe.skipIf(!haveChromium)('SGD vs Bayes in headless Chromium', () => {
     expect(n(converged) + n(notConverged)).toBe(n(runs));
     // The preset's walkers use the fits' initialisation as their prior: no like-with-like warning.
     expect(text).not.toContain('Not like with like');
+    // The walkers' shares say whether they mixed, as the function-space panel does.
+    const mixed = await page.evaluate(() => window.__occam!.stats!.polySharesMixed);
+    expect(text).toContain(
+      mixed === null ? '(one start: mixing untested)' : mixed ? '(starts agree)' : '⚠ not mixed',
+    );
     expect(text).not.toMatch(/NaN/);
     expect(await page.locator('#poly-gd').isVisible()).toBe(true);
     await page.screenshot({ path: resolve(SHOTS, 'sgd-vs-bayes-poly.png') });
