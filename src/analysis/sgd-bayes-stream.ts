@@ -203,10 +203,7 @@ export class SgdBayesStream {
     }
     const key = this.keyOf(s);
     if (key !== this.key && key !== this.failedKey && !this.building) this.buildRun = this.rebuild(s, key);
-    const st = this.stats;
-    st.sgdTarget = Math.ceil(s.sgRuns);
-    st.bayesTarget = Math.ceil(s.sgSamples);
-    st.running = s.running;
+    const st = this.setTargets(s);
     const run = this.run;
     if (!run || !step) return;
     if (this.captureClock !== null) {
@@ -253,10 +250,7 @@ export class SgdBayesStream {
     if (!run) throw new Error(this.stats.error ?? 'SGD vs Bayes could not be built');
     // A chunk or read the live loop started before the hold: let it land first.
     await this.op;
-    const st = this.stats;
-    st.sgdTarget = Math.ceil(s.sgRuns);
-    st.bayesTarget = Math.ceil(s.sgSamples);
-    st.running = s.running;
+    const st = this.setTargets(s);
     const sgdLeft = run.sgdRuns < st.sgdTarget;
     const bayesLeft = run.bayes.samples < st.bayesTarget;
     this.busy = true;
@@ -268,6 +262,15 @@ export class SgdBayesStream {
       this.busy = false;
     }
     this.updateProgress(run, this.captureClock);
+  }
+
+  /** The state's targets and running flag into the stats (live frames and offline capture alike). */
+  private setTargets(s: SceneState): SgdBayesStats {
+    const st = this.stats;
+    st.sgdTarget = Math.ceil(s.sgRuns);
+    st.bayesTarget = Math.ceil(s.sgSamples);
+    st.running = s.running;
+    return st;
   }
 
   /** Runs `work` as the one operation in flight; a late result of a replaced run is ignored. */
@@ -417,6 +420,9 @@ export class SgdBayesStream {
   }
 
   private restartCounts(): void {
+    // A clip restarts its clock with its counts (a recording rebuilds from the seed), so two plays of
+    // a shot show the same rates whatever ran between them.
+    if (this.captureClock !== null) this.captureClock = 1;
     this.busy = false;
     this.summary = null;
     this.version++;
