@@ -787,7 +787,9 @@ export class Lab {
   /** Restarts the walkers from the seed and forgets the running statistics (deterministic clips). */
   restartForCapture(): void {
     this.resetRequested = true;
+    // Every stream back to its seed: a clip never continues what the live loop (or the last play) counted.
     this.functionSpace.requestReset();
+    this.sgdBayes.requestReset();
     Object.assign(this.stats, {
       acceptance: Number.NaN,
       meanLoss: Number.NaN,
