@@ -15,7 +15,7 @@ function wgslText(): Plugin {
 
 export default defineConfig({
   plugins: [wgslText()],
-  // Web Workers (src/view/poly-reference.worker.ts) import engine modules that import WGSL too.
+  // Web Workers (src/app/view/poly-reference.worker.ts) import engine modules that import WGSL too.
   worker: { format: 'es', plugins: () => [wgslText()] },
   build: { target: 'es2022', outDir: 'dist' },
   server: { host: 'localhost' },

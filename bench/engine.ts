@@ -4,14 +4,15 @@
  * does not depend on the walker count (one walker after another), so it is measured once per sampler
  * on 4096 walkers and the ratio uses it for every row.
  */
-import { cpuAdvance, cpuInit } from '../src/engine/cpu-reference';
-import { defaultWstar, findLandscape, type Landscape } from '../src/engine/landscapes';
-import { initialStep } from '../src/engine/llc-run';
-import { mlpLandscape } from '../src/engine/models/mlp';
-import { polynomialLandscape } from '../src/engine/models/polynomial';
-import type { PosteriorSettings, SamplerKind } from '../src/engine/posterior';
-import { wbicBeta } from '../src/engine/posterior';
-import { bytesPerWalker, maxWalkers, WalkerEngine } from '../src/engine/walker-engine';
+
+import { defaultWstar, findLandscape, type Landscape } from '../src/core/landscapes/landscapes';
+import { mlpLandscape } from '../src/core/landscapes/models/mlp';
+import { polynomialLandscape } from '../src/core/landscapes/models/polynomial';
+import { initialStep } from '../src/core/measures/llc-run';
+import type { PosteriorSettings, SamplerKind } from '../src/core/posterior';
+import { wbicBeta } from '../src/core/posterior';
+import { cpuAdvance, cpuInit } from '../src/core/walkers/cpu-reference';
+import { bytesPerWalker, maxWalkers, WalkerEngine } from '../src/core/walkers/walker-engine';
 import { formatRate, type Table } from './table';
 
 const MIN_SECONDS = 0.3;

@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { maxWalkers } from '../src/engine/walker-engine';
+import { maxWalkers } from '../src/core/walkers/walker-engine';
 import { acquireNodeDevice } from '../src/gpu/node-device';
 import { gpuRate, modelBench } from './engine';
 import { formatRate, renderTable, type Table } from './table';

@@ -5,9 +5,10 @@
  * doubles its sampling steps from a fresh start until a run meets the target; the figure is that
  * run's wall time, burn-in included.
  */
-import { cpuAdvance, cpuInit } from '../src/engine/cpu-reference';
-import { initialStep, runLlc } from '../src/engine/llc-run';
-import { WalkerEngine } from '../src/engine/walker-engine';
+
+import { initialStep, runLlc } from '../src/core/measures/llc-run';
+import { cpuAdvance, cpuInit } from '../src/core/walkers/cpu-reference';
+import { WalkerEngine } from '../src/core/walkers/walker-engine';
 import { crossing } from './engine';
 import type { Table } from './table';
 

@@ -12,8 +12,8 @@ import {
   keyOfOutputs,
   type RandNetConfig,
   REFERENCE_NET,
-} from '../src/engine/randnet';
-import { FunctionSpace } from '../src/engine/randnet-run';
+} from '../src/core/function-space/randnet';
+import { FunctionSpace } from '../src/core/function-space/randnet-run';
 import { formatRate, type Table } from './table';
 
 const MIN_SECONDS = 2;

@@ -7,10 +7,10 @@
  * table), each against the TypeScript reference (the twin, one network after another) in the same
  * process. Each figure is the best of two timings of ≥ MIN_SECONDS after a warm-up.
  */
-import { keyToBits, networkKey, REFERENCE_NET } from '../src/engine/randnet';
-import { fitsTrain, makeTask, parseTarget } from '../src/engine/sgd-task';
-import { DEFAULT_TRAIN, twinTrain } from '../src/engine/sgd-twin';
-import { runBayes, runSgd } from '../src/engine/sgd-vs-bayes';
+import { keyToBits, networkKey, REFERENCE_NET } from '../src/core/function-space/randnet';
+import { fitsTrain, makeTask, parseTarget } from '../src/core/function-space/sgd-task';
+import { DEFAULT_TRAIN, twinTrain } from '../src/core/function-space/sgd-twin';
+import { runBayes, runSgd } from '../src/core/function-space/sgd-vs-bayes';
 import { formatRate, type Table } from './table';
 
 const MIN_SECONDS = 2;

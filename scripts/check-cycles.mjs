@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Import-cycle check for the TypeScript sources (`npm run check`, and tests/unit/import-cycles.test.ts).
+// Import-cycle check for the TypeScript sources (`npm run check`, and tests/scripts/check-cycles.test.ts).
 // Type-only imports count too: a cycle through types still ties two modules' designs together.
 // Usage: node scripts/check-cycles.mjs [dir …]   (default: src). Exit 1 and one line per cycle when any.
 import { readdirSync, readFileSync, statSync } from 'node:fs';

@@ -1,5 +1,5 @@
 // Convergence-diagnostic accumulators of the sampling phase (split-R̂, ESS; see
-// src/engine/diagnostics.ts), walker bind group binding 7. Needs posterior.wgsl.
+// src/core/measures/diagnostics.ts), walker bind group binding 7. Needs posterior.wgsl.
 // Per walker: (c, Σ(L − c), Σ(L − c)², samples), c = the walker's first sampled loss. Shifting by
 // a value near the walker's own mean keeps the f32 sum of squares well-conditioned: Σ L² − (Σ L)²/T
 // would cancel catastrophically at large nβ, where the loss fluctuates by ~1e-4 around ~1.

@@ -1,5 +1,5 @@
-// Functions that compiled formulas call (src/engine/formula/wgsl.ts). Their TypeScript twins are in
-// src/engine/formula/evaluate.ts; the semantics (and subgradients) are documented there.
+// Functions that compiled formulas call (src/core/landscapes/formula/wgsl.ts). Their TypeScript twins are in
+// src/core/landscapes/formula/evaluate.ts; the semantics (and subgradients) are documented there.
 
 // x^y: repeated multiplication when y is an integer of modulus ≤ 64 (exact, any sign of x);
 // otherwise exp(y·log x), defined for x > 0 only (NaN elsewhere, which the divergence guard counts).

@@ -6,7 +6,7 @@
 // is the binary expansion of i, most significant bit = first input.
 // Network k under seed s draws parameter p from Philox(counter = (k_lo, k_hi, p/4, STREAM_RANDNET),
 // key = s), word p%4 (Gaussian: Box–Muller on words (0,1) and (2,3)), so any network can be
-// regenerated alone, on any device, in any batch; src/engine/randnet.ts is the TypeScript twin.
+// regenerated alone, on any device, in any batch; src/core/function-space/randnet.ts is the TypeScript twin.
 //
 // Why a workgroup per network with the weights in workgroup memory:
 //  * Every parameter is used by all N input points. Drawing it once per workgroup and sharing it costs

@@ -17,7 +17,7 @@ struct ReduceParams {
 const ROW: u32 = 24u;  // partial sums per workgroup, in this order:
 // 0 Σ(L − loss_shift), 1 Σ(L − loss_shift)², 2 Σ(m − shift), 3 Σ(m − shift)², 4 #{|w − c| < r},
 // 5 Σ accepts, 6 Σ diverged, 7 #walkers seen;
-// the convergence diagnostics (src/engine/diagnostics.ts), from diag_sums and its midpoint copy:
+// the convergence diagnostics (src/core/measures/diagnostics.ts), from diag_sums and its midpoint copy:
 // 8 Σ(x − shift), 9 Σ(x − shift)², 10 Σ s², 11 # over half-chains (mean x, unbiased variance s²);
 // 12 Σ(m − shift), 13 Σ(m − shift)², 14 Σ s², 15 # over whole chains (m here from diag_sums);
 // 16 Σ(m − shift), 17 Σ(m − shift)², 18 # over even walkers (the w*-started ones of a mixed start);

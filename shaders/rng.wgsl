@@ -1,6 +1,6 @@
 // Counter-based PRNG: Philox4x32-10 (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3").
 // Every draw is a pure function of (counter, key), so walker i at step t gets the same numbers on
-// any device, in any dispatch order, and the TypeScript twin (src/engine/rng.ts) reproduces them bit
+// any device, in any dispatch order, and the TypeScript twin (src/core/rng.ts) reproduces them bit
 // for bit. Counter layout used throughout: (walker, step, block, stream); key = the 64-bit seed.
 
 const PHILOX_M0: u32 = 0xD2511F53u;

@@ -4,7 +4,7 @@
 // One invocation per network. Each network's parameters are drawn exactly as randnet.wgsl draws them
 // (Philox counter (k_lo, k_hi, p/4, STREAM_RANDNET), key = seed, word p%4, Box–Muller on words (0,1)
 // and (2,3)), so network k trained here starts from randnet's network k and can be regenerated alone;
-// src/engine/sgd-twin.ts is the TypeScript twin of every kernel.
+// src/core/function-space/sgd-twin.ts is the TypeScript twin of every kernel.
 //
 // Why one invocation per network (and not randnet's workgroup per network): training is sequential
 // in the steps and a step's work (|batch| examples × forward + backward through ~2000 parameters) is

@@ -1,6 +1,6 @@
 // The founding post's polynomial model: f_θ(x) = Σ_{k=0..4} c_k x^k, where c_k is the product of the
 // next m_k parameters. L(θ) = (1/N) Σ_i (f_θ(x_i) − y_i)² / (2σ²), evaluated from sufficient statistics
-// (src/engine/models/poly-stats.ts) so that N is unbounded:
+// (src/core/landscapes/models/poly-stats.ts) so that N is unbounded:
 //   2σ²·L = s₀ + 2·δᵀr + δᵀMδ,  δ = c − c₀,  M_jk = μ_{j+k} = mean x_i^(j+k),
 // exact for any c₀; c₀ is a least-squares fit, so δ stays small and nothing large cancels in f32.
 // Uniforms: lp(0..4) = m_0..m_4, lp(5) = σ, lp(6) = N of dataset 0, lp(7) = S (datasets, ≥ 1), and

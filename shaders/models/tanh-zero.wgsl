@@ -1,5 +1,5 @@
 // The bias-free tanh network f(x) = Σ_h a_h·tanh(b_h·x) fitted to the zero function on the grid
-// x_k (calibration, src/engine/models/tanh-zero.ts): L = (1/2K) Σ_k f(x_k)², the same function as
+// x_k (calibration, src/core/landscapes/models/tanh-zero.ts): L = (1/2K) Σ_k f(x_k)², the same function as
 // calibration.ts's tanhFormula, but in loops: the formula's unrolled expression for H = 3 makes the
 // software Vulkan compiler run out of memory.
 // Parameters: w[2h] = a_h, w[2h + 1] = b_h. Uniforms: lp(0) = H, lp(1) = K, lp(2..3) unused,

@@ -2,10 +2,10 @@
  * Flag parsing and validation for the `occam-lens` CLI. Every bad flag or value becomes a UsageError
  * (flags.ts) whose message names it; main() turns that into exit status 2.
  */
-import { defaultWstar, type Landscape, landscapes } from '../engine/landscapes';
-import { describe, LIMITS, within } from '../engine/limits';
-import type { InitKind, PosteriorSettings, Prior, SamplerKind } from '../engine/posterior';
-import { wbicBeta } from '../engine/posterior';
+import { defaultWstar, type Landscape, landscapes } from '../core/landscapes/landscapes';
+import { describe, LIMITS, within } from '../core/limits';
+import type { InitKind, PosteriorSettings, Prior, SamplerKind } from '../core/posterior';
+import { wbicBeta } from '../core/posterior';
 import {
   DEFAULT_EXCHANGE_EVERY,
   MAX_FULL_METRIC_DIM,
@@ -13,7 +13,7 @@ import {
   MAX_RUN_STEPS,
   PRECONDITIONS,
   type PreconditionKind,
-} from '../engine/walker-engine';
+} from '../core/walkers/walker-engine';
 import {
   decimal,
   intIn,
@@ -252,11 +252,11 @@ export type Parsed =
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'run'; args: RunArgs }
-  /** `randnet` has its own flags (src/cli/randnet.ts): the words after it, unparsed. */
+  /** `randnet` has its own flags (src/cli/commands/randnet.ts): the words after it, unparsed. */
   | { kind: 'randnet'; argv: string[] }
-  /** `generalisation` has its own flags (src/cli/generalisation.ts). */
+  /** `generalisation` has its own flags (src/cli/commands/generalisation.ts). */
   | { kind: 'generalisation'; argv: string[] }
-  /** `record` / `screenshot` have their own flags (src/cli/capture.ts). */
+  /** `record` / `screenshot` have their own flags (src/cli/commands/capture.ts). */
   | { kind: 'capture'; command: 'record' | 'screenshot'; argv: string[] };
 
 export function parseCli(argv: readonly string[]): Parsed {

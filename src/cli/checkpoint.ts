@@ -5,7 +5,7 @@
  * flag named) and then repeats the uninterrupted run bit for bit on the same device.
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import type { LlcCheckpoint } from '../engine/llc-run';
+import type { LlcCheckpoint } from '../core/measures/llc-run';
 import type { RunArgs } from './args';
 import { UsageError } from './flags';
 

@@ -4,7 +4,7 @@
  * (main.ts) turns that into exit status 2.
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { describe, type Range, within } from '../engine/limits';
+import { describe, type Range, within } from '../core/limits';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -81,7 +81,7 @@ export function decimal(text: string): number {
   return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t) ? Number(t) : Number.NaN;
 }
 
-/** num with a range from src/engine/limits.ts (the f32 bounds): the message states the limit. */
+/** num with a range from src/core/limits.ts (the f32 bounds): the message states the limit. */
 export function limited(name: string, text: string | undefined, fallback: number, range: Range): number {
   return num(name, text, fallback, (x) => within(range, x), describe(range));
 }

@@ -1,5 +1,5 @@
 /**
- * The app in headless Chromium, shared by the browser tests (tests/e2e/harness.ts) and the CLI's
+ * The app in headless Chromium, shared by the browser tests (tests/app/e2e/harness.ts) and the CLI's
  * `record` and `screenshot` commands: build the app with vite (cached by source time stamps), serve the
  * build from a small static server on a free localhost port, and launch Debian's Chromium through
  * playwright-core with the flags that give a SwiftShader WebGPU device that survives presenting

@@ -3,20 +3,20 @@
  * model (--model poly:… | mlp:…, --data, --sigma, --sharpness). Exactly one of the three.
  */
 
-import { formulaLandscape } from '../engine/formula/landscape';
-import { FormulaError } from '../engine/formula/parse';
-import { findLandscape, type Landscape, landscapes, resolveParams } from '../engine/landscapes';
-import { describe, LIMITS, within } from '../engine/limits';
-import { dlnLandscape, parseDlnSpec } from '../engine/models/dln';
+import { formulaLandscape } from '../core/landscapes/formula/landscape';
+import { FormulaError } from '../core/landscapes/formula/parse';
+import { findLandscape, type Landscape, landscapes, resolveParams } from '../core/landscapes/landscapes';
+import { dlnLandscape, parseDlnSpec } from '../core/landscapes/models/dln';
 import {
   ACTIVATIONS,
   type Activation,
   type MlpOptions,
   mlpDefaults,
   mlpLandscape,
-} from '../engine/models/mlp';
-import { parseData, polynomialLandscape } from '../engine/models/polynomial';
-import { parseRrrSpec, rrrLandscape } from '../engine/models/rrr';
+} from '../core/landscapes/models/mlp';
+import { parseData, polynomialLandscape } from '../core/landscapes/models/polynomial';
+import { parseRrrSpec, rrrLandscape } from '../core/landscapes/models/rrr';
+import { describe, LIMITS, within } from '../core/limits';
 import { decimal, UsageError } from './flags';
 
 export interface LandscapeFlags {

@@ -2,7 +2,7 @@
  * A progress line on stderr for work that runs longer than a second: never on stdout, so `--json`
  * output stays machine-readable. On a terminal it redraws one line; elsewhere it prints a line a second.
  */
-import { progressText } from '../analysis/progress-text';
+import { progressText } from '../core/progress-text';
 
 /** Where the line goes: stderr, or a test's capture of it. */
 export interface ProgressStream {

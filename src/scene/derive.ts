@@ -3,11 +3,12 @@
  * slice the views show, the walker count), as pure functions. The frame loop (lab.ts), the analyses and
  * the controls read it from here, so none of them imports the frame loop.
  */
-import { defaultWstar, type Landscape } from '../engine/landscapes';
-import { wbicBeta } from '../engine/posterior';
-import { resolveSceneLandscape } from '../ui/landscape-choice';
-import type { SceneState } from '../ui/schema';
-import type { Slice2D, Window2D } from '../view/grid-compute';
+
+import { resolveSceneLandscape } from '../app/ui/landscape-choice';
+import { defaultWstar, type Landscape } from '../core/landscapes/landscapes';
+import { wbicBeta } from '../core/posterior';
+import type { Slice2D, Window2D } from '../gpu/grid-compute';
+import type { SceneState } from './schema';
 
 /** Default walker counts when the state says "auto" (0). */
 export const AUTO_WALKERS = { hardware: 1 << 18, software: 1 << 15 } as const;

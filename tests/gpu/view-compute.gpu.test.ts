@@ -4,9 +4,9 @@
  * known points exactly (edges, outside points, NaN).
  */
 import { describe, expect, it } from 'vitest';
-import { findLandscape } from '../../src/engine/landscapes';
-import { exactCellMass, surfaceHeights } from '../../src/view/grid-compute';
-import { WalkerHistogram } from '../../src/view/walker-histogram';
+import { findLandscape } from '../../src/core/landscapes/landscapes';
+import { exactCellMass, surfaceHeights } from '../../src/gpu/grid-compute';
+import { WalkerHistogram } from '../../src/gpu/walker-histogram';
 import { device, noGpu } from '../helpers/gpu';
 
 const erf = (x: number): number => {

@@ -1,8 +1,8 @@
 /** Small builders for engine configurations used across GPU tests. */
-import { findLandscape } from '../../src/engine/landscapes';
-import { initialStep } from '../../src/engine/llc-run';
-import { type PosteriorSettings, type Prior, type SamplerKind, wbicBeta } from '../../src/engine/posterior';
-import type { EngineConfig } from '../../src/engine/walker-engine';
+import { findLandscape } from '../../src/core/landscapes/landscapes';
+import { initialStep } from '../../src/core/measures/llc-run';
+import { type PosteriorSettings, type Prior, type SamplerKind, wbicBeta } from '../../src/core/posterior';
+import type { EngineConfig } from '../../src/core/walkers/walker-engine';
 
 export function posterior(
   id: string,

@@ -1,0 +1,845 @@
+/**
+ * Lab: one running scene on one GPUDevice. It owns the engine, the walker histogram and the 3-D view,
+ * turns scene-state changes into the smallest rebuild (uniforms only, new surface, new exact density,
+ * new engine), advances the walkers each frame and keeps the HUD statistics. The app shell (main.ts)
+ * owns the device and replaces the whole Lab when the device is lost.
+ */
+
+import { liveMixing, STUCK_MIN_WINDOW } from '../core/measures/diagnostics';
+import { runFailure } from '../core/measures/result-check';
+import { evaluateLandscape, maxWalkers, WalkerEngine, type WalkerStats } from '../core/walkers/walker-engine';
+import { exactCellMass, type GridPosterior, surfaceHeights } from '../gpu/grid-compute';
+import { SliceProjection } from '../gpu/slice-projection';
+import { WalkerHistogram } from '../gpu/walker-histogram';
+import {
+  type Derived,
+  derive,
+  MIN_WALKERS_FOR_TV,
+  resolveWalkerCount,
+  type WalkerCount,
+} from '../scene/derive';
+import type { SceneState } from '../scene/schema';
+import { ConcentrationSweep } from './jobs/concentration-sweep';
+import { freeEnergyAnalysis } from './jobs/free-energy';
+import type { FunctionSpaceStats } from './jobs/function-space-stream';
+import { GeneralisationAnalysis } from './jobs/generalisation-view';
+import { GroupAnalysis, scenePosterior } from './jobs/group-analysis';
+import { ladderAnalysis } from './jobs/ladder-analysis';
+import type { SgdBayesStats } from './jobs/sgd-bayes-stream';
+import { AnalysisPanel } from './view/charts/analysis-panel';
+import { DensityPanel, paramLabel } from './view/density-panel';
+import { FunctionSpaceView } from './view/function-space-view';
+import { PolyFunctionsPanel } from './view/poly-functions-panel';
+import { PolyGdPanel } from './view/poly-gd-panel';
+import { SceneView, SURFACE_RES } from './view/scene-view';
+import { SgdBayesView } from './view/sgd-bayes-view';
+import { normaliseHeights } from './view/surface-mesh';
+import { requireGpuBufferOf } from './view/three-buffer-adapter';
+
+export interface LabStats {
+  frames: number;
+  fps: number;
+  walkerStepsPerSec: number;
+  walkers: number;
+  step: number;
+  acceptance: number;
+  diverged: number;
+  meanLoss: number;
+  lambdaHat: number;
+  massNear: number;
+  massRadius: number;
+  /**
+   * Why the walkers' numbers are not results yet (e.g. "R̂ = 1.40": the two starts disagree), or null
+   * when the live checks pass (diagnostics.ts liveMixing). The HUD and charts flag them meanwhile.
+   */
+  mixing: string | null;
+  tv: number | null;
+  /**
+   * The TV distance expected from sampling noise alone if the walkers were exact independent draws:
+   * ½·Σ E|X_i/N − p_i| ≈ ½·Σ √(2p_i(1 − p_i)/(πN)) (normal approximation to each binomial cell count).
+   */
+  tvNoise: number | null;
+  insideFraction: number | null;
+  histograms: number;
+  exactReady: boolean;
+  lastFrameMs: number;
+  /** Standard error of λ̂ across walkers (independent chains): nβ·√(Var L / N). */
+  lambdaSe: number;
+  /** L_n(w*) of the applied landscape. */
+  lossAtWstar: number;
+  /** Surfaces computed so far, and the sum of the last one's raw heights (tests: did it change?). */
+  surfaces: number;
+  surfaceChecksum: number;
+  /** The last rebuild failure (e.g. a WGSL compilation message), or null once a rebuild succeeds. */
+  buildError: string | null;
+  /** Function-space mode (random networks): progress and table totals; null in walker mode. */
+  functionSpace: FunctionSpaceStats | null;
+  /** SGD-vs-Bayes mode: both sides' progress and the correlation; null otherwise. */
+  sgdBayes: SgdBayesStats | null;
+  /** Polynomial model: share of walkers nearest to 1, x, …, x⁴ (last reading), and readings so far. */
+  polyShares: readonly number[] | null;
+  /** Whether those shares' two starts agree (null: one start, untested; or no reading). */
+  polySharesMixed: boolean | null;
+  polyReadings: number;
+  /**
+   * Why λ̂ is no result (non-finite, walkers never moved, L_n(w*) not finite; src/core/measures/result-check.ts),
+   * or null: the HUD flags it and a notice says it once (issue 16).
+   */
+  resultProblem: string | null;
+}
+
+export interface LabCallbacks {
+  /** A user-facing message (capped walker count, failed rebuild). */
+  notice(text: string, kind: 'info' | 'warn' | 'error'): void;
+  /** Called after each frame with fresh statistics. */
+  stats?(s: LabStats, d: Derived): void;
+  /**
+   * The rebuild stage now running ("compiling the landscape's shaders", "building the surface", …),
+   * null when a rebuild ends; `newScene`: the walkers are being replaced (the old scene is stale).
+   */
+  phase?(stage: string | null, newScene: boolean): void;
+}
+
+const isSoftware = (info: GPUAdapterInfo | undefined): boolean =>
+  !!info &&
+  /swiftshader|llvmpipe|software|lavapipe|warp/i.test(
+    `${info.vendor} ${info.architecture} ${info.device} ${info.description}`,
+  );
+
+export class Lab {
+  /** Replaced by `setState`, never mutated (derived values are cached per state object). */
+  state: SceneState;
+  readonly view: SceneView;
+  readonly density: DensityPanel;
+  engine: WalkerEngine | null = null;
+  private hist: WalkerHistogram | null = null;
+  private exact: Float64Array | null = null;
+  /** The window and bins the exact masses were computed for (JSON). */
+  private exactFor = '';
+  private derived: { s: SceneState; d: Derived; k: Lab['keys'] } | null = null;
+  private keys = { engine: '', uniforms: '', reset: '', surface: '', exact: '', hist: '', wstar: '' };
+  private committing = false;
+  private statsPending = false;
+  private histPending = false;
+  /** The running commit and the last stats and histogram readbacks: offline capture awaits them. */
+  private commitRun: Promise<void> = Promise.resolve();
+  private statsRead: Promise<void> = Promise.resolve();
+  private histRead: Promise<void> = Promise.resolve();
+  private stepsSinceClear = 0;
+  /** Stuck walkers at the last reading over an acceptance window of ≥ STUCK_MIN_WINDOW steps. */
+  private stuck = 0;
+  private lossAtWstar = 0;
+  /** d > 2: copies the two slice coordinates of each walker into the drawn attribute. */
+  private projection: SliceProjection | null = null;
+  /** The buffer the walkers are drawn from (the engine's positions for d = 2, projected pairs else). */
+  private drawBuffer: GPUBuffer | null = null;
+  /** Keys of a state whose rebuild failed: not retried until the state changes. */
+  private failedKeys = '';
+  /** What the running engine was built for (the previous scene keeps running after a failed rebuild). */
+  private applied: Derived | null = null;
+  readonly analysis: AnalysisPanel;
+  /** The polynomial model's function space (nearest monomial, curve density), below the density panel. */
+  readonly polyFunctions: PolyFunctionsPanel;
+  /** The polynomial model's SGD-vs-Bayes panel: gradient-descent fits beside the walkers' shares. */
+  readonly polyGd: PolyGdPanel;
+  private readonly sweep: ConcentrationSweep;
+  /** Function-space mode: random networks streamed through the GPU hash table, over the stage. */
+  readonly functionSpace: FunctionSpaceView;
+  /** SGD-vs-Bayes mode: networks trained on S against rejection from the prior, over the stage. */
+  readonly sgdBayes: SgdBayesView;
+  /** Background walker-group runs: the temperature ladder and free energy vs n. */
+  private readonly groupAnalyses: GroupAnalysis[];
+  /** Background run: Bayes generalisation error vs n against λ/n (polynomial model, tiny network). */
+  readonly generalisation: GeneralisationAnalysis;
+  private rafId = 0;
+  private disposed = false;
+  private resetRequested = false;
+  /** While true the animation loop does nothing (benchmarks time compute and drawing alone). */
+  private paused = false;
+  private stepRequested = false;
+  /** Capture (src/app/capture): called right after each animation frame's render, in the same task. */
+  afterRender: (() => void) | null = null;
+  /** True while `renderForCapture` draws a frame whose steps and readbacks `captureStep` already did. */
+  private captureDraw = false;
+  /** The last frame's GPU work is still running (see the frame loop). */
+  private gpuBehind = false;
+  private readonly software: boolean;
+  readonly stats: LabStats = {
+    frames: 0,
+    fps: 0,
+    walkerStepsPerSec: 0,
+    walkers: 0,
+    step: 0,
+    acceptance: Number.NaN,
+    diverged: 0,
+    meanLoss: Number.NaN,
+    lambdaHat: Number.NaN,
+    massNear: Number.NaN,
+    resultProblem: null,
+    massRadius: 0,
+    mixing: null,
+    tv: null,
+    tvNoise: null,
+    insideFraction: null,
+    histograms: 0,
+    exactReady: false,
+    lastFrameMs: 0,
+    lambdaSe: Number.NaN,
+    lossAtWstar: Number.NaN,
+    surfaces: 0,
+    surfaceChecksum: 0,
+    buildError: null,
+    functionSpace: null,
+    sgdBayes: null,
+    polyShares: null,
+    polySharesMixed: null,
+    polyReadings: 0,
+  };
+  private rate = { t0: performance.now(), frames: 0, steps: 0 };
+  private readonly onResize = () => this.view.resize();
+
+  private constructor(
+    readonly device: GPUDevice,
+    adapterInfo: GPUAdapterInfo | undefined,
+    view: SceneView,
+    density: DensityPanel,
+    state: SceneState,
+    private readonly cb: LabCallbacks,
+  ) {
+    this.view = view;
+    this.density = density;
+    this.state = { ...state };
+    this.software = isSoftware(adapterInfo);
+    // In the side column itself (not the density host), so CSS can order it after the controls.
+    const host = density.root.parentElement;
+    this.analysis = new AnalysisPanel(host?.parentElement ?? host ?? document.body);
+    this.sweep = new ConcentrationSweep(device, this.analysis, this.software);
+    this.polyFunctions = new PolyFunctionsPanel(
+      host ?? document.body,
+      (e) => e === this.engine && !this.disposed,
+    );
+    this.polyGd = new PolyGdPanel(host ?? document.body);
+    this.functionSpace = new FunctionSpaceView(
+      view.canvas.parentElement ?? document.body,
+      device,
+      this.software,
+      (t, k) => cb.notice(t, k),
+    );
+    this.sgdBayes = new SgdBayesView(
+      view.canvas.parentElement ?? document.body,
+      device,
+      this.software,
+      (t, k) => cb.notice(t, k),
+    );
+    this.groupAnalyses = [ladderAnalysis, freeEnergyAnalysis].map(
+      (make) => new GroupAnalysis(device, make(this.analysis.root), this.software),
+    );
+    this.generalisation = new GeneralisationAnalysis(device, this.analysis.root, this.software);
+    window.addEventListener('resize', this.onResize);
+  }
+
+  static async create(
+    device: GPUDevice,
+    adapterInfo: GPUAdapterInfo | undefined,
+    canvas: HTMLCanvasElement,
+    densityParent: HTMLElement,
+    state: SceneState,
+    cb: LabCallbacks,
+  ): Promise<Lab> {
+    const view = await SceneView.create(canvas, device);
+    const density = new DensityPanel(densityParent);
+    const lab = new Lab(device, adapterInfo, view, density, state, cb);
+    await lab.commit();
+    return lab;
+  }
+
+  /** Starts the animation loop. */
+  start(): void {
+    const loop = () => {
+      if (this.disposed) return;
+      // A software GPU (SwiftShader) runs seconds behind the frame loop: frames submitted before the
+      // last one's work is done only queue up, and a scene switch then waits behind all of them (the
+      // 15-D polynomial queued ~8 s). One frame in flight at most; a real GPU is done within the frame.
+      if (!this.paused && !this.gpuBehind) {
+        this.frame();
+        this.gpuBehind = true;
+        this.device.queue
+          .onSubmittedWorkDone()
+          .catch(() => {})
+          .finally(() => {
+            this.gpuBehind = false;
+          });
+      }
+      this.rafId = requestAnimationFrame(loop);
+    };
+    this.rafId = requestAnimationFrame(loop);
+  }
+
+  /** The walker count a state asks for, capped at the device's limit (`dim`: the state's, if known). */
+  resolveWalkers(s: SceneState, dim = derive(s).landscape.dim): WalkerCount {
+    return resolveWalkerCount(s.walkers, this.software, maxWalkers(this.device, dim));
+  }
+
+  setState(next: SceneState): void {
+    this.state = { ...next };
+  }
+
+  reset(): void {
+    if (this.state.sgd) this.sgdBayes.requestReset();
+    else if (this.state.fspace) this.functionSpace.requestReset();
+    else this.resetRequested = true;
+  }
+
+  singleStep(): void {
+    this.stepRequested = true;
+  }
+
+  private keysFor(s: SceneState, d: Derived) {
+    const w = this.resolveWalkers(s, d.landscape.dim);
+    const post = [d.key, d.params, d.nbeta, s.gamma, s.prior, s.R, d.wstar];
+    return {
+      engine: `${d.key}|${w.count}`,
+      uniforms: JSON.stringify([...post, s.sampler, d.eps, s.seed]),
+      reset: `${s.seed}|${s.init}`,
+      surface: JSON.stringify([d.key, d.params, d.window, s.logScale, s.colormap, d.slice?.axes]),
+      exact: JSON.stringify([...post, d.window, s.bins]),
+      hist: `${s.bins}`,
+      wstar: JSON.stringify([d.key, d.params, d.wstar]),
+    };
+  }
+
+  /**
+   * The live state with what it implies, derived once per state object (setState replaces the state,
+   * nothing mutates it): the frame loop and `settled` ask every frame.
+   */
+  private current(): { s: SceneState; d: Derived; k: Lab['keys'] } {
+    const s = this.state;
+    if (this.derived?.s !== s) {
+      const d = derive(s);
+      this.derived = { s, d, k: this.keysFor(s, d) };
+    }
+    return this.derived;
+  }
+
+  /** The names of the keys that differ from the applied ones. */
+  private changedKeys(k: Lab['keys']): (keyof Lab['keys'])[] {
+    return (Object.keys(k) as (keyof Lab['keys'])[]).filter((name) => k[name] !== this.keys[name]);
+  }
+
+  private gridPosterior(s: SceneState, d: Derived): GridPosterior {
+    return {
+      landscape: d.landscape,
+      params: d.params,
+      nbeta: d.nbeta,
+      gamma: s.gamma,
+      prior: { kind: s.prior, scale: s.R },
+      wstar: d.wstar,
+    };
+  }
+
+  /** Brings GPU objects in line with the state; only what changed is rebuilt. Joins a running commit. */
+  commit(): Promise<void> {
+    if (this.disposed) return Promise.resolve();
+    if (!this.committing) this.commitRun = this.runCommit();
+    return this.commitRun;
+  }
+
+  private async runCommit(): Promise<void> {
+    this.committing = true;
+    let attempted = '';
+    try {
+      for (let pass = 0; pass < 4; pass++) {
+        const s = { ...this.state };
+        const d = derive(s);
+        const k = this.keysFor(s, d);
+        const changed = this.changedKeys(k);
+        if (changed.length === 0) break;
+        attempted = JSON.stringify(k);
+        this.cb.phase?.('preparing', changed.includes('engine'));
+        await this.apply(s, d, k, new Set(changed));
+      }
+      this.stats.buildError = null;
+    } catch (e) {
+      // Not retried every frame: the state must change first. The running engine (if any) keeps going.
+      this.failedKeys = attempted;
+      this.stats.buildError = (e as Error).message;
+      if (!this.disposed) this.cb.notice(`Could not apply the scene: ${(e as Error).message}`, 'error');
+    } finally {
+      this.committing = false;
+      this.cb.phase?.(null, false);
+    }
+  }
+
+  private async apply(
+    s: SceneState,
+    d: Derived,
+    k: ReturnType<Lab['keysFor']>,
+    changed: Set<string>,
+  ): Promise<void> {
+    const config = {
+      ...scenePosterior(s, d),
+      sampler: s.sampler,
+      eps: d.eps,
+      seed: s.seed,
+    } as const;
+    if (changed.has('engine')) {
+      const w = this.resolveWalkers(s, d.landscape.dim);
+      if (d.landscapeError) {
+        this.cb.notice(
+          `Could not build the landscape (${d.landscapeError}); running ${d.landscape.title} instead.`,
+          'error',
+        );
+      }
+      this.cb.phase?.("compiling the landscape's shaders", true);
+      // Compile the new landscape's WGSL first (its evaluation pipeline, which also gives L(w*)): a
+      // shader compilation error throws here, before the running engine is touched.
+      this.lossAtWstar = (await evaluateLandscape(this.device, config, d.wstar)).loss[0];
+      if (w.capped) {
+        this.cb.notice(
+          `Walker count ${s.walkers.toLocaleString()} exceeds this device's limit; capped at ${w.count.toLocaleString()}.`,
+          'warn',
+        );
+      }
+      this.dropEngine();
+      const points = this.view.replaceWalkers(w.count);
+      points.pointSize = s.pointSize;
+      points.setWindow(d.window);
+      // three creates the attribute's GPUBuffer lazily: one render makes it, then the engine writes it.
+      this.view.render();
+      const positions = requireGpuBufferOf(this.view.renderer, points.attribute);
+      // d = 2: the engine writes the drawn buffer itself; d > 2: a projection copies two coordinates.
+      const sliced = d.landscape.dim !== 2;
+      this.cb.phase?.(`compiling pipelines for ${w.count.toLocaleString()} walkers`, true);
+      const engine = await WalkerEngine.create(this.device, {
+        ...config,
+        walkers: w.count,
+        externalPositions: sliced ? undefined : positions,
+      });
+      if (this.disposed) {
+        engine.destroy();
+        return;
+      }
+      if (sliced) {
+        this.projection = await SliceProjection.create(
+          this.device,
+          engine.positions,
+          positions,
+          w.count,
+          engine.dim,
+        );
+        this.projection.setAxes(d.slice?.axes ?? [0, 1]);
+      }
+      this.drawBuffer = positions;
+      this.analysis.resetLlc();
+      engine.reset(s.init);
+      this.engine = engine;
+      this.stats.walkers = w.count;
+      this.stepsSinceClear = 0;
+      this.stuck = 0;
+      changed.add('hist');
+      changed.add('wstar');
+    } else if (this.engine) {
+      if (changed.has('uniforms')) this.engine.update(config);
+      if (changed.has('reset')) {
+        this.engine.reset(s.init);
+        this.stepsSinceClear = 0;
+        this.stuck = 0;
+      }
+      if (changed.has('uniforms') || changed.has('reset')) this.analysis.resetLlc();
+    }
+    if (changed.has('hist') && this.engine) {
+      this.hist?.destroy();
+      // For a slice the histogram bins the projected pairs (the drawn buffer, stride 2).
+      const sliced = this.projection !== null && this.drawBuffer !== null;
+      this.hist = await WalkerHistogram.create(
+        this.device,
+        sliced ? this.drawBuffer! : this.engine.positions,
+        this.engine.walkers,
+        sliced ? 2 : this.engine.dim,
+        s.bins,
+      );
+    }
+    if (changed.has('wstar') && this.engine) {
+      this.lossAtWstar = (await this.engine.evaluate(d.wstar)).loss[0];
+      this.stats.lossAtWstar = this.lossAtWstar;
+    }
+    if (changed.has('surface')) {
+      this.cb.phase?.('building the surface', changed.has('engine'));
+      const heights = await surfaceHeights(
+        this.device,
+        this.gridPosterior(s, d),
+        SURFACE_RES,
+        d.window,
+        d.slice ?? undefined,
+      );
+      this.view.setHeights(normaliseHeights(heights, { log: s.logScale }), s.colormap);
+      this.view.setColorbar(heights, s.logScale, s.colormap);
+      let sum = 0;
+      for (const h of heights) if (Number.isFinite(h)) sum += h;
+      this.stats.surfaces++;
+      this.stats.surfaceChecksum = sum;
+    }
+    if (changed.has('exact')) {
+      this.cb.phase?.('computing the exact density', changed.has('engine'));
+      // The exact density is a 2-D integral over the window: for a slice (d > 2) it is not shown.
+      this.exact =
+        d.landscape.dim === 2
+          ? await exactCellMass(this.device, this.gridPosterior(s, d), s.bins, d.window)
+          : null;
+      this.exactFor = JSON.stringify([d.window, s.bins]);
+      this.stats.exactReady = this.exact !== null;
+    }
+    this.projection?.setAxes(d.slice?.axes ?? [0, 1]);
+    this.view.setWindow(d.window);
+    this.keys = k;
+    this.applied = d;
+  }
+
+  /** One animation frame: commit changes, step the walkers, kick off readbacks, draw. */
+  frame(): void {
+    const t0 = performance.now();
+    const { s: state, d, k } = this.current();
+    // SGD vs Bayes covers the stage as function space does (and takes it over from function space).
+    const s = state.sgd ? { ...state, fspace: false } : state;
+    const covered = s.fspace || s.sgd;
+    if (!this.committing && this.changedKeys(k).length > 0 && JSON.stringify(k) !== this.failedKeys) {
+      void this.commit();
+    }
+    const engine = this.committing && k.engine !== this.keys.engine ? null : this.engine;
+    // After a failed rebuild the previous scene keeps running: read it with its own settings.
+    const dd = k.engine !== this.keys.engine && this.applied ? this.applied : d;
+    if (engine) {
+      if (this.resetRequested) {
+        engine.reset(s.init);
+        this.stepsSinceClear = 0;
+        this.stuck = 0;
+        this.resetRequested = false;
+        this.analysis.resetLlc();
+      }
+      // Function-space mode covers the stage: the walkers pause and leave the GPU to the networks.
+      if (!this.captureDraw && !covered && (s.running || this.stepRequested)) {
+        engine.advance(s.steps);
+        this.stepsSinceClear += s.steps;
+        this.rate.steps += s.steps * engine.walkers;
+        this.stepRequested = false;
+      }
+      this.projection?.run();
+      if (!this.captureDraw && !covered) {
+        this.readStats(engine, dd);
+        if (s.density || s.exact) this.readHistogram(dd);
+      }
+    }
+    // A capture draw neither steps the sweep nor waits for the chart throttle (clips are deterministic).
+    this.sweep.frame(s, dd, !this.captureDraw);
+    this.functionSpace.frame(s, !this.captureDraw, this.captureDraw);
+    this.stats.functionSpace = s.fspace ? this.functionSpace.stats : null;
+    this.sgdBayes.frame(s, !this.captureDraw, this.captureDraw);
+    this.stats.sgdBayes = s.sgd ? this.sgdBayes.stats : null;
+    for (const g of this.groupAnalyses) g.frame(s, dd);
+    this.generalisation.frame(s, dd);
+    // The walkers' charts step aside with the walkers' folders while function space has the stage.
+    this.analysis.visible = !covered && (s.charts || s.sweep || s.ladder || s.freeEnergy || s.generalisation);
+    this.analysis.drawLlc(s, dd, this.captureDraw);
+    this.view.setVisible({ surface: s.surface, points: s.points });
+    if (this.view.surface) this.view.surface.contours = s.contours;
+    if (this.view.walkers) this.view.walkers.pointSize = s.pointSize;
+    this.view.setCameraMode(s.camera);
+    const [ax, ay] = dd.slice?.axes ?? [0, 1];
+    this.view.setAxes(dd.window, [paramLabel(ax), paramLabel(ay)], s.logScale);
+    this.density.visible = s.density && !covered;
+    this.polyFunctions.frame(engine, dd.landscape.id === 'poly' && !covered, s, !this.captureDraw);
+    this.stats.polyShares = this.polyFunctions.reading?.shares ?? null;
+    this.stats.polySharesMixed = this.polyFunctions.reading ? this.polyFunctions.mixed : null;
+    this.stats.polyReadings = this.polyFunctions.readings;
+    const polyGdOn = dd.landscape.id === 'poly' && !covered && s.polyGd;
+    this.polyGd.frame(s, polyGdOn, this.stats.polyShares, this.stats.polySharesMixed, !this.captureDraw);
+    // Function-space mode covers the stage with an opaque panel: the 3-D view is drawn only now and
+    // then (kept current for tests and captures), leaving a software GPU's time to the networks.
+    // While a new scene builds the status card covers the stage: drawing the old one under it would
+    // only take a software GPU's time from the build.
+    const building = this.committing && k.engine !== this.keys.engine;
+    if ((!covered && !building) || this.captureDraw || this.stats.frames % 60 === 0) this.view.render();
+    this.afterRender?.();
+    this.stats.frames++;
+    this.rate.frames++;
+    this.stats.lastFrameMs = performance.now() - t0;
+    const now = performance.now();
+    if (now - this.rate.t0 >= 1000) {
+      const dt = (now - this.rate.t0) / 1000;
+      this.stats.fps = this.rate.frames / dt;
+      this.stats.walkerStepsPerSec = this.rate.steps / dt;
+      this.rate = { t0: now, frames: 0, steps: 0 };
+    }
+    this.stats.step = this.engine?.step ?? 0;
+    this.stats.massRadius = dd.massRadius;
+    this.cb.stats?.(this.stats, dd);
+  }
+
+  private readStats(engine: WalkerEngine, d: Derived): Promise<void> | undefined {
+    if (this.statsPending) return;
+    this.statsPending = true;
+    // The engine's acceptance window is the steps since the last clear (both are cleared together).
+    const window = this.stepsSinceClear;
+    this.statsRead = engine
+      .readStats({ center: d.singularPoint, radius: d.massRadius })
+      .then((st: WalkerStats) => {
+        if (engine !== this.engine) return;
+        if (Number.isFinite(st.acceptance)) this.stats.acceptance = st.acceptance;
+        this.stats.diverged = st.diverged;
+        this.stats.meanLoss = st.meanLoss;
+        this.stats.lambdaHat = d.nbeta * (st.meanLoss - this.lossAtWstar);
+        // Walkers are independent chains: the SE of their mean loss is √(Var/N) at any one step.
+        this.stats.lambdaSe = d.nbeta * Math.sqrt(st.varLoss / Math.max(1, st.walkers - 1));
+        this.stats.massNear = st.massNear;
+        this.flagResult(engine, st);
+        // Stuck walkers are only counted over windows long enough to tell (the last such reading).
+        if (window >= STUCK_MIN_WINDOW) this.stuck = st.diagnostics.stuck;
+        this.stats.mixing = liveMixing({ ...st.diagnostics, stuck: this.stuck, startsNow: st.startsNow });
+        this.analysis.pushLlc({
+          step: engine.step,
+          lambdaHat: this.stats.lambdaHat,
+          lambdaSe: this.stats.lambdaSe,
+          meanLoss: st.meanLoss,
+          sdLoss: Math.sqrt(st.varLoss),
+          lossAtWstar: this.lossAtWstar,
+          acceptance: st.acceptance,
+          mixing: this.stats.mixing,
+        });
+        if (this.stepsSinceClear >= 64) {
+          engine.clearCounters();
+          this.stepsSinceClear = 0;
+        }
+      })
+      .catch(() => {
+        // The engine was replaced or the device lost mid-readback: the next frame reads again.
+      })
+      .finally(() => {
+        this.statsPending = false;
+      });
+    return this.statsRead;
+  }
+
+  /** The CLI's rule for a result, applied to the live λ̂; a new problem is announced once. */
+  private flagResult(engine: WalkerEngine, st: WalkerStats): void {
+    const problem =
+      runFailure(
+        {
+          values: { λ̂: this.stats.lambdaHat, 'mean loss': st.meanLoss, 'L_n(w*)': this.lossAtWstar },
+          sampler: engine.settings.sampler,
+          // The counters hold at least one step's worth of proposals before acceptance is finite.
+          acceptance: Number.isFinite(st.acceptance) ? st.acceptance : 1,
+          diverged: 0,
+          walkerSteps: Number.POSITIVE_INFINITY,
+          eps: engine.settings.eps,
+          stepGiven: true,
+          stepName: 'step ε',
+        },
+        engine.settings,
+      ) ?? null;
+    // An error notice: it stays until dismissed, like the HUD's flag (a warning would fade in 9 s).
+    if (problem && problem !== this.stats.resultProblem) this.cb.notice(problem, 'error');
+    this.stats.resultProblem = problem;
+  }
+
+  private readHistogram(d: Derived): Promise<void> | undefined {
+    const hist = this.hist;
+    if (!hist || this.histPending || hist.busy) return;
+    this.histPending = true;
+    const s = this.state;
+    this.histRead = hist
+      .read(d.window)
+      .then((h) => {
+        if (hist !== this.hist || this.disposed) return;
+        const p = new Float64Array(h.counts.length);
+        if (h.inside > 0) for (let i = 0; i < p.length; i++) p[i] = h.counts[i] / h.inside;
+        const exact = this.exact && this.exactFor === JSON.stringify([h.window, h.bins]) ? this.exact : null;
+        let tv: number | null = null;
+        // Below ~1000 walkers in the window a TV distance says more about noise than about the sampler.
+        if (exact && h.inside >= MIN_WALKERS_FOR_TV) {
+          let sum = 0;
+          let noise = 0;
+          for (let i = 0; i < p.length; i++) {
+            sum += Math.abs(p[i] - exact[i]);
+            noise += Math.sqrt((2 * exact[i] * (1 - exact[i])) / (Math.PI * h.inside));
+          }
+          tv = 0.5 * sum;
+          this.stats.tvNoise = 0.5 * noise;
+        }
+        if (tv === null) this.stats.tvNoise = null;
+        this.stats.tv = tv;
+        this.stats.insideFraction = h.inside / h.walkers;
+        this.stats.histograms++;
+        if (s.density) {
+          this.density.draw({
+            bins: h.bins,
+            window: h.window,
+            walkers: p,
+            exact,
+            colormap: s.colormap,
+            // A slice (d > 2) has no exact 2-D density to compare with.
+            showExact: s.exact && d.landscape.dim === 2,
+            tv,
+            tvNoise: this.stats.tvNoise,
+            insideFraction: this.stats.insideFraction,
+            axes: d.slice?.axes,
+          });
+        }
+      })
+      .catch(() => {})
+      .finally(() => {
+        this.histPending = false;
+      });
+    return this.histRead;
+  }
+
+  /** Times compute and drawing separately (each waits for the queue), for benchmarks. */
+  async benchFrame(
+    frames = 10,
+  ): Promise<{ walkers: number; computeMs: number; renderMs: number; totalMs: number }> {
+    const engine = this.engine;
+    if (!engine) throw new Error('no engine yet');
+    const q = this.device.queue;
+    this.paused = true;
+    try {
+      return await this.timeFrames(engine, q, frames);
+    } finally {
+      this.paused = false;
+    }
+  }
+
+  private async timeFrames(engine: WalkerEngine, q: GPUQueue, frames: number) {
+    await q.onSubmittedWorkDone();
+    let t = performance.now();
+    for (let i = 0; i < frames; i++) engine.advance(this.state.steps);
+    await q.onSubmittedWorkDone();
+    const computeMs = (performance.now() - t) / frames;
+    t = performance.now();
+    for (let i = 0; i < frames; i++) this.view.render();
+    await q.onSubmittedWorkDone();
+    const renderMs = (performance.now() - t) / frames;
+    return { walkers: engine.walkers, computeMs, renderMs, totalMs: computeMs + renderMs };
+  }
+
+  /** Holds (true) or resumes the animation loop: offline capture drives frames itself. */
+  hold(on: boolean): void {
+    this.paused = on;
+    if (on) this.polyFunctions.startCapture();
+  }
+
+  /**
+   * Offline capture, with the loop held: brings the GPU objects in line with the state, advances
+   * exactly `steps` steps (none for a still), and waits for this frame's statistics and histogram so
+   * the HUD and density panel show this very frame. The caller then calls `renderForCapture` and
+   * composes in the same task. `fps` is the clip's rate, shown in the HUD instead of the wall clock.
+   */
+  async captureStep(steps: number, fps: number): Promise<void> {
+    // Awaits promises, never polls with timers: a hidden tab throttles timers (Chromium: one wake-up a
+    // second, after five minutes one a minute), and offline capture must not slow down or stall there.
+    for (let i = 0; i < 600 && !this.settled && !this.disposed; i++) await this.commit();
+    const engine = this.engine;
+    if (!engine || this.disposed) throw new Error('the scene could not be built');
+    // A readback the live loop started before the hold: let it land before this frame's own.
+    await Promise.all([this.statsRead, this.histRead]);
+    const { s, d } = this.current();
+    if (this.resetRequested) {
+      engine.reset(s.init);
+      this.stepsSinceClear = 0;
+      this.stuck = 0;
+      this.resetRequested = false;
+      this.analysis.resetLlc();
+    }
+    if (s.sgd) {
+      // The SGD view covers the stage (and takes it over from function space, as in frame()).
+      await this.sgdBayes.captureStep(s, steps > 0, fps);
+      this.stats.sgdBayes = this.sgdBayes.stats;
+    } else if (s.fspace) {
+      await this.functionSpace.captureStep(s, steps > 0, fps);
+      this.stats.functionSpace = this.functionSpace.stats;
+    }
+    if (steps > 0 && !s.fspace && !s.sgd) {
+      engine.advance(steps);
+      this.projection?.run();
+      this.stepsSinceClear += steps;
+    }
+    await Promise.all([
+      this.readStats(engine, d),
+      s.density || s.exact ? this.readHistogram(d) : undefined,
+      this.polyFunctions.captureFrame(engine, s, fps),
+    ]);
+    this.stats.fps = fps;
+    this.stats.walkerStepsPerSec = steps * engine.walkers * fps;
+    this.stats.step = engine.step;
+    this.stats.massRadius = d.massRadius;
+  }
+
+  /**
+   * Offline capture: one ordinary frame (every panel the app draws) without stepping or reading back,
+   * which `captureStep` did. Compose right after it returns: same task as the render.
+   */
+  renderForCapture(): void {
+    this.captureDraw = true;
+    try {
+      this.frame();
+    } finally {
+      this.captureDraw = false;
+    }
+  }
+
+  /** Restarts the walkers from the seed and forgets the running statistics (deterministic clips). */
+  restartForCapture(): void {
+    this.resetRequested = true;
+    // Every stream back to its seed: a clip never continues what the live loop (or the last play) counted.
+    this.functionSpace.requestReset();
+    this.sgdBayes.requestReset();
+    Object.assign(this.stats, {
+      acceptance: Number.NaN,
+      meanLoss: Number.NaN,
+      lambdaHat: Number.NaN,
+      massNear: Number.NaN,
+      resultProblem: null,
+      tv: null,
+      tvNoise: null,
+      insideFraction: null,
+    });
+  }
+
+  /** True once the engine matches the state and nothing is being rebuilt. */
+  get settled(): boolean {
+    const { k } = this.current();
+    return !this.committing && this.engine !== null && this.changedKeys(k).length === 0;
+  }
+
+  /** Positions of every walker (tests only: a full readback). */
+  async readPositions(): Promise<Float32Array> {
+    if (!this.engine) throw new Error('no engine yet');
+    return this.engine.readPositions();
+  }
+
+  /** Destroys the engine and the GPU objects that read its positions. */
+  private dropEngine(): void {
+    this.engine?.destroy();
+    this.engine = null;
+    this.hist?.destroy();
+    this.hist = null;
+    this.projection?.destroy();
+    this.projection = null;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    cancelAnimationFrame(this.rafId);
+    window.removeEventListener('resize', this.onResize);
+    this.dropEngine();
+    this.sweep.destroy();
+    this.polyFunctions.destroy();
+    this.polyGd.destroy();
+    this.functionSpace.destroy();
+    this.sgdBayes.destroy();
+    for (const g of this.groupAnalyses) g.destroy();
+    this.generalisation.destroy();
+    this.view.dispose();
+    this.density.root.remove();
+    this.analysis.root.remove();
+  }
+}

@@ -1,0 +1,271 @@
+/**
+ * `occam-lens randnet`: sample random networks on the GPU, count the Boolean functions they compute in
+ * the GPU hash table, and print the top functions with K_LZ and the probability mass by K_LZ.
+ * Parsing and execution live here; args.ts and main.ts only dispatch to `randnetMain`.
+ */
+
+import {
+  ACTIVATIONS,
+  type Activation,
+  INIT_KINDS,
+  INPUT_DOMAINS,
+  type InitKind,
+  type InputDomain,
+  MAX_HIDDEN_LAYERS,
+  MAX_INPUTS,
+  MAX_WIDTH,
+  parseHiddenWidths,
+  type RandNetConfig,
+  validateRandNet,
+} from '../../core/function-space/randnet';
+import { FunctionSpace, type FunctionSummary, summarise } from '../../core/function-space/randnet-run';
+import { LIMITS, randNetWeightRange } from '../../core/limits';
+import { cliDevice, helpOrRun, round } from '../command';
+import {
+  asUsage,
+  choice,
+  intIn,
+  limited,
+  num,
+  optionalNum,
+  REPORT_FLAGS,
+  SAFE_MAX,
+  seedFlag,
+  subcommandFlags,
+  UsageError,
+  valueFlags,
+} from '../flags';
+import type { CliIo } from '../io';
+import { Progress } from '../progress';
+
+export interface RandnetArgs {
+  readonly net: RandNetConfig;
+  readonly samples: number;
+  readonly top: number;
+  readonly capacity: number;
+  readonly batch: number;
+  readonly maxProbes: number | undefined;
+  readonly json: boolean;
+  readonly quiet: boolean;
+}
+
+const options = {
+  ...valueFlags(
+    'inputs',
+    'hidden',
+    'activation',
+    'init',
+    'bias-init',
+    'sw',
+    'sb',
+    'domain',
+    'samples',
+    'seed',
+    'top',
+    'capacity',
+    'batch',
+    'max-probes',
+  ),
+  ...REPORT_FLAGS,
+};
+
+const DEFAULT_CAPACITY = 2 ** 20;
+const DEFAULT_BATCH = 65536;
+
+export const RANDNET_HELP = `occam-lens randnet: which Boolean functions do random networks compute? (the parameter-function map)
+
+Usage:
+  occam-lens randnet [--inputs 7] [--hidden 40,40] [--activation relu] [--init gauss] [--sw 1] [--sb 1]
+                     [--samples 1e6] [--seed 1] [--top 10] [--json]
+
+Each network k = 0, 1, …, samples−1 is drawn from Philox keyed by (seed, k), so any network can be
+regenerated; it is evaluated on all 2^n input points and its function is the truth table
+  bits[i] = 1 iff the output at input point i is > 0   (an output of exactly 0 is bit 0),
+where input point i is the binary expansion of i with the MOST significant bit as the first input
+(i = 1 is x = (0,…,0,1)). \`bits\` prints character i = bits[i]: 2^n characters, 128 for n = 7.
+Functions are counted in a GPU hash table whose memory does not grow with --samples.
+
+Options:
+  --inputs N         number of Boolean inputs, 1..${MAX_INPUTS} (default 7)
+  --hidden W1,W2,…   hidden layer widths, each 1..${MAX_WIDTH}, at most ${MAX_HIDDEN_LAYERS} layers (default 40,40);
+                     'none' for a perceptron (output = w·x + b)
+  --activation A     hidden activation: ${ACTIVATIONS.join(', ')} (default relu; softplus is the analytic one)
+  --init I           weights: gauss, N(0, σw²/fan_in), or uniform on ±σw·√(3/fan_in) (the same variance;
+                     --sw 1.414 gives He's ±√(6/fan_in)) (default gauss)
+  --bias-init I      biases: gauss, N(0, σb²), or uniform on ±σb·√3 (default: the same as --init)
+  --sw S             weight scale σw ≥ 0 (default 1)
+  --sb S             bias scale σb ≥ 0; 0 means bias-free (default 1)
+  --domain D         input values: 01 for {0,1} or pm1 for {−1,1} (default 01)
+  --samples N        networks to sample, 1 ≤ N < 2^53; 1e6 notation is fine (default 1e6)
+  --seed K           integer seed, 0 ≤ K < 2^53 (default 1)
+  --top K            how many of the most frequent functions to print (default 10)
+  --capacity SLOTS   hash-table slots, i.e. distinct functions it can hold (default ${DEFAULT_CAPACITY}, 28 bytes
+                     each); functions that find no free slot are counted in "other", never dropped
+  --batch N          networks per GPU dispatch (default ${DEFAULT_BATCH}; memory 20 bytes per network)
+  --max-probes P     probe-path length before a function counts as other (default min(capacity, 1024))
+  --json             print one JSON object on stdout (progress stays on stderr)
+  --quiet            no progress line on stderr
+
+Output of --json:
+  {samples, distinct, other, seconds, networks_per_second, inputs, hidden, activation, init, bias_init, sw, sb,
+   domain, seed, capacity, batch, convention, top: [{bits, count, p, k_lz, ones, entropy}], mass_by_klz: {K: p},
+   device}
+p = count / samples. k_lz is Dingle et al.'s K_LZ (log2 N if constant, else log2 N · (N_w(x) + N_w(x
+reversed))/2 with N_w the LZ76 phrase count); ones is the number of 1 bits; entropy is the binary
+entropy of ones/N in bits. mass_by_klz sums p over the counted functions by K_LZ (the "other" mass,
+other / samples, is not in it).
+Exit status: 0 success, 1 runtime failure (no GPU, device error), 2 bad flag or value.`;
+
+function parseHidden(text: string | undefined): number[] {
+  if (text === undefined) return [40, 40];
+  // An empty value is a slip (an unset shell variable), not a request for a perceptron: say 'none'.
+  if (text.trim() === '') throw new UsageError("--hidden: expected widths such as 40,40 or 'none', got ''");
+  return asUsage(
+    () => parseHiddenWidths(text),
+    (e) => `--hidden: ${(e as Error).message}`,
+  );
+}
+
+export type RandnetParsed = { kind: 'help' } | { kind: 'run'; args: RandnetArgs };
+
+/** Parses the flags after `randnet`. Throws UsageError naming the flag. */
+export function parseRandnet(argv: readonly string[]): RandnetParsed {
+  const v = subcommandFlags(argv, options);
+  if (v.help) return { kind: 'help' };
+  const posInt = intIn(1, SAFE_MAX);
+  const init = choice<InitKind>('init', v.init, INIT_KINDS, 'gauss');
+  const hidden = parseHidden(v.hidden);
+  const net: RandNetConfig = {
+    inputs: num('inputs', v.inputs, 7, intIn(1, MAX_INPUTS), `an integer in 1..${MAX_INPUTS}`),
+    hidden,
+    activation: choice<Activation>('activation', v.activation, ACTIVATIONS, 'relu'),
+    init,
+    biasInit: choice<InitKind>('bias-init', v['bias-init'], INIT_KINDS, init),
+    sw: limited('sw', v.sw, 1, randNetWeightRange(hidden.length)),
+    sb: limited('sb', v.sb, 1, LIMITS.biasScale),
+    domain: choice<InputDomain>('domain', v.domain, INPUT_DOMAINS, '01'),
+    seed: seedFlag(v.seed),
+  };
+  asUsage(
+    () => validateRandNet(net),
+    (err) => `--${(err as Error).message}`,
+  );
+  const capacity = num('capacity', v.capacity, DEFAULT_CAPACITY, posInt, 'a positive integer');
+  const maxProbes = optionalNum(
+    'max-probes',
+    v['max-probes'],
+    intIn(1, capacity),
+    `an integer in 1..capacity`,
+  );
+  return {
+    kind: 'run',
+    args: {
+      net,
+      samples: num('samples', v.samples, 1e6, posInt, 'a positive integer below 2^53 (e.g. 1e6)'),
+      top: num('top', v.top, 10, intIn(0), 'an integer ≥ 0'),
+      capacity,
+      batch: num('batch', v.batch, DEFAULT_BATCH, posInt, 'a positive integer'),
+      maxProbes,
+      json: v.json ?? false,
+      quiet: v.quiet ?? false,
+    },
+  };
+}
+
+const CONVENTION =
+  'bits[i] = 1 iff output > 0 at input point i; input point i = binary expansion of i, most significant bit = first input';
+
+function randnetReport(args: RandnetArgs, s: FunctionSummary, seconds: number, device: string) {
+  const n = args.net;
+  return {
+    samples: s.samples,
+    distinct: s.distinct,
+    other: s.other,
+    seconds: round(seconds, 4),
+    networks_per_second: round(s.samples / seconds, 4),
+    inputs: n.inputs,
+    hidden: n.hidden,
+    activation: n.activation,
+    init: n.init,
+    bias_init: n.biasInit,
+    sw: n.sw,
+    sb: n.sb,
+    domain: n.domain,
+    seed: n.seed,
+    capacity: args.capacity,
+    batch: args.batch,
+    convention: CONVENTION,
+    top: s.top.map((r) => ({ ...r, p: round(r.p) })),
+    mass_by_klz: Object.fromEntries(Object.entries(s.mass_by_klz).map(([k, p]) => [k, round(p)])),
+    device,
+  };
+}
+
+function humanReport(o: ReturnType<typeof randnetReport>): string {
+  const arch = [o.inputs, ...o.hidden, 1].join('-');
+  const lines = [
+    `network       ${arch} ${o.activation}, weights ${o.init} σw=${o.sw}, biases ${o.bias_init} σb=${o.sb}, inputs {${o.domain === 'pm1' ? '−1,1' : '0,1'}}, seed ${o.seed}`,
+    `samples       ${o.samples} in ${o.seconds} s (${o.networks_per_second} networks/s) on ${o.device}`,
+    `functions     ${o.distinct} distinct, other ${o.other} (capacity ${o.capacity})`,
+    `convention    ${o.convention}`,
+    '',
+    'top functions (bits[0] first):',
+    ...o.top.map(
+      (r, i) =>
+        `${String(i + 1).padStart(3)}. p=${r.p.toExponential(3)} n=${r.count} K_LZ=${r.k_lz} ones=${r.ones}  ${r.bits}`,
+    ),
+    '',
+    'mass by K_LZ:',
+    ...Object.entries(o.mass_by_klz).map(([k, p]) => `  K=${k.padEnd(6)} ${p.toExponential(3)}`),
+  ];
+  return lines.join('\n');
+}
+
+/** Runs a parsed randnet command; returns the exit status. */
+async function execute(args: RandnetArgs, io: CliIo): Promise<number> {
+  const { device, description } = await cliDevice(io);
+  const space = await asUsage(
+    () =>
+      FunctionSpace.create(device, args.net, {
+        batch: Math.min(args.batch, args.samples),
+        capacity: args.capacity,
+        maxProbes: args.maxProbes,
+      }),
+    (err) => {
+      if (!(err instanceof RangeError)) return undefined;
+      const flag = /^(capacity|batch|max probes)/.test(err.message);
+      return flag ? `--${err.message.replace('max probes', 'max-probes')}` : err.message;
+    },
+  );
+  try {
+    const progress = new Progress('occam-lens randnet', io.stderr, !args.quiet);
+    const t0 = performance.now();
+    while (space.samples < args.samples) {
+      await space.advance(Math.min(space.sampler.batch, args.samples - space.samples));
+      progress.update(space.samples, args.samples, 'networks');
+    }
+    const snapshot = await space.read();
+    const seconds = (performance.now() - t0) / 1000;
+    progress.done();
+    const summed = snapshot.entries.reduce((s, e) => s + e.count, 0);
+    if (summed + snapshot.other !== args.samples) {
+      throw new Error(`hash table total ${summed} + other ${snapshot.other} ≠ samples ${args.samples}`);
+    }
+    const out = randnetReport(args, summarise(snapshot, args.net.inputs, args.top), seconds, description);
+    io.stdout(args.json ? `${JSON.stringify(out)}\n` : `${humanReport(out)}\n`);
+    if (snapshot.other > 0) {
+      io.stderr.write(
+        `warning: ${snapshot.other} samples (${((100 * snapshot.other) / args.samples).toPrecision(3)}%) found the hash table full ` +
+          `and are counted as "other"; raise --capacity (now ${args.capacity}) to place them.\n`,
+      );
+    }
+    return 0;
+  } finally {
+    space.destroy();
+  }
+}
+
+/** `occam-lens randnet …` (argv after the command word). Throws UsageError for bad flags. */
+export async function randnetMain(argv: readonly string[], io: CliIo): Promise<number> {
+  return helpOrRun(parseRandnet(argv), RANDNET_HELP, io, execute);
+}
