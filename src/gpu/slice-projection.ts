@@ -17,7 +17,6 @@ export class SliceProjection {
   private readonly uniform: GPUBuffer;
   private readonly bindGroup: GPUBindGroup;
   private readonly view: StructuredView;
-  private axes: readonly [number, number] = [0, 1];
   private destroyed = false;
 
   private constructor(
@@ -71,13 +70,8 @@ export class SliceProjection {
   /** The two 0-based parameter indices drawn. */
   setAxes(axes: readonly [number, number]): void {
     if (this.destroyed) return;
-    this.axes = axes;
     this.view.set({ walkers: this.walkers, ax: axes[0], ay: axes[1] });
     this.device.queue.writeBuffer(this.uniform, 0, this.view.arrayBuffer);
-  }
-
-  get currentAxes(): readonly [number, number] {
-    return this.axes;
   }
 
   /** Writes the projected pairs (queued before the frame's render on the same queue). */

@@ -1202,24 +1202,6 @@ export class WalkerEngine {
     return new Float32Array(await this.readBuffer(this.currentLoss, 4 * this.walkers));
   }
 
-  /** Per-walker cumulative divergence counts. */
-  async readDivergedCounts(): Promise<Uint32Array> {
-    return new Uint32Array(await this.readBuffer(this.diverged, 4 * this.walkers));
-  }
-
-  /** Overwrites walker positions (for tests and restoring a saved state); current losses follow. */
-  async writePositions(positions: Float32Array<ArrayBuffer>): Promise<void> {
-    this.assertAlive();
-    if (positions.length !== this.walkers * this.dim) {
-      throw new RangeError(`expected ${this.walkers * this.dim} coordinates, got ${positions.length}`);
-    }
-    this.device.queue.writeBuffer(this.positions, 0, positions);
-    const values = await this.evaluate(positions);
-    const losses = new Float32Array(this.walkers);
-    for (let i = 0; i < this.walkers; i++) losses[i] = values.loss[i];
-    this.device.queue.writeBuffer(this.currentLoss, 0, losses);
-  }
-
   /** The landscape's own WGSL loss and gradient at the given points (stride d). */
   async evaluate(
     points: Float32Array<ArrayBuffer> | readonly number[],
