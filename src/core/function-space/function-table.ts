@@ -6,10 +6,11 @@
  * Σ counts + other = keys inserted, always. Counts are 64-bit on the GPU.
  */
 
-import { makeShaderDataDefinitions, makeStructuredView, type StructuredView } from 'webgpu-utils';
+import type { StructuredView } from 'webgpu-utils';
 import hashtableWgsl from '../../../shaders/hashtable.wgsl';
 import { type ComputeLayouts, computeLayouts } from '../../gpu/layouts';
 import { readBuffer } from '../../gpu/readback';
+import { uniformView } from '../../gpu/reflect';
 import { computePipeline } from '../../gpu/shader-assembly';
 
 const TABLE_WG = 256;
@@ -115,7 +116,7 @@ export class FunctionTable {
     this.claimed = make('claimed', 4 * this.batch);
     this.stats = make('stats', 16);
     this.dummy = make('compacted-unused', 4 * ENTRY_WORDS);
-    this.params = makeStructuredView(makeShaderDataDefinitions(hashtableWgsl).uniforms.tp);
+    this.params = uniformView(hashtableWgsl, 'tp');
     const uniform = GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST;
     this.insertUniform = make('insert-params', this.params.arrayBuffer.byteLength, uniform);
     this.scanUniform = make('scan-params', this.params.arrayBuffer.byteLength, uniform);

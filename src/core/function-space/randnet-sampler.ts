@@ -5,11 +5,12 @@
  * back nothing unless asked (keys or raw outputs, for tests).
  */
 
-import { makeShaderDataDefinitions, makeStructuredView, type StructuredView } from 'webgpu-utils';
+import type { StructuredView } from 'webgpu-utils';
 import randnetWgsl from '../../../shaders/randnet.wgsl';
 import rngWgsl from '../../../shaders/rng.wgsl';
 import { type ComputeLayouts, computeLayouts } from '../../gpu/layouts';
 import { readBuffer } from '../../gpu/readback';
+import { uniformView } from '../../gpu/reflect';
 import { computePipeline } from '../../gpu/shader-assembly';
 import { seedKey } from '../rng';
 import { layerShapes, parameterCount, type RandNetConfig, validateRandNet } from './randnet';
@@ -60,7 +61,7 @@ export class RandNetSampler {
     this.config = config;
     this.batch = batch;
     this.pipeline = pipeline;
-    this.params = makeStructuredView(makeShaderDataDefinitions(code).uniforms.net);
+    this.params = uniformView(code, 'net');
     this.uniform = device.createBuffer({
       label: 'randnet/params',
       size: this.params.arrayBuffer.byteLength,

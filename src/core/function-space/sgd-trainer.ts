@@ -4,11 +4,12 @@
  * Per-network state (parameters, Adam moments, gradients, status) lives in storage buffers sized for
  * `batch` networks; memory does not grow with the number of runs.
  */
-import { makeShaderDataDefinitions, makeStructuredView, type StructuredView } from 'webgpu-utils';
+import type { StructuredView } from 'webgpu-utils';
 import rngWgsl from '../../../shaders/rng.wgsl';
 import trainWgsl from '../../../shaders/train.wgsl';
 import { computeLayouts } from '../../gpu/layouts';
 import { readBuffer } from '../../gpu/readback';
+import { uniformView } from '../../gpu/reflect';
 import { computePipeline } from '../../gpu/shader-assembly';
 import { seedKey } from '../rng';
 import { layerShapes, parameterCount, type RandNetConfig, validateRandNet } from './randnet';
@@ -76,7 +77,7 @@ export class SgdTrainer {
     const points = make('train-points', 4 * task.train.length);
     device.queue.writeBuffer(points, 0, new Uint32Array(task.train));
     this.finished = make('finished', 16);
-    this.view = makeStructuredView(makeShaderDataDefinitions(code).uniforms.tp);
+    this.view = uniformView(code, 'tp');
     this.uniform = make(
       'params-uniform',
       this.view.arrayBuffer.byteLength,
