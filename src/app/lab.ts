@@ -5,9 +5,10 @@
  * owns the device and replaces the whole Lab when the device is lost.
  */
 
+import { evaluateLandscape } from '../core/landscapes/landscape-eval';
 import { liveMixing, STUCK_MIN_WINDOW } from '../core/measures/diagnostics';
 import { runFailure } from '../core/measures/result-check';
-import { evaluateLandscape, maxWalkers, WalkerEngine, type WalkerStats } from '../core/walkers/walker-engine';
+import { maxWalkers, WalkerEngine, type WalkerStats } from '../core/walkers/walker-engine';
 import { exactCellMass, type GridPosterior, surfaceHeights } from '../gpu/grid-compute';
 import { SliceProjection } from '../gpu/slice-projection';
 import { WalkerHistogram } from '../gpu/walker-histogram';

@@ -3,13 +3,14 @@
  * tempered posterior's log mass per histogram cell. One small readback per change of landscape,
  * parameters, posterior or window; never per frame.
  */
-import { makeShaderDataDefinitions, makeStructuredView } from 'webgpu-utils';
 import surfaceWgsl from '../../shaders/surface.wgsl';
+import { landscapeModule } from '../core/landscapes/landscape-module';
 import { LandscapeBinding } from '../core/landscapes/landscape-uniforms';
 import type { Landscape } from '../core/landscapes/landscapes';
 import type { Prior } from '../core/posterior';
-import { landscapeModule } from '../core/walkers/walker-engine';
+import { runOnce } from './compute-pass';
 import { computeLayouts } from './layouts';
+import { fieldLength, uniformView } from './reflect';
 import { computePipeline } from './shader-assembly';
 
 /** An axis-aligned window in parameter space: [lo, hi] on each of w1, w2. */
@@ -54,12 +55,12 @@ async function runGrid(
   const axes = slice?.axes ?? [0, 1];
   if (!axes.every((a) => Number.isInteger(a) && a >= 0 && a < d) || axes[0] === axes[1])
     throw new RangeError(`slice axes must be two different indices in [0, ${d}), got ${axes.join(', ')}`);
-  const origin = new Float32Array(32);
-  origin.set((slice?.origin ?? []).slice(0, 32));
   const code = landscapeModule(post.landscape, surfaceWgsl);
   const l = layouts(device);
   const pipeline = await computePipeline(device, code, entry, l.pipeline, `${post.landscape.id}/${entry}`);
-  const view = makeStructuredView(makeShaderDataDefinitions(code).uniforms.gp);
+  const view = uniformView(code, 'gp');
+  const origin = new Float32Array(fieldLength(view, 'origin'));
+  origin.set((slice?.origin ?? []).slice(0, origin.length));
   view.set({
     res: [res, res],
     sub,
@@ -73,46 +74,19 @@ async function runGrid(
     axes: [axes[0], axes[1], 0, 0],
     origin,
   });
-  const bytes = 4 * res * res;
-  const uniform = device.createBuffer({
-    label: 'grid/uniform',
-    size: view.arrayBuffer.byteLength,
-    usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-  });
-  const out = device.createBuffer({
-    label: `grid/${entry}`,
-    size: bytes,
-    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
-  });
-  const staging = device.createBuffer({
-    label: 'grid/readback',
-    size: bytes,
-    usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-  });
   const landscape = new LandscapeBinding(device, post.landscape, post.params);
   try {
-    device.queue.writeBuffer(uniform, 0, view.arrayBuffer);
-    const bindGroup = device.createBindGroup({
-      label: 'grid',
+    const [out] = await runOnce(device, {
+      label: `grid/${entry}`,
+      pipeline,
       layout: l.group,
-      entries: [
-        { binding: 0, resource: { buffer: uniform } },
-        { binding: 1, resource: { buffer: out } },
-      ],
+      uniform: view.arrayBuffer,
+      outputs: [4 * res * res],
+      groups: [landscape.bindGroup],
+      workgroups: [Math.ceil(res / 8), Math.ceil(res / 8)],
     });
-    const encoder = device.createCommandEncoder({ label: `grid/${entry}` });
-    const pass = encoder.beginComputePass({ label: `grid/${entry}` });
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bindGroup);
-    pass.setBindGroup(1, landscape.bindGroup);
-    pass.dispatchWorkgroups(Math.ceil(res / 8), Math.ceil(res / 8));
-    pass.end();
-    encoder.copyBufferToBuffer(out, 0, staging, 0, bytes);
-    device.queue.submit([encoder.finish()]);
-    await staging.mapAsync(GPUMapMode.READ);
-    return new Float32Array(staging.getMappedRange().slice(0));
+    return new Float32Array(out);
   } finally {
-    for (const b of [uniform, out, staging]) b.destroy();
     landscape.destroy();
   }
 }

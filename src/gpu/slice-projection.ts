@@ -4,9 +4,10 @@
  * frame. The positions never leave the GPU.
  */
 
-import { makeShaderDataDefinitions, makeStructuredView, type StructuredView } from 'webgpu-utils';
+import type { StructuredView } from 'webgpu-utils';
 import projectWgsl from '../../shaders/slice-project.wgsl';
 import { type ComputeLayouts, computeLayouts } from './layouts';
+import { uniformView } from './reflect';
 import { assemble, computePipeline } from './shader-assembly';
 
 function layouts(device: GPUDevice): ComputeLayouts {
@@ -27,7 +28,7 @@ export class SliceProjection {
     projected: GPUBuffer,
     private readonly walkers: number,
   ) {
-    this.view = makeStructuredView(makeShaderDataDefinitions(code).uniforms.pp);
+    this.view = uniformView(code, 'pp');
     this.uniform = device.createBuffer({
       label: 'slice-project/uniform',
       size: Math.max(16, this.view.arrayBuffer.byteLength),

@@ -3,10 +3,12 @@
  * a time. The walker positions never leave the GPU.
  */
 
-import { makeShaderDataDefinitions, makeStructuredView, type StructuredView } from 'webgpu-utils';
+import type { StructuredView } from 'webgpu-utils';
 import histogramWgsl from '../../shaders/histogram2d.wgsl';
 import type { Window2D } from './grid-compute';
 import { type ComputeLayouts, computeLayouts } from './layouts';
+import { submitAndRead } from './readback';
+import { uniformView } from './reflect';
 import { assemble, computePipeline } from './shader-assembly';
 
 const WG = 256;
@@ -43,7 +45,7 @@ export class WalkerHistogram {
     private readonly walkers: number,
     readonly bins: number,
   ) {
-    this.view = makeStructuredView(makeShaderDataDefinitions(code).uniforms.hp);
+    this.view = uniformView(code, 'hp');
     this.uniform = device.createBuffer({
       label: 'histogram/uniform',
       size: this.view.arrayBuffer.byteLength,
@@ -116,11 +118,10 @@ export class WalkerHistogram {
       pass.setBindGroup(0, this.bindGroup);
       pass.dispatchWorkgroups(groups);
       pass.end();
-      encoder.copyBufferToBuffer(this.counts, 0, this.staging, 0, this.counts.size);
-      this.device.queue.submit([encoder.finish()]);
-      await this.staging.mapAsync(GPUMapMode.READ);
-      const counts = new Uint32Array(this.staging.getMappedRange().slice(0));
-      this.staging.unmap();
+      const copy = { source: this.counts, bytes: this.counts.size };
+      const counts = new Uint32Array(
+        await submitAndRead(this.device, [copy], 'histogram/readback', encoder, this.staging),
+      );
       let inside = 0;
       for (const c of counts) inside += c;
       return { bins: this.bins, window, counts, inside, walkers: this.walkers };

@@ -5,11 +5,12 @@
  * with n and with the ordering m = (1,2,3,4,5) vs (5,4,3,2,1)?
  */
 import polyFunctionsWgsl from '../../../shaders/poly-functions.wgsl';
+import { runOnce } from '../../gpu/compute-pass';
 import { type ComputeLayouts, computeLayouts } from '../../gpu/layouts';
-import { computePipeline } from '../../gpu/shader-assembly';
+import { storageBytes } from '../../gpu/reflect';
+import { assemble, computePipeline } from '../../gpu/shader-assembly';
+import { landscapeModule } from '../landscapes/landscape-module';
 import type { WalkerEngine } from '../walkers/walker-engine';
-import { landscapeModule } from '../walkers/walker-engine';
-import { encodeWalkerPass } from '../walkers/walker-pass';
 import { type LabelDiagnostics, labelDiagnostics } from './diagnostics';
 
 export const MONOMIALS = ['1', 'x', 'x²', 'x³', 'x⁴'] as const;
@@ -77,12 +78,10 @@ export async function polyFunctionSpace(
   return classifyPolynomials(engine, await polyFunctionPipeline(engine), window);
 }
 
-/**
- * Submits the classification at once (before the first await, so a caller that checked the engine is
- * alive needs no further check) and resolves with the readback.
- */
-/** nearest_counts (shaders/poly-functions.wgsl): five monomials × two starts of u32, padded to 16 bytes. */
-const COUNTS_BYTES = 48;
+/** Bytes of nearest_counts (shaders/poly-functions.wgsl: five monomials × two starts of u32), reflected once. */
+let countsBytes: number | undefined;
+const nearestCountsBytes = (): number =>
+  (countsBytes ??= storageBytes(assemble(1, polyFunctionsWgsl), 'nearest_counts'));
 
 /**
  * The two starts' disagreement: the largest |z| over the monomials of the difference between the even
@@ -105,6 +104,10 @@ export function sharesStartsZ(even: readonly number[], odd: readonly number[]): 
   return worst;
 }
 
+/**
+ * Submits the classification at once (before the first await, so a caller that checked the engine is
+ * alive needs no further check) and resolves with the readback.
+ */
 export async function classifyPolynomials(
   engine: WalkerEngine,
   pipeline: GPUComputePipeline,
@@ -116,50 +119,27 @@ export async function classifyPolynomials(
   new Uint32Array(params, 0, 4).set([engine.walkers, window.columns, window.rows, 0]);
   new Float32Array(params, 16, 4).set([window.xMin, window.xMax, window.yMin, window.yMax]);
   const cells = window.columns * window.rows;
-  const uniform = device.createBuffer({
-    label: 'poly/params',
-    size: 32,
-    usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+  const [counts, curves] = await runOnce(device, {
+    label: 'poly/classify',
+    pipeline,
+    layout: l.group,
+    uniform: params,
+    inputs: [engine.positions],
+    outputs: [nearestCountsBytes(), 4 * cells],
+    groups: [engine.landscapeBindGroup],
+    workgroups: [Math.ceil(engine.walkers / 64)],
   });
-  const counts = device.createBuffer({
-    label: 'poly/nearest',
-    size: COUNTS_BYTES,
-    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
-  });
-  const hist = device.createBuffer({
-    label: 'poly/curves',
-    size: 4 * cells,
-    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
-  });
-  const staging = device.createBuffer({
-    label: 'poly/readback',
-    size: COUNTS_BYTES + 4 * cells,
-    usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-  });
-  try {
-    device.queue.writeBuffer(uniform, 0, params);
-    const buffers = [uniform, engine.positions, counts, hist];
-    const encoder = encodeWalkerPass(engine, 'poly/classify', pipeline, l.group, buffers, engine.walkers);
-    encoder.copyBufferToBuffer(counts, 0, staging, 0, COUNTS_BYTES);
-    encoder.copyBufferToBuffer(hist, 0, staging, COUNTS_BYTES, 4 * cells);
-    device.queue.submit([encoder.finish()]);
-    await staging.mapAsync(GPUMapMode.READ);
-    const data = staging.getMappedRange().slice(0);
-    staging.unmap();
-    const even = Array.from(new Uint32Array(data, 0, 5));
-    const odd = Array.from(new Uint32Array(data, 20, 5));
-    const nearest = even.map((c, k) => c + odd[k]);
-    return {
-      nearest,
-      shares: nearest.map((c) => c / engine.walkers),
-      nearestByStart: [even, odd],
-      startsZ: sharesStartsZ(even, odd),
-      curves: new Uint32Array(data, COUNTS_BYTES, cells),
-      window,
-    };
-  } finally {
-    for (const b of [uniform, counts, hist, staging]) b.destroy();
-  }
+  const even = Array.from(new Uint32Array(counts, 0, 5));
+  const odd = Array.from(new Uint32Array(counts, 20, 5));
+  const nearest = even.map((c, k) => c + odd[k]);
+  return {
+    nearest,
+    shares: nearest.map((c) => c / engine.walkers),
+    nearestByStart: [even, odd],
+    startsZ: sharesStartsZ(even, odd),
+    curves: new Uint32Array(curves),
+    window,
+  };
 }
 
 /**

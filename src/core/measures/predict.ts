@@ -4,11 +4,12 @@
  * a parameter vector computes. Used by the generalisation experiment to form the posterior predictive.
  */
 import predictWgsl from '../../../shaders/predict.wgsl';
+import { runOnce } from '../../gpu/compute-pass';
 import { computeLayouts } from '../../gpu/layouts';
 import { computePipeline } from '../../gpu/shader-assembly';
+import { landscapeModule } from '../landscapes/landscape-module';
 import type { Landscape } from '../landscapes/landscapes';
-import { landscapeModule, type WalkerEngine } from '../walkers/walker-engine';
-import { encodeWalkerPass } from '../walkers/walker-pass';
+import type { WalkerEngine } from '../walkers/walker-engine';
 
 /** True when a landscape's WGSL defines `predict` (the polynomial model and the tiny networks). */
 export const canPredict = (landscape: Landscape): boolean => /\bfn\s+predict\s*\(/.test(landscape.wgsl);
@@ -54,25 +55,15 @@ export async function predictWalkers(
     xs[2 * t] = x[0];
     xs[2 * t + 1] = x[1] ?? 0;
   });
-  const bytes = 4 * count * inputs.length;
-  const make = (label: string, size: number, usage: number) =>
-    device.createBuffer({ label: `predict/${label}`, size: Math.max(16, size), usage });
-  const uniform = make('params', 16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-  const input = make('inputs', xs.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
-  const output = make('values', bytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
-  const staging = make('readback', bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
-  try {
-    device.queue.writeBuffer(uniform, 0, new Uint32Array([count, first, inputs.length, 0]));
-    device.queue.writeBuffer(input, 0, xs);
-    const buffers = [uniform, engine.positions, input, output];
-    const encoder = encodeWalkerPass(engine, 'predict', pipeline, layouts.group, buffers, count);
-    encoder.copyBufferToBuffer(output, 0, staging, 0, bytes);
-    device.queue.submit([encoder.finish()]);
-    await staging.mapAsync(GPUMapMode.READ);
-    const values = new Float32Array(staging.getMappedRange().slice(0, bytes));
-    staging.unmap();
-    return values;
-  } finally {
-    for (const b of [uniform, input, output, staging]) b.destroy();
-  }
+  const [values] = await runOnce(device, {
+    label: 'predict',
+    pipeline,
+    layout: layouts.group,
+    uniform: new Uint32Array([count, first, inputs.length, 0]),
+    inputs: [engine.positions, xs],
+    outputs: [4 * count * inputs.length],
+    groups: [engine.landscapeBindGroup],
+    workgroups: [Math.ceil(count / 64)],
+  });
+  return new Float32Array(values);
 }

@@ -5,9 +5,8 @@
  * and reads back only small reductions. It imports neither three.js nor the DOM: the CLI, the tests
  * and the app all drive it the same way.
  */
-import { makeShaderDataDefinitions, makeStructuredView, type StructuredView } from 'webgpu-utils';
+import type { StructuredView } from 'webgpu-utils';
 import diagnosticsWgsl from '../../../shaders/diagnostics.wgsl';
-import evalWgsl from '../../../shaders/eval.wgsl';
 import exchangeWgsl from '../../../shaders/exchange.wgsl';
 import langevinWgsl from '../../../shaders/langevin.wgsl';
 import malaWgsl from '../../../shaders/mala.wgsl';
@@ -16,12 +15,13 @@ import posteriorWgsl from '../../../shaders/posterior.wgsl';
 import reduceWgsl from '../../../shaders/reduce.wgsl';
 import rngWgsl from '../../../shaders/rng.wgsl';
 import { computeLayouts, engineLayouts } from '../../gpu/layouts';
-import { readBuffer } from '../../gpu/readback';
+import { readBuffer, readStaging, submitAndRead } from '../../gpu/readback';
+import { constU32, fieldLength, uniformView } from '../../gpu/reflect';
 import { assemble, computePipeline } from '../../gpu/shader-assembly';
-import { unrollDimensionLoops } from '../../gpu/unroll';
-import { LandscapeBinding, landscapeParamsSource } from '../landscapes/landscape-uniforms';
+import { evalModule, evaluateLandscape } from '../landscapes/landscape-eval';
+import { landscapeModule } from '../landscapes/landscape-module';
+import { LandscapeBinding } from '../landscapes/landscape-uniforms';
 import type { Landscape } from '../landscapes/landscapes';
-import { landscapeCommonWgsl } from '../landscapes/landscapes';
 import { type Diagnostics, diagnoseSums, STUCK_ACCEPTANCE, STUCK_MIN_WINDOW } from '../measures/diagnostics';
 import type { InitKind, PosteriorSettings, SamplerSettings } from '../posterior';
 import { validatePosterior } from '../posterior';
@@ -187,7 +187,6 @@ export interface StatsQuery {
   readonly radius?: number;
 }
 
-const ROW = 24;
 export const MAX_GROUPS = 64;
 const REDUCE_WG = 256;
 const WALKER_WG = 64;
@@ -267,6 +266,8 @@ export class WalkerEngine {
   private readonly reduceBindGroup: GPUBindGroup;
   private readonly sim: StructuredView;
   private readonly reduceParams: StructuredView;
+  /** Partial sums per reduction workgroup (`ROW` in shaders/reduce.wgsl). */
+  private readonly row: number;
   private readonly reduceGroups: number;
   private config: EngineConfig;
   private pipelines: {
@@ -315,7 +316,7 @@ export class WalkerEngine {
     this.walkers = config.walkers;
     this.dim = config.landscape.dim;
     this.pipelines = pipelines;
-    this.evalModuleCode = landscapeModule(config.landscape, evalWgsl);
+    this.evalModuleCode = evalModule(config.landscape);
     this.landscapeBinding = new LandscapeBinding(device, config.landscape, config.params);
     const n = this.walkers;
     const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
@@ -340,15 +341,14 @@ export class WalkerEngine {
     this.diagSums = make('diag-sums', 16 * n, storage);
     this.diagHalf = make('diag-half', 16 * n, storage);
 
-    const simDefs = makeShaderDataDefinitions(walkerCode);
-    this.sim = makeStructuredView(simDefs.uniforms.sim);
+    this.sim = uniformView(walkerCode, 'sim');
     this.simUniform = make(
       'sim-uniform',
       this.sim.arrayBuffer.byteLength,
       GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
     );
-    const reduceDefs = makeShaderDataDefinitions(reduceCode);
-    this.reduceParams = makeStructuredView(reduceDefs.uniforms.rp);
+    this.reduceParams = uniformView(reduceCode, 'rp');
+    this.row = constU32(reduceCode, 'ROW');
     this.reduceUniform = make(
       'reduce-uniform',
       this.reduceParams.arrayBuffer.byteLength,
@@ -357,12 +357,12 @@ export class WalkerEngine {
     this.reduceGroups = reductionGroups(device, n, 256);
     this.partials = make(
       'partials',
-      4 * ROW * this.reduceGroups,
+      4 * this.row * this.reduceGroups,
       GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
     );
     this.partialsReadback = make(
       'partials-readback',
-      4 * ROW * this.reduceGroups,
+      4 * this.row * this.reduceGroups,
       GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
     );
 
@@ -400,8 +400,7 @@ export class WalkerEngine {
         buf(8, this.diagHalf),
       ],
     });
-    const exchangeDefs = makeShaderDataDefinitions(exchangeCode);
-    this.exchangeParams = makeStructuredView(exchangeDefs.uniforms.ex);
+    this.exchangeParams = uniformView(exchangeCode, 'ex');
     this.exchangeUniform = make(
       'exchange-uniform',
       this.exchangeParams.arrayBuffer.byteLength,
@@ -624,9 +623,12 @@ export class WalkerEngine {
       prior_scale: c.prior.scale,
       groups: this.groups,
       group_size: Math.ceil(this.walkers / this.groups),
-      wstar: floatsOf(c.wstar, 32),
-      group_nbeta: floatsOf(c.groupNbeta ?? [c.n * c.beta], 4 * 16),
-      group_eps: floatsOf(c.groupEps ?? new Array<number>(this.groups).fill(c.eps), 4 * 16),
+      wstar: floatsOf(c.wstar, fieldLength(this.sim, 'wstar')),
+      group_nbeta: floatsOf(c.groupNbeta ?? [c.n * c.beta], fieldLength(this.sim, 'group_nbeta')),
+      group_eps: floatsOf(
+        c.groupEps ?? new Array<number>(this.groups).fill(c.eps),
+        fieldLength(this.sim, 'group_eps'),
+      ),
     });
     this.device.queue.writeBuffer(this.simUniform, 0, this.sim.arrayBuffer);
   }
@@ -673,8 +675,8 @@ export class WalkerEngine {
       seed_lo: seedLo,
       seed_hi: seedHi,
       step: this.stepIndex >>> 0,
-      order: Uint32Array.from({ length: 4 * 16 }, (_, i) => order[i] ?? 0),
-      nbeta: floatsOf(nb, 4 * 16),
+      order: Uint32Array.from({ length: fieldLength(this.exchangeParams, 'order') }, (_, i) => order[i] ?? 0),
+      nbeta: floatsOf(nb, fieldLength(this.exchangeParams, 'nbeta')),
     });
     this.device.queue.writeBuffer(this.exchangeUniform, 0, this.exchangeParams.arrayBuffer);
     let pairs = 0;
@@ -985,7 +987,7 @@ export class WalkerEngine {
         radius2: radius * radius,
         loss_shift: shifts.loss ?? 0,
         stuck_below: STUCK_ACCEPTANCE * this.scoredSinceAcceptClear,
-        center: floatsOf(center, 32),
+        center: floatsOf(center, fieldLength(this.reduceParams, 'center')),
       });
       // Queue order: each submit sees its own uniform write, and the copy precedes the next reduce.
       this.device.queue.writeBuffer(this.reduceUniform, 0, this.reduceParams.arrayBuffer);
@@ -998,13 +1000,12 @@ export class WalkerEngine {
       encoder.copyBufferToBuffer(this.partials, 0, readback, i * slot, slot);
       this.device.queue.submit([encoder.finish()]);
     });
-    await readback.mapAsync(GPUMapMode.READ);
-    const all = new Float32Array(readback.getMappedRange().slice(0));
-    readback.unmap();
+    const all = new Float32Array(await readStaging(readback));
+    const row = this.row;
     return ranges.map((range, i) => {
       const rows = all.subarray((i * slot) / 4, ((i + 1) * slot) / 4);
-      const sum = new Float64Array(ROW);
-      for (let g = 0; g < this.reduceGroups; g++) for (let k = 0; k < ROW; k++) sum[k] += rows[g * ROW + k];
+      const sum = new Float64Array(row);
+      for (let g = 0; g < this.reduceGroups; g++) for (let k = 0; k < row; k++) sum[k] += rows[g * row + k];
       const n = range.count;
       const lossShift = shifts.loss ?? 0;
       const chainShift = shifts.chainMean ?? 0;
@@ -1107,10 +1108,10 @@ export class WalkerEngine {
     };
     try {
       const partials = make('partials', slot * groups, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
-      const readback = make('readback', slot * groups, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
       const encoder = device.createCommandEncoder({ label: 'moments' });
       for (let g = 0; g < groups; g++) {
         const { first, count } = this.groupRange(g);
+        // MomentParams by hand: moments.wgsl's PAIRS const (an expression in D) defeats the reflector.
         const params = new ArrayBuffer(16 + 4 * 32);
         new Uint32Array(params, 0, 4).set([first, count, wgs, 0]);
         new Float32Array(params, 16, 32).set(center.slice(0, 32));
@@ -1131,11 +1132,8 @@ export class WalkerEngine {
         pass.dispatchWorkgroups(wgs);
         pass.end();
       }
-      encoder.copyBufferToBuffer(partials, 0, readback, 0, slot * groups);
-      device.queue.submit([encoder.finish()]);
-      await readback.mapAsync(GPUMapMode.READ);
-      const all = new Float32Array(readback.getMappedRange().slice(0));
-      readback.unmap();
+      const copy = { source: partials, bytes: slot * groups };
+      const all = new Float32Array(await submitAndRead(device, [copy], 'moments/readback', encoder));
       return Array.from({ length: groups }, (_, g) => {
         const n = this.groupRange(g).count;
         const s1 = new Float64Array(d);
@@ -1246,95 +1244,4 @@ function startsNow(
     z: se > 0 ? (me - mo) / se : 0,
     rhat: w > 0 ? Math.sqrt(1 + (me - mo) ** 2 / 2 / w) : me === mo ? 1 : Number.POSITIVE_INFINITY,
   };
-}
-
-/** A shader module for a landscape: header, its uniforms, shared helpers, its WGSL, then `parts`. */
-export function landscapeModule(landscape: Landscape, ...parts: string[]): string {
-  // Coordinate loops unrolled for small D: a large win on software GPUs, neutral on hardware (unroll.ts).
-  return unrollDimensionLoops(
-    assemble(landscape.dim, landscapeParamsSource, landscapeCommonWgsl, landscape.wgsl, ...parts),
-    landscape.dim,
-  );
-}
-
-/** Evaluates a landscape's WGSL loss/grad at points (stride d) on the GPU. */
-export async function evaluateLandscape(
-  device: GPUDevice,
-  settings: Pick<EngineConfig, 'landscape' | 'params'>,
-  points: Float32Array<ArrayBuffer> | readonly number[],
-  code = landscapeModule(settings.landscape, evalWgsl),
-  binding?: LandscapeBinding,
-): Promise<{ loss: Float32Array; grad: Float32Array }> {
-  const d = settings.landscape.dim;
-  const count = Math.floor(points.length / d);
-  if (count * d !== points.length)
-    throw new RangeError(`point array length ${points.length} is not a multiple of ${d}`);
-  const layouts = engineLayouts(device);
-  const pipeline = await computePipeline(
-    device,
-    code,
-    'eval_points',
-    layouts.evalPipeline,
-    `${settings.landscape.id}/eval`,
-  );
-  const defs = makeShaderDataDefinitions(code);
-  const params = makeStructuredView(defs.uniforms.ep);
-  params.set({ count });
-  const landscape = binding ?? new LandscapeBinding(device, settings.landscape, settings.params);
-  const uniform = device.createBuffer({
-    label: 'eval/uniform',
-    size: Math.max(16, params.arrayBuffer.byteLength),
-    usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-  });
-  const input = device.createBuffer({
-    label: 'eval/points',
-    size: Math.max(16, 4 * count * d),
-    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
-  });
-  const outBytes = Math.max(16, 4 * count * (d + 1));
-  const output = device.createBuffer({
-    label: 'eval/values',
-    size: outBytes,
-    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
-  });
-  const staging = device.createBuffer({
-    label: 'eval/readback',
-    size: outBytes,
-    usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-  });
-  try {
-    device.queue.writeBuffer(uniform, 0, params.arrayBuffer);
-    device.queue.writeBuffer(input, 0, points instanceof Float32Array ? points : new Float32Array(points));
-    const bindGroup = device.createBindGroup({
-      label: 'eval',
-      layout: layouts.evalGroup,
-      entries: [
-        { binding: 0, resource: { buffer: uniform } },
-        { binding: 1, resource: { buffer: input } },
-        { binding: 2, resource: { buffer: output } },
-      ],
-    });
-    const encoder = device.createCommandEncoder({ label: 'eval' });
-    const pass = encoder.beginComputePass({ label: 'eval' });
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bindGroup);
-    pass.setBindGroup(1, landscape.bindGroup);
-    pass.dispatchWorkgroups(Math.max(1, Math.ceil(count / 64)));
-    pass.end();
-    encoder.copyBufferToBuffer(output, 0, staging, 0, outBytes);
-    device.queue.submit([encoder.finish()]);
-    await staging.mapAsync(GPUMapMode.READ);
-    const values = new Float32Array(staging.getMappedRange().slice(0));
-    staging.unmap();
-    const loss = new Float32Array(count);
-    const grad = new Float32Array(count * d);
-    for (let i = 0; i < count; i++) {
-      loss[i] = values[i * (d + 1)];
-      for (let j = 0; j < d; j++) grad[i * d + j] = values[i * (d + 1) + 1 + j];
-    }
-    return { loss, grad };
-  } finally {
-    for (const b of [uniform, input, output, staging]) b.destroy();
-    if (!binding) landscape.destroy();
-  }
 }

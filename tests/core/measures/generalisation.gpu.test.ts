@@ -4,6 +4,7 @@
  * and the measured Bayes generalisation error against its closed form for a Gaussian linear model.
  */
 import { describe, expect, it } from 'vitest';
+import { evaluateLandscape } from '../../../src/core/landscapes/landscape-eval';
 import { mlpForward, mlpLandscape } from '../../../src/core/landscapes/models/mlp';
 import {
   polynomialLandscape,
@@ -13,7 +14,7 @@ import {
 import { gaussLegendre } from '../../../src/core/landscapes/quadrature';
 import { polyDataset, runGeneralisation } from '../../../src/core/measures/generalisation';
 import { predictWalkers } from '../../../src/core/measures/predict';
-import { evaluateLandscape, WalkerEngine } from '../../../src/core/walkers/walker-engine';
+import { WalkerEngine } from '../../../src/core/walkers/walker-engine';
 import { device, noGpu } from '../../helpers/gpu';
 
 const rel = (a: number, b: number) => Math.abs(a - b) / (1 + Math.abs(b));

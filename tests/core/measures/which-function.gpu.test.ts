@@ -4,8 +4,8 @@
  * reduced-rank regression WGSL matches its TypeScript twin; bad flags are usage errors.
  */
 import { describe, expect, it } from 'vitest';
+import { evaluateLandscape } from '../../../src/core/landscapes/landscape-eval';
 import { rrrLandscape } from '../../../src/core/landscapes/models/rrr';
-import { evaluateLandscape } from '../../../src/core/walkers/walker-engine';
 import { cli, expectUsageError } from '../../helpers/cli';
 import { device, noGpu } from '../../helpers/gpu';
 

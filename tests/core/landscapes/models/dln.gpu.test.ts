@@ -4,11 +4,11 @@
  * bias at finite n).
  */
 import { describe, expect, it } from 'vitest';
+import { evaluateLandscape } from '../../../../src/core/landscapes/landscape-eval';
 import { dlnLandscape } from '../../../../src/core/landscapes/models/dln';
 import { dlnCase } from '../../../../src/core/measures/calibration';
 import { measureLocalLambda } from '../../../../src/core/measures/local-lambda';
 import { wbicBeta } from '../../../../src/core/posterior';
-import { evaluateLandscape } from '../../../../src/core/walkers/walker-engine';
 import { cli, expectUsageError } from '../../../helpers/cli';
 import { device, noGpu } from '../../../helpers/gpu';
 

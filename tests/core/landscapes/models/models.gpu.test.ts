@@ -6,10 +6,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../../src/cli/main';
 import { formulaLandscape } from '../../../../src/core/landscapes/formula/landscape';
+import { evaluateLandscape } from '../../../../src/core/landscapes/landscape-eval';
 import type { Landscape } from '../../../../src/core/landscapes/landscapes';
 import { mlpLandscape } from '../../../../src/core/landscapes/models/mlp';
 import { polynomialLandscape } from '../../../../src/core/landscapes/models/polynomial';
-import { evaluateLandscape } from '../../../../src/core/walkers/walker-engine';
 import { arbitraryFormula, centralDifference } from '../../../helpers/formulas';
 import { device, noGpu } from '../../../helpers/gpu';
 

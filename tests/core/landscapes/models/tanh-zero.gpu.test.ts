@@ -4,8 +4,8 @@
  * on the software GPU).
  */
 import { describe, expect, it } from 'vitest';
+import { evaluateLandscape } from '../../../../src/core/landscapes/landscape-eval';
 import { tanhZeroLandscape } from '../../../../src/core/landscapes/models/tanh-zero';
-import { evaluateLandscape } from '../../../../src/core/walkers/walker-engine';
 import { device, noGpu } from '../../../helpers/gpu';
 
 describe.skipIf(noGpu)('tanh network with zero truth', () => {
