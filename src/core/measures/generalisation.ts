@@ -39,8 +39,9 @@ import type { InitKind, Prior, SamplerKind } from '../posterior';
 import { wbicBeta } from '../posterior';
 import { drawNormals, philox4x32_10, seedKey, uniformOpen01 } from '../rng';
 import { MAX_GROUPS, WalkerEngine } from '../walkers/walker-engine';
+import { burnIn, chunkSteps, initialStep, malaTargetFor } from './burnin';
 import { type Diagnostics, worstOf } from './diagnostics';
-import { burnIn, chunkSteps, initialStep, malaTargetFor, runLlc } from './llc-run';
+import { runLlc } from './llc-run';
 import { predictWalkers } from './predict';
 
 export type GenModelSpec =
@@ -431,12 +432,10 @@ export async function runGeneralisation(device: GPUDevice, c: GeneralisationConf
       engine.reset(c.init);
       engine.setAccumulate(false);
       // Burn-in: each group tunes its own ε (a colder group needs a smaller step), BURN_IN_POLICY.
-      const tune = c.step === undefined; // MALA on its acceptance, ULA on its MH acceptance (burnIn)
-      const chunks = tune ? Math.max(1, Math.min(12, Math.floor(c.burnin / 25))) : 1;
       await burnIn(engine, {
         burnin: c.burnin,
-        chunks,
-        tune,
+        tune: c.step === undefined, // MALA on its acceptance, ULA on its MH acceptance (burnIn)
+        schedule: 'light',
         target: malaTargetFor(engine.settings.landscape.dim),
         perGroup: true,
         beforeChunk: stop,

@@ -9,8 +9,9 @@
 import type { InitKind } from '../posterior';
 import { wbicBeta } from '../posterior';
 import type { EngineConfig, ExchangePair, WalkerEngine } from '../walkers/walker-engine';
+import { type BurnInSchedule, burnIn, chunkSteps, initialStep, malaTargetFor } from './burnin';
 import type { Diagnostics } from './diagnostics';
-import { batchMeansSe, burnIn, chunkSteps, initialStep, malaTargetFor } from './llc-run';
+import { batchMeansSe } from './llc-run';
 
 export interface GroupRunOptions {
   readonly steps: number;
@@ -20,11 +21,8 @@ export interface GroupRunOptions {
   readonly targetAcceptance?: number;
   /** Ball radius for the mass near w*. */
   readonly radius?: number;
-  /**
-   * Step-size adaptations during burn-in (default one per 25 steps, at most 40). Each is a GPU round
-   * trip, which in a browser costs about a frame: the app uses fewer.
-   */
-  readonly tuneRounds?: number;
+  /** Step-size adaptations during burn-in (BURN_IN_POLICY): 'light' for the app's background jobs. */
+  readonly schedule?: BurnInSchedule;
   /**
    * Time batches of the sampling phase for the batch-means SE cross-check (`lambdaHatSeBatch`); each
    * costs a per-group reduction, so it is off (NaN) unless asked for.
@@ -79,14 +77,11 @@ export async function runGroups(
   const target = opts.targetAcceptance ?? malaTargetFor(engine.settings.landscape.dim);
   engine.reset(opts.init);
   engine.setAccumulate(false);
-  const tune = opts.tuneStep; // MALA on its acceptance, ULA on its MH acceptance (burnIn)
-  const rounds = opts.tuneRounds ?? Math.min(40, Math.floor(opts.burnin / 25));
-  const chunks = tune ? Math.max(1, Math.min(rounds, opts.burnin)) : 1;
   let done = 0;
   await burnIn(engine, {
     burnin: opts.burnin,
-    chunks,
-    tune,
+    tune: opts.tuneStep, // MALA on its acceptance, ULA on its MH acceptance (burnIn)
+    schedule: opts.schedule,
     target,
     perGroup: true,
     afterChunk: (k) => {
