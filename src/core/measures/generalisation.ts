@@ -39,9 +39,10 @@ import type { InitKind, Prior, SamplerKind } from '../posterior';
 import { wbicBeta } from '../posterior';
 import { drawNormals, philox4x32_10, seedKey, uniformOpen01 } from '../rng';
 import { MAX_GROUPS, WalkerEngine } from '../walkers/walker-engine';
-import { burnIn, chunkSteps, initialStep, malaTargetFor } from './burnin';
+import { initialStep, malaTargetFor } from './burnin';
 import { type Diagnostics, worstOf } from './diagnostics';
 import { runLlc } from './llc-run';
+import { runMeasurement } from './measurement-loop';
 import { predictWalkers } from './predict';
 
 export type GenModelSpec =
@@ -75,7 +76,7 @@ export interface GeneralisationConfig {
   readonly testPoints?: number;
   /** Gauss–Hermite nodes in y, default 16. */
   readonly hermite?: number;
-  /** (done, total) in walker-steps, after every chunk. */
+  /** (done, total) in walker-steps, during and after every chunk. */
   readonly onProgress?: (done: number, total: number) => void;
   /** The current estimates, after every snapshot (a live chart). */
   readonly onUpdate?: (points: readonly GenPoint[]) => void;
@@ -429,41 +430,40 @@ export async function runGeneralisation(device: GPUDevice, c: GeneralisationConf
       groupEps,
     });
     try {
-      engine.reset(c.init);
-      engine.setAccumulate(false);
-      // Burn-in: each group tunes its own ε (a colder group needs a smaller step), BURN_IN_POLICY.
-      await burnIn(engine, {
-        burnin: c.burnin,
-        tune: c.step === undefined, // MALA on its acceptance, ULA on its MH acceptance (burnIn)
-        schedule: 'light',
-        target: malaTargetFor(engine.settings.landscape.dim),
-        perGroup: true,
-        beforeChunk: stop,
-        afterChunk: (steps) => {
-          done += steps * engine.walkers;
-          c.onProgress?.(done, total);
-        },
-      });
-      engine.clearCounters();
-      // Accumulated only for the convergence diagnostics (B_g comes from the predictive snapshots).
-      engine.setAccumulate(true, c.steps);
       const accumulator = new PredictiveAccumulator(batch.length, model, c.sigma, c.hermite ?? 16);
-      for (let s = 0; s < c.snapshots; s++) {
-        stop();
-        const steps = chunkSteps(c.steps, c.snapshots, s);
-        engine.advance(steps);
-        done += steps * engine.walkers;
-        const predictions = await predictWalkers(engine, model.inputs);
-        const T = model.inputs.length;
-        for (let g = 0; g < batch.length; g++) {
-          const { first, count } = engine.groupRange(g);
-          accumulator.add(g, predictions.subarray(first * T, (first + count) * T), count);
-          bg.set(batch[g], accumulator.bayesError(g));
-        }
-        c.onProgress?.(done, total);
-        c.onUpdate?.(points());
-      }
-      engine.setAccumulate(false);
+      const T = model.inputs.length;
+      const base = done;
+      await runMeasurement(
+        engine,
+        {
+          steps: c.steps,
+          burnin: c.burnin,
+          init: c.init,
+          tune: c.step === undefined, // MALA on its acceptance, ULA on its MH acceptance (burnIn)
+          target: malaTargetFor(engine.settings.landscape.dim),
+          schedule: 'light',
+          perGroup: true,
+          batches: c.snapshots,
+          onProgress: (d) => {
+            done = base + d * engine.walkers;
+            c.onProgress?.(done, total);
+          },
+          cancel: stop,
+        },
+        {
+          // B_g comes from these predictive snapshots; the loop's accumulated sums serve only the
+          // convergence diagnostics.
+          batch: async () => {
+            const predictions = await predictWalkers(engine, model.inputs);
+            for (let g = 0; g < batch.length; g++) {
+              const { first, count } = engine.groupRange(g);
+              accumulator.add(g, predictions.subarray(first * T, (first + count) * T), count);
+              bg.set(batch[g], accumulator.bayesError(g));
+            }
+            c.onUpdate?.(points());
+          },
+        },
+      );
       (await engine.readGroupStats()).forEach((st, g) => {
         acc.set(batch[g], st.acceptance);
         eps.set(batch[g], engine.groupStep(g));

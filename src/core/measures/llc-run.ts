@@ -1,7 +1,7 @@
 /**
- * One LLC measurement, as the CLI, the tests and the benchmarks run it: start the walkers (at w* or
- * from the prior), burn in (tuning the MALA step toward a target acceptance unless a step is given),
- * then sample with every step's loss accumulated per walker.
+ * One LLC measurement, as the CLI, the tests and the benchmarks run it: the measurement loop
+ * (measurement-loop.ts: start the walkers at w* or from the prior, burn in by BURN_IN_POLICY, sample
+ * with every step's loss accumulated per walker) with the whole population read as one group.
  *
  * λ̂ = nβ·(E_w[L_n(w)] − L_n(w*)) (devinterp's estimator). Its standard error treats the walkers as
  * independent chains: each walker's time-average is one draw, so SE = nβ·sd(chain means)/√N, with no
@@ -10,9 +10,10 @@
  */
 
 import type { InitKind } from '../posterior';
-import type { EngineConfig, EngineSnapshot, WalkerEngine, WalkerStats } from '../walkers/walker-engine';
-import { burnIn, chunkSteps, malaTargetFor } from './burnin';
+import type { EngineConfig, WalkerEngine, WalkerStats } from '../walkers/walker-engine';
+import { malaTargetFor } from './burnin';
 import type { Diagnostics } from './diagnostics';
+import { type LoopPosition, runMeasurement, type Tally } from './measurement-loop';
 
 export interface LlcOptions extends EngineConfig {
   readonly steps: number;
@@ -25,7 +26,7 @@ export interface LlcOptions extends EngineConfig {
   readonly batches?: number;
   /** Radius of the "mass near w*" ball (0: not measured). */
   readonly radius?: number;
-  /** Called with (stepsDone, stepsTotal) after each chunk. */
+  /** Called with (stepsDone, stepsTotal) during and after each chunk. */
   readonly onProgress?: (done: number, total: number) => void;
   /** Continue from a checkpoint (the same settings: the caller validates them) instead of starting. */
   readonly resume?: LlcCheckpoint;
@@ -41,27 +42,14 @@ export interface LlcOptions extends EngineConfig {
   readonly afterBatch?: () => Promise<void>;
 }
 
-/** Where a sampling phase stands: the engine's state plus the estimator's running sums. */
-export interface LlcCheckpoint {
-  readonly engine: EngineSnapshot;
+/** Where a sampling phase stands: the loop's position plus the estimator's running sums. */
+export interface LlcCheckpoint extends LoopPosition {
   readonly lossAtWstar: number;
-  /** The batch under way and the steps of it already run. */
-  readonly batch: number;
-  readonly batchDone: number;
-  readonly done: number;
   readonly trace: number[];
   readonly previousTotal: number;
   readonly previousSamples: number;
   /** The shifts the next reduction uses (the last statistics read), null before any. */
   readonly shift: { readonly chainMean: number; readonly loss: number } | null;
-}
-
-/** Thrown by runLlc when `shouldStop` ended the run early (after the last checkpoint was written). */
-export class RunInterrupted extends Error {
-  override readonly name = 'RunInterrupted';
-  constructor(readonly step: number) {
-    super(`interrupted at step ${step}`);
-  }
 }
 
 export interface LlcResult {
@@ -101,80 +89,65 @@ export function batchMeansSe(batchMeans: readonly number[]): number {
 
 export async function runLlc(engine: WalkerEngine, opts: LlcOptions): Promise<LlcResult> {
   const t0 = performance.now();
-  const target = opts.targetAcceptance ?? malaTargetFor(engine.settings.landscape.dim);
-  const batches = Math.max(2, Math.min(opts.batches ?? 20, opts.steps));
-  const total = opts.burnin + opts.steps;
-  let done = 0;
   const resume = opts.resume;
-  // Burn-in, in chunks; the step (and the metric) are adapted between chunks and then frozen.
-  if (!resume) engine.reset(opts.init);
-  engine.setAccumulate(false);
-  if (!resume)
-    await burnIn(engine, {
-      burnin: opts.burnin,
-      tune: opts.tuneStep,
-      target,
-      perGroup: false,
-      afterChunk: (k) => {
-        done += k;
-        opts.onProgress?.(done, total);
-      },
-      during: (k) => opts.onProgress?.(done + k, total),
-    });
-
   // L_n(w*) from the landscape's own WGSL.
-  const lossAtWstar = resume ? resume.lossAtWstar : (await engine.evaluate(engine.settings.wstar)).loss[0];
-
-  if (resume) engine.restore(resume.engine);
-  else engine.clearCounters();
-  // A resumed engine keeps its split-chain midpoint (restored with the snapshot).
-  engine.setAccumulate(true, resume ? undefined : opts.steps);
+  let lossAtWstar = resume ? resume.lossAtWstar : Number.NaN;
   const trace: number[] = resume ? [...resume.trace] : [];
   let previousTotal = resume?.previousTotal ?? 0;
   let previousSamples = resume?.previousSamples ?? 0;
   let shift = resume?.shift ?? null;
-  if (resume) done = resume.done;
   let stats: WalkerStats | undefined;
-  const save = async (batch: number, batchDone: number) =>
-    opts.checkpoint?.({
-      engine: await engine.snapshot(),
-      lossAtWstar,
-      batch,
-      batchDone,
-      done,
-      trace: [...trace],
-      previousTotal,
-      previousSamples,
-      shift,
-    });
-  for (let b = resume?.batch ?? 0; b < batches; b++) {
-    const k = chunkSteps(opts.steps, batches, b);
-    let ran = b === resume?.batch ? resume.batchDone : 0;
-    while (ran < k) {
-      const stop = () => opts.shouldStop?.() === true || opts.checkpointDue?.() === true;
-      const r = await engine.run(k - ran, (d) => opts.onProgress?.(done + d, total), stop);
-      ran += r;
-      done += r;
-      if (ran < k) {
-        await save(b, ran);
-        if (opts.shouldStop?.()) throw new RunInterrupted(engine.step);
-      }
-    }
-    stats = await engine.readStats(
-      { center: engine.settings.wstar, radius: opts.radius ?? 0 },
-      shift ?? { chainMean: lossAtWstar, loss: lossAtWstar },
-    );
-    shift = { chainMean: stats.chainMean, loss: stats.meanLoss };
-    // chainMean·samples is the walker-averaged running total: differences give each batch's mean.
-    const runningTotal = stats.chainMean * stats.samples;
-    trace.push((runningTotal - previousTotal) / (stats.samples - previousSamples));
-    previousTotal = runningTotal;
-    previousSamples = stats.samples;
-    await opts.afterBatch?.();
-    opts.onProgress?.(done, total);
-    if (b + 1 < batches) await save(b + 1, 0);
-  }
-  engine.setAccumulate(false);
+  // The whole population is the one group: its statistics after each batch, shifted by the last read.
+  const tally: Tally = {
+    begin: async () => {
+      lossAtWstar = (await engine.evaluate(engine.settings.wstar)).loss[0];
+    },
+    batch: async () => {
+      stats = await engine.readStats(
+        { center: engine.settings.wstar, radius: opts.radius ?? 0 },
+        shift ?? { chainMean: lossAtWstar, loss: lossAtWstar },
+      );
+      shift = { chainMean: stats.chainMean, loss: stats.meanLoss };
+      // chainMean·samples is the walker-averaged running total: differences give each batch's mean.
+      const runningTotal = stats.chainMean * stats.samples;
+      trace.push((runningTotal - previousTotal) / (stats.samples - previousSamples));
+      previousTotal = runningTotal;
+      previousSamples = stats.samples;
+    },
+  };
+  const checkpoint = opts.checkpoint;
+  await runMeasurement(
+    engine,
+    {
+      steps: opts.steps,
+      burnin: opts.burnin,
+      init: opts.init,
+      tune: opts.tuneStep,
+      target: opts.targetAcceptance ?? malaTargetFor(engine.settings.landscape.dim),
+      perGroup: false,
+      batches: Math.max(2, Math.min(opts.batches ?? 20, opts.steps)),
+      onProgress: opts.onProgress,
+      afterBatch: opts.afterBatch,
+      resume,
+      checkpoint:
+        checkpoint &&
+        ((at) =>
+          checkpoint({
+            engine: at.engine,
+            lossAtWstar,
+            batch: at.batch,
+            batchDone: at.batchDone,
+            done: at.done,
+            trace: [...trace],
+            previousTotal,
+            previousSamples,
+            shift,
+          })),
+      checkpointDue: opts.checkpointDue,
+      shouldStop: opts.shouldStop,
+    },
+    tally,
+  );
   const s = stats!;
   const nbeta = engine.settings.n * engine.settings.beta;
   const lambdaHat = nbeta * (s.chainMean - lossAtWstar);
