@@ -47,7 +47,7 @@ export interface LoopOptions {
   readonly cancel?: () => void;
   /** Runs after each sampling batch's tally (e.g. a snapshot of the walkers for PolyShareTracker). */
   readonly afterBatch?: () => Promise<void>;
-  /** Continue from a checkpoint: no reset, no burn-in, the engine restored after `tally.begin`'s turn. */
+  /** Continue from a checkpoint: the engine restored from it, no reset, no burn-in, no `tally.begin`. */
   readonly resume?: LoopPosition;
   /**
    * Receives the position after each sampling batch, whenever `checkpointDue()` turns true, and
@@ -72,10 +72,13 @@ export async function runMeasurement(engine: WalkerEngine, opts: LoopOptions, ta
   const total = opts.burnin + opts.steps;
   const resume = opts.resume;
   let done = 0;
-  if (!resume) engine.reset(opts.init);
-  engine.setAccumulate(false);
-  // The step (and the metric) are adapted between burn-in chunks and then frozen.
-  if (!resume) {
+  if (resume) {
+    engine.restore(resume.engine);
+    done = resume.done;
+  } else {
+    engine.reset(opts.init);
+    engine.setAccumulate(false);
+    // The step (and the metric) are adapted between burn-in chunks and then frozen.
     await burnIn(engine, {
       burnin: opts.burnin,
       tune: opts.tune,
@@ -90,11 +93,8 @@ export async function runMeasurement(engine: WalkerEngine, opts: LoopOptions, ta
       during: (k) => opts.onProgress?.(done + k, total),
     });
     await tally.begin?.();
+    engine.clearCounters();
   }
-  if (resume) {
-    engine.restore(resume.engine);
-    done = resume.done;
-  } else engine.clearCounters();
   // A resumed engine keeps its split-chain midpoint (restored with the snapshot).
   engine.setAccumulate(true, resume ? undefined : opts.steps);
   const save = async (batch: number, batchDone: number) =>

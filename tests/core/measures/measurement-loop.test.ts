@@ -147,7 +147,7 @@ describe('measurement loop', () => {
         batch: async () => void laterReads.push(resumed.engine.step),
       },
     );
-    expect(resumed.log.slice(0, 2)).toEqual(['accumulate false -', 'restore 90']);
+    expect(resumed.log.slice(0, 2)).toEqual(['restore 90', 'accumulate true -']);
     expect([...firstReads, ...laterReads]).toEqual(reads);
   });
 
