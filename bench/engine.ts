@@ -8,7 +8,7 @@
 import { defaultWstar, findLandscape, type Landscape } from '../src/core/landscapes/landscapes';
 import { mlpLandscape } from '../src/core/landscapes/models/mlp';
 import { polynomialLandscape } from '../src/core/landscapes/models/polynomial';
-import { initialStep } from '../src/core/measures/llc-run';
+import { initialStep } from '../src/core/measures/burnin';
 import type { PosteriorSettings, SamplerKind } from '../src/core/posterior';
 import { wbicBeta } from '../src/core/posterior';
 import { cpuAdvance, cpuInit } from '../src/core/walkers/cpu-reference';

@@ -6,7 +6,8 @@
  * run's wall time, burn-in included.
  */
 
-import { initialStep, runLlc } from '../src/core/measures/llc-run';
+import { initialStep } from '../src/core/measures/burnin';
+import { runLlc } from '../src/core/measures/llc-run';
 import { cpuAdvance, cpuInit } from '../src/core/walkers/cpu-reference';
 import { WalkerEngine } from '../src/core/walkers/walker-engine';
 import { crossing } from './engine';

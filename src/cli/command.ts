@@ -3,13 +3,13 @@
  * the rounding of reported numbers and the divergence warning.
  */
 
-import { convergenceFailure, type Diagnostics } from '../core/measures/diagnostics';
 import {
   BURN_IN_POLICY,
   ulaAcceptanceForBias,
   ulaAcceptanceThreshold,
   ulaTunedStep,
-} from '../core/measures/llc-run';
+} from '../core/measures/burnin';
+import { convergenceFailure, type Diagnostics } from '../core/measures/diagnostics';
 import type { SamplerKind } from '../core/posterior';
 import { acquireNodeDevice } from '../gpu/node-device';
 import type { CliIo } from './io';
@@ -50,7 +50,7 @@ export function warnDiverged(stderr: CliIo['stderr'], diverged: number, advice =
 /**
  * The acceptance fields of a result: MALA's `acceptance`; for ULA (which takes every move) the MH
  * acceptance MALA would have given its moves, `mh_acceptance`, and `biased` when it falls below the
- * Gaussian-calibrated threshold (ulaAcceptanceThreshold, src/core/measures/llc-run.ts), with a warning on
+ * Gaussian-calibrated threshold (ulaAcceptanceThreshold, src/core/measures/burnin.ts), with a warning on
  * stderr naming the step and a smaller one aimed at the tuning target.
  */
 export function acceptanceFields(

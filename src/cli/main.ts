@@ -5,8 +5,10 @@
 import { access, constants } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { negativeLambdaWarning, wstarWarnings } from '../core/landscapes/wstar-check';
+import { initialStep } from '../core/measures/burnin';
 import { diagnosticFields, type LabelDiagnostics } from '../core/measures/diagnostics';
-import { initialStep, type LlcResult, RunInterrupted, runLlc } from '../core/measures/llc-run';
+import { type LlcResult, runLlc } from '../core/measures/llc-run';
+import { RunInterrupted } from '../core/measures/measurement-loop';
 import { MONOMIALS, PolyShareTracker } from '../core/measures/poly-functions';
 import { assertResult } from '../core/measures/result-check';
 import { WalkerEngine } from '../core/walkers/walker-engine';

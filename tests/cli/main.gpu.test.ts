@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HELP } from '../../src/cli/args';
-import { BURN_IN_POLICY } from '../../src/core/measures/llc-run';
+import { BURN_IN_POLICY } from '../../src/core/measures/burnin';
 import { cli, expectUsageError, jsonLines } from '../helpers/cli';
 import { noGpu } from '../helpers/gpu';
 

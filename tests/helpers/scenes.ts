@@ -1,6 +1,6 @@
 /** Small builders for engine configurations used across GPU tests. */
 import { findLandscape } from '../../src/core/landscapes/landscapes';
-import { initialStep } from '../../src/core/measures/llc-run';
+import { initialStep } from '../../src/core/measures/burnin';
 import { type PosteriorSettings, type Prior, type SamplerKind, wbicBeta } from '../../src/core/posterior';
 import type { EngineConfig } from '../../src/core/walkers/walker-engine';
 

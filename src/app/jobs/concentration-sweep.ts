@@ -9,7 +9,7 @@
 
 import { findLandscape, type Landscape, predictedCrossover } from '../../core/landscapes/landscapes';
 import { exactExpectations2D } from '../../core/landscapes/quadrature';
-import { initialStep } from '../../core/measures/llc-run';
+import { initialStep } from '../../core/measures/burnin';
 import { wbicBeta } from '../../core/posterior';
 import { exchangeEveryFor, WalkerEngine } from '../../core/walkers/walker-engine';
 import type { Derived } from '../../scene/derive';

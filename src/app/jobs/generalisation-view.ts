@@ -1,7 +1,7 @@
 /**
  * Analysis → "generalisation vs n": the Bayes generalisation error B_g of the polynomial model or the
  * tiny network over a log grid of n, each n averaged over independent noisy datasets, charted on
- * log–log axes with ±1 SE against the λ/n line (src/core/measures/generalisation.ts, the CLI's code path).
+ * log–log axes with ±1 SE against the λ/n line (src/core/measures/generalisation/, the CLI's code path).
  * It runs in the background with progress (counts and an ETA), shows the estimates as they firm up,
  * and restarts when the model, σ, prior or seed changes. Other landscapes say what it needs.
  */

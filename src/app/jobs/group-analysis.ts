@@ -154,9 +154,8 @@ export class GroupAnalysis {
         burnin: spec.burnin,
         init: spec.init,
         tuneStep: true,
-        // Each adaptation is a readback, about a frame in the browser: fewer than the CLI's 40 (ε
-        // settles within ~10 multiplicative steps of its initial guess).
-        tuneRounds: 12,
+        // Each adaptation is a readback, about a frame in the browser: BURN_IN_POLICY's light schedule.
+        schedule: 'light',
         onProgress: (done, total) => {
           if (generation !== this.generation || this.destroyed) throw new Superseded();
           this.status = { phase: 'running', progress: line(done, total) };

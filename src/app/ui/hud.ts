@@ -1,5 +1,5 @@
 /** The heads-up display: throughput and the sampler's health, plus λ̂ against theory where known. */
-import { BURN_IN_POLICY, ulaAcceptanceThreshold } from '../../core/measures/llc-run';
+import { BURN_IN_POLICY, ulaAcceptanceThreshold } from '../../core/measures/burnin';
 import type { Derived } from '../../scene/derive';
 import type { SceneState } from '../../scene/schema';
 import type { LabStats } from '../lab';

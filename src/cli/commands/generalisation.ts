@@ -1,6 +1,6 @@
 /**
  * `occam-lens generalisation`: Bayes generalisation error against n with the λ/n reference line
- * (src/core/measures/generalisation.ts). Parsing and execution live here; args.ts and main.ts only dispatch.
+ * (src/core/measures/generalisation/). Parsing and execution live here; args.ts and main.ts only dispatch.
  */
 
 import { mlpDefaults } from '../../core/landscapes/models/mlp';

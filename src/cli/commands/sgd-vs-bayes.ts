@@ -41,7 +41,8 @@ import {
   testErrorHistogram,
   topRows,
 } from '../../core/function-space/sgd-vs-bayes';
-import { initialStep, runLlc } from '../../core/measures/llc-run';
+import { initialStep } from '../../core/measures/burnin';
+import { runLlc } from '../../core/measures/llc-run';
 import { polyFunctionSpace } from '../../core/measures/poly-functions';
 import { WalkerEngine } from '../../core/walkers/walker-engine';
 import { parseCli, posteriorOf, type RunArgs } from '../args';

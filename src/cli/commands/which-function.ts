@@ -14,9 +14,9 @@ import {
   polynomialSlotsLandscape,
   polyWstar,
 } from '../../core/landscapes/models/polynomial';
+import { initialStep } from '../../core/measures/burnin';
 import { type Diagnostics, diagnosticFields, isConverged } from '../../core/measures/diagnostics';
 import { runGroups } from '../../core/measures/ladder';
-import { initialStep } from '../../core/measures/llc-run';
 import { measureLocalLambda } from '../../core/measures/local-lambda';
 import { PolyShareTracker } from '../../core/measures/poly-functions';
 import {

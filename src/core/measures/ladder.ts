@@ -9,8 +9,10 @@
 import type { InitKind } from '../posterior';
 import { wbicBeta } from '../posterior';
 import type { EngineConfig, ExchangePair, WalkerEngine } from '../walkers/walker-engine';
+import { type BurnInSchedule, initialStep, malaTargetFor } from './burnin';
 import type { Diagnostics } from './diagnostics';
-import { batchMeansSe, burnIn, chunkSteps, initialStep, malaTargetFor } from './llc-run';
+import { batchMeansSe } from './llc-run';
+import { runMeasurement, type Tally } from './measurement-loop';
 
 export interface GroupRunOptions {
   readonly steps: number;
@@ -20,11 +22,8 @@ export interface GroupRunOptions {
   readonly targetAcceptance?: number;
   /** Ball radius for the mass near w*. */
   readonly radius?: number;
-  /**
-   * Step-size adaptations during burn-in (default one per 25 steps, at most 40). Each is a GPU round
-   * trip, which in a browser costs about a frame: the app uses fewer.
-   */
-  readonly tuneRounds?: number;
+  /** Step-size adaptations during burn-in (BURN_IN_POLICY): 'light' for the app's background jobs. */
+  readonly schedule?: BurnInSchedule;
   /**
    * Time batches of the sampling phase for the batch-means SE cross-check (`lambdaHatSeBatch`); each
    * costs a per-group reduction, so it is off (NaN) unless asked for.
@@ -63,7 +62,10 @@ export interface GroupResult {
   readonly diagnostics: Diagnostics;
 }
 
-/** Burn-in (one ε for all groups, tuned on the whole population), then sampling; per-group results. */
+/**
+ * The measurement loop with a tally per group: burn-in (each group tunes its own ε), then sampling;
+ * per-group results.
+ */
 export async function runGroups(
   engine: WalkerEngine,
   opts: GroupRunOptions,
@@ -75,52 +77,44 @@ export async function runGroups(
   exchange: ExchangePair[];
 }> {
   const t0 = performance.now();
-  const total = opts.burnin + opts.steps;
-  const target = opts.targetAcceptance ?? malaTargetFor(engine.settings.landscape.dim);
-  engine.reset(opts.init);
-  engine.setAccumulate(false);
-  const tune = opts.tuneStep; // MALA on its acceptance, ULA on its MH acceptance (burnIn)
-  const rounds = opts.tuneRounds ?? Math.min(40, Math.floor(opts.burnin / 25));
-  const chunks = tune ? Math.max(1, Math.min(rounds, opts.burnin)) : 1;
-  let done = 0;
-  await burnIn(engine, {
-    burnin: opts.burnin,
-    chunks,
-    tune,
-    target,
-    perGroup: true,
-    afterChunk: (k) => {
-      done += k;
-      opts.onProgress?.(done, total);
-    },
-    during: (k) => opts.onProgress?.(done + k, total),
-  });
-  const lossAtWstar = (await engine.evaluate(engine.settings.wstar)).loss[0];
-  engine.clearCounters();
-  engine.setAccumulate(true, opts.steps);
   const traced = opts.batches !== undefined;
-  // Without a trace the chunks only pace the progress reports.
-  const batches = Math.max(traced ? 2 : 1, Math.min(opts.batches ?? 20, opts.steps));
+  let lossAtWstar = Number.NaN;
   // Per group: the walker-averaged running total at the end of each batch, whose differences are
   // the batch means of the loss (the time trace the batch-means SE is computed from).
   const previous = Array.from({ length: engine.groups }, () => ({ total: 0, samples: 0 }));
   const traces: number[][] = previous.map(() => []);
-  for (let b = 0; b < batches; b++) {
-    const k = chunkSteps(opts.steps, batches, b);
-    await engine.run(k, (d) => opts.onProgress?.(done + d, total));
-    done += k;
-    if (traced) {
-      const stats = await engine.readGroupStats({}, { chainMean: lossAtWstar, loss: lossAtWstar });
-      stats.forEach((s, g) => {
-        const runningTotal = (s.chainMean - lossAtWstar) * s.samples;
-        traces[g].push((runningTotal - previous[g].total) / (s.samples - previous[g].samples));
-        previous[g] = { total: runningTotal, samples: s.samples };
-      });
-    }
-    await opts.afterBatch?.();
-    opts.onProgress?.(done, total);
-  }
-  engine.setAccumulate(false);
+  const tally: Tally = {
+    begin: async () => {
+      lossAtWstar = (await engine.evaluate(engine.settings.wstar)).loss[0];
+    },
+    // Without a trace the batches only pace the progress reports.
+    batch: traced
+      ? async () => {
+          const stats = await engine.readGroupStats({}, { chainMean: lossAtWstar, loss: lossAtWstar });
+          stats.forEach((s, g) => {
+            const runningTotal = (s.chainMean - lossAtWstar) * s.samples;
+            traces[g].push((runningTotal - previous[g].total) / (s.samples - previous[g].samples));
+            previous[g] = { total: runningTotal, samples: s.samples };
+          });
+        }
+      : undefined,
+  };
+  await runMeasurement(
+    engine,
+    {
+      steps: opts.steps,
+      burnin: opts.burnin,
+      init: opts.init,
+      tune: opts.tuneStep, // MALA on its acceptance, ULA on its MH acceptance (burnIn)
+      target: opts.targetAcceptance ?? malaTargetFor(engine.settings.landscape.dim),
+      schedule: opts.schedule,
+      perGroup: true,
+      batches: Math.max(traced ? 2 : 1, Math.min(opts.batches ?? 20, opts.steps)),
+      onProgress: opts.onProgress,
+      afterBatch: opts.afterBatch,
+    },
+    tally,
+  );
   const nbetas = engine.settings.groupNbeta ?? [engine.settings.n * engine.settings.beta];
   const groups: GroupResult[] = [];
   const final = await engine.readGroupStats(

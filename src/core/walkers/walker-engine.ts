@@ -51,7 +51,7 @@ export interface EngineConfig extends PosteriorSettings, SamplerSettings {
    */
   readonly exchangeEvery?: number;
   /**
-   * Ensemble preconditioning during a tuned burn-in (src/core/measures/llc-run.ts, burnIn): 'diag' makes the
+   * Ensemble preconditioning during a tuned burn-in (src/core/measures/burnin.ts, burnIn): 'diag' makes the
    * population's per-coordinate variances (per group) the proposal metric M, frozen before sampling.
    * Default 'diag'; 'none' keeps M = I; 'full' makes M the population's covariance (a dense metric,
    * metricFactor; D ≤ MAX_FULL_METRIC_DIM). Ignored where the step is given (no tuning).

@@ -1,5 +1,5 @@
 /**
- * The ULA bias threshold (src/core/measures/llc-run.ts, ulaAcceptanceForBias): the closed form 2Φ(−σ/2),
+ * The ULA bias threshold (src/core/measures/burnin.ts, ulaAcceptanceForBias): the closed form 2Φ(−σ/2),
  * σ = h^{3/2}·√D/4, against a Monte Carlo of the exact MH log-ratio of ULA's move on a Gaussian,
  * Δ = (h/8)(|x|² − |y|²), x from ULA's own stationary law N(0, 1/(1 − h/4)), y = (1 − h/2)x + √h·ξ.
  */
@@ -8,7 +8,7 @@ import {
   ulaAcceptanceForBias,
   ulaAcceptanceThreshold,
   ulaTunedStep,
-} from '../../../src/core/measures/llc-run';
+} from '../../../src/core/measures/burnin';
 import { drawNormals, seedKey } from '../../../src/core/rng';
 
 function monteCarloAcceptance(bias: number, dim: number, draws: number): { mean: number; se: number } {

@@ -6,7 +6,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { landscapes } from '../../../src/core/landscapes/landscapes';
 import { certainly, exactExpectations2D } from '../../../src/core/landscapes/quadrature';
-import { BURN_IN_POLICY, runLlc } from '../../../src/core/measures/llc-run';
+import { BURN_IN_POLICY } from '../../../src/core/measures/burnin';
+import { runLlc } from '../../../src/core/measures/llc-run';
 import { cpuAdvance, cpuInit } from '../../../src/core/walkers/cpu-reference';
 import { scoredMoves } from '../../../src/core/walkers/ula-scoring';
 import { maxWalkers, WalkerEngine } from '../../../src/core/walkers/walker-engine';

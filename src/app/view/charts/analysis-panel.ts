@@ -6,7 +6,7 @@
  */
 
 import { negativeLambdaWarning, wstarWarnings } from '../../../core/landscapes/wstar-check';
-import { BURN_IN_POLICY, malaTargetFor } from '../../../core/measures/llc-run';
+import { BURN_IN_POLICY, malaTargetFor } from '../../../core/measures/burnin';
 import type { Derived } from '../../../scene/derive';
 import type { SceneState } from '../../../scene/schema';
 import { LineChart, type Series } from './line-chart';

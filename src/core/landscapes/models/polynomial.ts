@@ -6,7 +6,7 @@
  *
  * The data reach the shader as sufficient statistics (poly-stats.ts), so a dataset may have any size,
  * and the uniforms may hold several datasets ("slots"): walker group g fits slot min(g, S − 1). One
- * engine thereby samples the posteriors of many (n, dataset) pairs at once (src/core/measures/generalisation.ts).
+ * engine thereby samples the posteriors of many (n, dataset) pairs at once (src/core/measures/generalisation/).
  */
 import polynomialWgsl from '../../../../shaders/models/polynomial.wgsl';
 import { describe, LIMITS, within } from '../../limits';
