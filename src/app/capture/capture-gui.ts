@@ -4,7 +4,8 @@
  */
 import type { Controller, default as GUI } from 'lil-gui';
 import { parseShot, ShotError } from '../../scene/shot';
-import { type CaptureController, pickJsonFile, type RecordOptions, type ScreenshotOptions } from './capture';
+import { pickJsonFile } from '../files';
+import type { CaptureController, RecordOptions, ScreenshotOptions } from './capture';
 import type { PlacedRect } from './compositor';
 
 export function addCaptureFolder(

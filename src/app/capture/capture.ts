@@ -13,8 +13,10 @@
 
 import type { SceneState } from '../../scene/schema';
 import { type CameraPose, parseShot, type Shot, shotAt } from '../../scene/shot';
+import { download, slug, timeStamp } from '../files';
 import type { Lab } from '../lab';
 import { CANVAS_LIMITS, type Composition, clampScale, compose } from './compositor';
+import { type CaptureProgress, ProgressUi } from './progress-ui';
 import {
   ClipRecorder,
   type ClipSink,
@@ -102,13 +104,6 @@ export interface RecordResult {
   readonly frameHashes?: readonly string[];
 }
 
-export interface CaptureProgress {
-  readonly active: boolean;
-  readonly frames: number;
-  readonly total: number;
-  readonly etaSeconds: number;
-}
-
 /** Elements never captured: capture's own UI; lil-gui and notices unless asked for. */
 const skipper =
   (includeGui: boolean, includeHud: boolean) =>
@@ -135,11 +130,6 @@ function captureLayout(lab: Lab, on: boolean): boolean {
 export function pageAspectHeight(root: HTMLElement, width: number): number {
   const r = root.getBoundingClientRect();
   return Math.max(2, 2 * Math.round((width * r.height) / Math.max(1, r.width) / 2));
-}
-
-const pad = (n: number) => String(n).padStart(2, '0');
-export function timeStamp(d = new Date()): string {
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}_${pad(d.getHours())}-${pad(d.getMinutes())}-${pad(d.getSeconds())}`;
 }
 
 /** A file dialog that answers sooner than this was never shown (see record). */
@@ -681,15 +671,6 @@ function windowSize(root: HTMLElement): [number, number] {
   return [Math.min(3840, even(r.width)), Math.min(2160, even(r.height))];
 }
 
-function slug(s: string): string {
-  return (
-    s
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-|-$/g, '') || 'shot'
-  );
-}
-
 /** FNV-1a over a subsample of the pixels: enough to tell two frames apart, cheap at any size. */
 function hashCanvas(ctx: CanvasRenderingContext2D, w: number, h: number): string {
   const data = ctx.getImageData(0, 0, w, h).data;
@@ -699,26 +680,6 @@ function hashCanvas(ctx: CanvasRenderingContext2D, w: number, h: number): string
     a = Math.imul(a, 0x01000193) >>> 0;
   }
   return a.toString(16).padStart(8, '0');
-}
-
-export function download(blob: Blob, filename: string): void {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = filename;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-}
-
-/** Opens the browser's file picker for one JSON file and hands the chosen file on. */
-export function pickJsonFile(onFile: (file: File) => void | Promise<void>): void {
-  const input = document.createElement('input');
-  input.type = 'file';
-  input.accept = 'application/json,.json';
-  input.addEventListener('change', () => {
-    const file = input.files?.[0];
-    if (file) void onFile(file);
-  });
-  input.click();
 }
 
 async function pickFileSink(base: string, container: Container): Promise<ClipSink> {
@@ -736,90 +697,4 @@ async function pickFileSink(base: string, container: Container): Promise<ClipSin
     ],
   });
   return FileSystemSink.create(handle);
-}
-
-/**
- * The progress bar: frames done, ETA and a cancel button. Never captured (class capture-ui). In the
- * side column it is the last item and sticks to the column's bottom edge while the column scrolls: it
- * has a slot of its own at the end, so scrolling down uncovers everything it passes over (a fixed
- * overlay hid the bottom of the column for good).
- */
-class ProgressUi {
-  private readonly root: HTMLElement;
-  private readonly bar: HTMLElement;
-  private readonly text: HTMLElement;
-
-  constructor(parent: HTMLElement, onCancel: () => void) {
-    this.root = document.createElement('div');
-    this.root.className = 'capture-ui capture-progress';
-    this.root.id = 'capture-progress';
-    this.root.hidden = true;
-    this.root.setAttribute('role', 'progressbar');
-    const track = document.createElement('div');
-    track.className = 'capture-track';
-    this.bar = document.createElement('div');
-    this.bar.className = 'capture-bar';
-    track.append(this.bar);
-    this.text = document.createElement('span');
-    const cancel = document.createElement('button');
-    cancel.type = 'button';
-    cancel.textContent = 'Cancel';
-    cancel.id = 'capture-cancel';
-    cancel.addEventListener('click', onCancel);
-    this.root.append(this.text, cancel, track);
-    const inFlow = parent !== document.body;
-    Object.assign(this.root.style, {
-      ...(inFlow
-        ? { position: 'sticky', bottom: '0', order: '99', flex: '0 0 auto' }
-        : { position: 'fixed', right: '12px', bottom: '12px', width: '320px' }),
-      zIndex: '20',
-      display: 'flex',
-      flexWrap: 'wrap',
-      alignItems: 'center',
-      justifyContent: 'space-between',
-      gap: '6px 10px',
-      padding: '8px 10px',
-      background: '#1a1f2b',
-      border: '1px solid #262c3a',
-      borderRadius: '8px',
-      font: '12px/1.4 ui-monospace, monospace',
-      color: '#d9deea',
-    });
-    // Inline display would override the hidden attribute: hidden until a recording starts.
-    this.root.style.display = 'none';
-    // The bar takes a row of its own under the text and the button.
-    Object.assign(track.style, {
-      flex: '1 0 100%',
-      height: '6px',
-      background: '#262c3a',
-      borderRadius: '3px',
-    });
-    Object.assign(this.bar.style, {
-      width: '0%',
-      height: '100%',
-      background: '#ff7a45',
-      borderRadius: '3px',
-    });
-    parent.append(this.root);
-  }
-
-  show(): void {
-    this.root.hidden = false;
-    this.root.style.display = 'flex';
-    this.text.textContent = 'recording…';
-    this.bar.style.width = '0%';
-  }
-
-  update(p: CaptureProgress): void {
-    const frac = p.total > 0 ? p.frames / p.total : 0;
-    this.bar.style.width = `${(100 * frac).toFixed(1)}%`;
-    this.root.setAttribute('aria-valuenow', String(Math.round(100 * frac)));
-    const eta = Number.isFinite(p.etaSeconds) ? `ETA ${Math.ceil(p.etaSeconds)} s` : 'ETA …';
-    this.text.textContent = `frame ${p.frames}/${p.total} · ${eta}`;
-  }
-
-  hide(): void {
-    this.root.hidden = true;
-    this.root.style.display = 'none';
-  }
 }
