@@ -14,7 +14,7 @@
 import type { SceneState } from '../../scene/schema';
 import { type CameraPose, parseShot, type Shot, shotAt } from '../../scene/shot';
 import { download, slug, timeStamp } from '../files';
-import type { Lab } from '../lab';
+import type { CaptureTarget } from './capture-target';
 import { CANVAS_LIMITS, type Composition, clampScale, compose } from './compositor';
 import { type CaptureProgress, ProgressUi } from './progress-ui';
 import {
@@ -30,7 +30,8 @@ import {
 export interface CaptureHost {
   /** The region captured (the app's root element). */
   readonly root: HTMLElement;
-  lab(): Lab | null;
+  /** The running scene (a new one after a lost device), null before the first. */
+  target(): CaptureTarget | null;
   device(): GPUDevice | null;
   state(): SceneState;
   presetId(): string | undefined;
@@ -118,7 +119,7 @@ const skipper =
  * column goes, the stage widens): an excluded panel used to leave an empty dark block in the picture.
  * Applied and removed synchronously around a screenshot's render, or for a whole recording.
  */
-function captureLayout(lab: Lab, on: boolean): boolean {
+function captureLayout(lab: CaptureTarget, on: boolean): boolean {
   const body = document.body;
   if (body.classList.contains('capture-layout') === on) return false;
   body.classList.toggle('capture-layout', on);
@@ -213,19 +214,19 @@ export class CaptureController {
     return `occam-lens_${this.host.presetId() ?? s.landscape}_${timeStamp()}`;
   }
 
-  private requireLab(): Lab {
-    const lab = this.host.lab();
+  private requireLab(): CaptureTarget {
+    const lab = this.host.target();
     if (!lab) throw new Error('the scene is not running yet');
     return lab;
   }
 
-  private stageSize(lab: Lab): { width: number; height: number } {
+  private stageSize(lab: CaptureTarget): { width: number; height: number } {
     const r = lab.view.canvas.getBoundingClientRect();
     return { width: Math.max(1, r.width), height: Math.max(1, r.height) };
   }
 
   /** Renders at the given pixel ratio (CSS size unchanged) and restores the old one. */
-  private withPixelRatio<T>(lab: Lab, ratio: number, fn: () => T): T {
+  private withPixelRatio<T>(lab: CaptureTarget, ratio: number, fn: () => T): T {
     const r = lab.view.renderer;
     const old = r.getPixelRatio();
     if (Math.abs(old - ratio) > 1e-9) r.setPixelRatio(ratio);
@@ -240,7 +241,7 @@ export class CaptureController {
   }
 
   /** Makes the 3-D view's background transparent for the duration of fn. */
-  private withBackground<T>(lab: Lab, background: Background, fn: () => T): T {
+  private withBackground<T>(lab: CaptureTarget, background: Background, fn: () => T): T {
     if (background === 'solid') return fn();
     const view = lab.view;
     const bg = view.scene.background;
@@ -269,7 +270,7 @@ export class CaptureController {
     }
   }
 
-  private async screenshotNow(lab: Lab, opts: ScreenshotOptions): Promise<ScreenshotResult> {
+  private async screenshotNow(lab: CaptureTarget, opts: ScreenshotOptions): Promise<ScreenshotResult> {
     const device = this.host.device();
     const root = this.host.root.getBoundingClientRect();
     const dpr = window.devicePixelRatio || 1;
@@ -453,8 +454,8 @@ export class CaptureController {
           this.host.offline?.(fps);
           if (shot) {
             // Build the shot's scene (the loop is held: captureStep commits), then restart from the seed.
-            await raceLost(lab.captureStep(0, fps), device);
-            lab.restartForCapture();
+            await raceLost(lab.step(0, fps), device);
+            lab.restart();
           }
           for (let i = 0; i < total; i++) {
             if (rec.cancel || (opts.cancelAfterFrames !== undefined && i >= opts.cancelAfterFrames)) {
@@ -476,20 +477,20 @@ export class CaptureController {
               applyShotFields(this.host, at.state);
               pose = at.camera;
             }
-            const current = this.host.lab();
+            const current = this.host.target();
             if (current !== lab || lost) {
               outcome = 'device-lost';
               break;
             }
             // One frame's worth of steps; the first frame shows the start.
-            await raceLost(lab.captureStep(i === 0 && shot ? 0 : this.host.state().steps, fps), device);
+            await raceLost(lab.step(i === 0 && shot ? 0 : this.host.state().steps, fps), device);
             if (lost) {
               outcome = 'device-lost';
               break;
             }
             this.host.refreshHud();
             if (pose) setCameraPose(lab, pose);
-            lab.renderForCapture();
+            lab.render();
             grab(i);
             rec.frames = i + 1;
             this.ui.update(this.progress);
@@ -511,7 +512,7 @@ export class CaptureController {
         }
       } finally {
         this.host.offline?.(null);
-        if (this.host.lab() === lab) {
+        if (this.host.target() === lab) {
           renderer.setPixelRatio(oldRatio);
           lab.view.walkers?.setPixelScale(1);
           lab.hold(false);
@@ -526,7 +527,7 @@ export class CaptureController {
       const frames = recorder.frames;
       const blob = await recorder.finish();
       if (frames === 0) outcome = 'empty';
-      lab = this.host.lab() ?? lab;
+      lab = this.host.target() ?? lab;
       const ext = recorder.container;
       const name = shot
         ? `occam-lens_${slug(shot.title)}_${timeStamp()}.${ext}`
@@ -550,7 +551,7 @@ export class CaptureController {
       await recorder?.abort().catch(() => {});
       throw e;
     } finally {
-      if (layout && this.host.lab() === lab) captureLayout(lab, false);
+      if (layout && this.host.target() === lab) captureLayout(lab, false);
       else document.body.classList.remove('capture-layout');
       this.recording = null;
       this.ui.hide();
@@ -560,7 +561,7 @@ export class CaptureController {
 
   /** Grabs after each animation frame the app draws, at most `fps` per second of wall time. */
   private realtime(
-    lab: Lab,
+    lab: CaptureTarget,
     recorder: ClipRecorder,
     grab: (i: number, ts: number) => void,
     total: number,
@@ -574,10 +575,10 @@ export class CaptureController {
       let start = -1;
       let next = 0;
       const finish = (o: RecordResult['outcome']) => {
-        lab.afterRender = null;
+        lab.onRender(null);
         resolve(o);
       };
-      lab.afterRender = () => {
+      lab.onRender(() => {
         const now = performance.now();
         if (start < 0) start = now;
         const t = (now - start) / 1000;
@@ -597,7 +598,7 @@ export class CaptureController {
         rec.frames++;
         next = Math.max(next + 1, Math.floor(t * fps) + 1);
         this.ui.update(this.progress);
-      };
+      });
       void this.host.device()?.lost.then(() => finish('device-lost'));
     });
   }
@@ -641,7 +642,7 @@ function changedFields(now: SceneState, next: SceneState): Partial<SceneState> {
   return out as Partial<SceneState>;
 }
 
-function setCameraPose(lab: Lab, pose: CameraPose): void {
+function setCameraPose(lab: CaptureTarget, pose: CameraPose): void {
   const cam = lab.view.perspective;
   const az = (pose.azimuth * Math.PI) / 180;
   const el = (pose.elevation * Math.PI) / 180;
@@ -656,7 +657,7 @@ function setCameraPose(lab: Lab, pose: CameraPose): void {
   cam.updateMatrixWorld();
 }
 
-async function waitSettled(lab: Lab): Promise<void> {
+async function waitSettled(lab: CaptureTarget): Promise<void> {
   for (let i = 0; i < 3000 && !lab.settled; i++) await new Promise((r) => setTimeout(r, 20));
 }
 
