@@ -5,8 +5,9 @@
 import type { Controller, default as GUI } from 'lil-gui';
 import { parseShot, ShotError } from '../../scene/shot';
 import { pickJsonFile } from '../files';
-import type { CaptureController, RecordOptions, ScreenshotOptions } from './capture';
+import type { CaptureController, ScreenshotOptions } from './capture';
 import type { PlacedRect } from './compositor';
+import type { RecordOptions } from './recording';
 
 export function addCaptureFolder(
   gui: GUI,
