@@ -1,24 +1,17 @@
 /**
  * Lab: one running scene on one GPUDevice. It owns the engine, the walker histogram and the 3-D view,
  * turns scene-state changes into the smallest rebuild (uniforms only, new surface, new exact density,
- * new engine), advances the walkers each frame and keeps the HUD statistics. The app shell (main.ts)
+ * new engine), advances the walkers each frame and draws every panel. Its live statistics (readbacks,
+ * TV distance) are live-stats.ts; capture drives it through lab-capture.ts. The app shell (main.ts)
  * owns the device and replaces the whole Lab when the device is lost.
  */
 
 import { evaluateLandscape } from '../core/landscapes/landscape-eval';
-import { liveMixing, STUCK_MIN_WINDOW } from '../core/measures/diagnostics';
-import { runFailure } from '../core/measures/result-check';
-import { maxWalkers, WalkerEngine, type WalkerStats } from '../core/walkers/walker-engine';
+import { maxWalkers, WalkerEngine } from '../core/walkers/walker-engine';
 import { exactCellMass, type GridPosterior, surfaceHeights } from '../gpu/grid-compute';
 import { SliceProjection } from '../gpu/slice-projection';
 import { WalkerHistogram } from '../gpu/walker-histogram';
-import {
-  type Derived,
-  derive,
-  MIN_WALKERS_FOR_TV,
-  resolveWalkerCount,
-  type WalkerCount,
-} from '../scene/derive';
+import { type Derived, derive, resolveWalkerCount, type WalkerCount } from '../scene/derive';
 import type { SceneState } from '../scene/schema';
 import { ConcentrationSweep } from './jobs/concentration-sweep';
 import { freeEnergyAnalysis } from './jobs/free-energy';
@@ -27,6 +20,7 @@ import { GeneralisationAnalysis } from './jobs/generalisation-view';
 import { GroupAnalysis, scenePosterior } from './jobs/group-analysis';
 import { ladderAnalysis } from './jobs/ladder-analysis';
 import type { SgdBayesStats } from './jobs/sgd-bayes-stream';
+import { type LiveReadings, LiveStats } from './live-stats';
 import { AnalysisPanel } from './view/charts/analysis-panel';
 import { DensityPanel, paramLabel } from './view/density-panel';
 import { FunctionSpaceView } from './view/function-space-view';
@@ -37,35 +31,16 @@ import { SgdBayesView } from './view/sgd-bayes-view';
 import { normaliseHeights } from './view/surface-mesh';
 import { requireGpuBufferOf } from './view/three-buffer-adapter';
 
-export interface LabStats {
+/** The HUD's statistics: the walkers' readings (live-stats.ts) and the frame loop's own. */
+export interface LabStats extends LiveReadings {
   frames: number;
   fps: number;
   walkerStepsPerSec: number;
   walkers: number;
   step: number;
-  acceptance: number;
-  diverged: number;
-  meanLoss: number;
-  lambdaHat: number;
-  massNear: number;
   massRadius: number;
-  /**
-   * Why the walkers' numbers are not results yet (e.g. "R̂ = 1.40": the two starts disagree), or null
-   * when the live checks pass (diagnostics.ts liveMixing). The HUD and charts flag them meanwhile.
-   */
-  mixing: string | null;
-  tv: number | null;
-  /**
-   * The TV distance expected from sampling noise alone if the walkers were exact independent draws:
-   * ½·Σ E|X_i/N − p_i| ≈ ½·Σ √(2p_i(1 − p_i)/(πN)) (normal approximation to each binomial cell count).
-   */
-  tvNoise: number | null;
-  insideFraction: number | null;
-  histograms: number;
   exactReady: boolean;
   lastFrameMs: number;
-  /** Standard error of λ̂ across walkers (independent chains): nβ·√(Var L / N). */
-  lambdaSe: number;
   /** L_n(w*) of the applied landscape. */
   lossAtWstar: number;
   /** Surfaces computed so far, and the sum of the last one's raw heights (tests: did it change?). */
@@ -82,11 +57,6 @@ export interface LabStats {
   /** Whether those shares' two starts agree (null: one start, untested; or no reading). */
   polySharesMixed: boolean | null;
   polyReadings: number;
-  /**
-   * Why λ̂ is no result (non-finite, walkers never moved, L_n(w*) not finite; src/core/measures/result-check.ts),
-   * or null: the HUD flags it and a notice says it once (issue 16).
-   */
-  resultProblem: string | null;
 }
 
 export interface LabCallbacks {
@@ -120,15 +90,8 @@ export class Lab {
   private derived: { s: SceneState; d: Derived; k: Lab['keys'] } | null = null;
   private keys = { engine: '', uniforms: '', reset: '', surface: '', exact: '', hist: '', wstar: '' };
   private committing = false;
-  private statsPending = false;
-  private histPending = false;
-  /** The running commit and the last stats and histogram readbacks: offline capture awaits them. */
+  /** The running commit: offline capture awaits it. */
   private commitRun: Promise<void> = Promise.resolve();
-  private statsRead: Promise<void> = Promise.resolve();
-  private histRead: Promise<void> = Promise.resolve();
-  private stepsSinceClear = 0;
-  /** Stuck walkers at the last reading over an acceptance window of ≥ STUCK_MIN_WINDOW steps. */
-  private stuck = 0;
   private lossAtWstar = 0;
   /** d > 2: copies the two slice coordinates of each walker into the drawn attribute. */
   private projection: SliceProjection | null = null;
@@ -152,16 +115,20 @@ export class Lab {
   private readonly groupAnalyses: GroupAnalysis[];
   /** Background run: Bayes generalisation error vs n against λ/n (polynomial model, tiny network). */
   readonly generalisation: GeneralisationAnalysis;
+  /** Readbacks of the walkers' statistics and histogram, and what they make of them. */
+  readonly live: LiveStats;
   private rafId = 0;
-  private disposed = false;
+  /** Set once by `dispose` (read by lab-capture.ts). */
+  disposed = false;
   private resetRequested = false;
-  /** While true the animation loop does nothing (benchmarks time compute and drawing alone). */
-  private paused = false;
+  /**
+   * While true the animation loop does nothing: benchmarks time compute and drawing alone, offline
+   * capture drives frames itself (lab-capture.ts).
+   */
+  paused = false;
   private stepRequested = false;
   /** Capture (src/app/capture): called right after each animation frame's render, in the same task. */
   afterRender: (() => void) | null = null;
-  /** True while `renderForCapture` draws a frame whose steps and readbacks `captureStep` already did. */
-  private captureDraw = false;
   /** The last frame's GPU work is still running (see the frame loop). */
   private gpuBehind = false;
   private readonly software: boolean;
@@ -236,6 +203,18 @@ export class Lab {
       (make) => new GroupAnalysis(device, make(this.analysis.root), this.software),
     );
     this.generalisation = new GeneralisationAnalysis(device, this.analysis.root, this.software);
+    this.live = new LiveStats({
+      stats: this.stats,
+      analysis: this.analysis,
+      density,
+      state: () => this.state,
+      engine: () => this.engine,
+      histogram: () => (this.disposed ? null : this.hist),
+      lossAtWstar: () => this.lossAtWstar,
+      exact: (window, bins) =>
+        this.exact && this.exactFor === JSON.stringify([window, bins]) ? this.exact : null,
+      notice: (t, k) => cb.notice(t, k),
+    });
     window.addEventListener('resize', this.onResize);
   }
 
@@ -311,9 +290,9 @@ export class Lab {
 
   /**
    * The live state with what it implies, derived once per state object (setState replaces the state,
-   * nothing mutates it): the frame loop and `settled` ask every frame.
+   * nothing mutates it): the frame loop, `settled` and capture ask every frame.
    */
-  private current(): { s: SceneState; d: Derived; k: Lab['keys'] } {
+  current(): { s: SceneState; d: Derived; k: Lab['keys'] } {
     const s = this.state;
     if (this.derived?.s !== s) {
       const d = derive(s);
@@ -435,16 +414,14 @@ export class Lab {
       engine.reset(s.init);
       this.engine = engine;
       this.stats.walkers = w.count;
-      this.stepsSinceClear = 0;
-      this.stuck = 0;
+      this.live.restart();
       changed.add('hist');
       changed.add('wstar');
     } else if (this.engine) {
       if (changed.has('uniforms')) this.engine.update(config);
       if (changed.has('reset')) {
         this.engine.reset(s.init);
-        this.stepsSinceClear = 0;
-        this.stuck = 0;
+        this.live.restart();
       }
       if (changed.has('uniforms') || changed.has('reset')) this.analysis.resetLlc();
     }
@@ -498,6 +475,19 @@ export class Lab {
 
   /** One animation frame: commit changes, step the walkers, kick off readbacks, draw. */
   frame(): void {
+    this.runFrame(true);
+  }
+
+  /**
+   * A frame whose steps and readbacks offline capture already did (lab-capture.ts): every panel the
+   * app draws, in full, with nothing stepped, read back or throttled (clips are deterministic).
+   */
+  drawCaptured(): void {
+    this.runFrame(false);
+  }
+
+  /** `live`: the animation loop's frame; else a capture frame (see drawCaptured). */
+  private runFrame(live: boolean): void {
     const t0 = performance.now();
     const { s: state, d, k } = this.current();
     // SGD vs Bayes covers the stage as function space does (and takes it over from function space).
@@ -510,37 +500,31 @@ export class Lab {
     // After a failed rebuild the previous scene keeps running: read it with its own settings.
     const dd = k.engine !== this.keys.engine && this.applied ? this.applied : d;
     if (engine) {
-      if (this.resetRequested) {
-        engine.reset(s.init);
-        this.stepsSinceClear = 0;
-        this.stuck = 0;
-        this.resetRequested = false;
-        this.analysis.resetLlc();
-      }
+      this.resetIfRequested(engine, s.init);
       // Function-space mode covers the stage: the walkers pause and leave the GPU to the networks.
-      if (!this.captureDraw && !covered && (s.running || this.stepRequested)) {
+      if (live && !covered && (s.running || this.stepRequested)) {
         engine.advance(s.steps);
-        this.stepsSinceClear += s.steps;
+        this.live.stepsSinceClear += s.steps;
         this.rate.steps += s.steps * engine.walkers;
         this.stepRequested = false;
       }
       this.projection?.run();
-      if (!this.captureDraw && !covered) {
-        this.readStats(engine, dd);
-        if (s.density || s.exact) this.readHistogram(dd);
+      if (live && !covered) {
+        this.live.readStats(engine, dd);
+        if (s.density || s.exact) this.live.readHistogram(dd);
       }
     }
     // A capture draw neither steps the sweep nor waits for the chart throttle (clips are deterministic).
-    this.sweep.frame(s, dd, !this.captureDraw);
-    this.functionSpace.frame(s, !this.captureDraw, this.captureDraw);
+    this.sweep.frame(s, dd, live);
+    this.functionSpace.frame(s, live, !live);
     this.stats.functionSpace = s.fspace ? this.functionSpace.stats : null;
-    this.sgdBayes.frame(s, !this.captureDraw, this.captureDraw);
+    this.sgdBayes.frame(s, live, !live);
     this.stats.sgdBayes = s.sgd ? this.sgdBayes.stats : null;
     for (const g of this.groupAnalyses) g.frame(s, dd);
     this.generalisation.frame(s, dd);
     // The walkers' charts step aside with the walkers' folders while function space has the stage.
     this.analysis.visible = !covered && (s.charts || s.sweep || s.ladder || s.freeEnergy || s.generalisation);
-    this.analysis.drawLlc(s, dd, this.captureDraw);
+    this.analysis.drawLlc(s, dd, !live);
     this.view.setVisible({ surface: s.surface, points: s.points });
     if (this.view.surface) this.view.surface.contours = s.contours;
     if (this.view.walkers) this.view.walkers.pointSize = s.pointSize;
@@ -548,18 +532,18 @@ export class Lab {
     const [ax, ay] = dd.slice?.axes ?? [0, 1];
     this.view.setAxes(dd.window, [paramLabel(ax), paramLabel(ay)], s.logScale);
     this.density.visible = s.density && !covered;
-    this.polyFunctions.frame(engine, dd.landscape.id === 'poly' && !covered, s, !this.captureDraw);
+    this.polyFunctions.frame(engine, dd.landscape.id === 'poly' && !covered, s, live);
     this.stats.polyShares = this.polyFunctions.reading?.shares ?? null;
     this.stats.polySharesMixed = this.polyFunctions.reading ? this.polyFunctions.mixed : null;
     this.stats.polyReadings = this.polyFunctions.readings;
     const polyGdOn = dd.landscape.id === 'poly' && !covered && s.polyGd;
-    this.polyGd.frame(s, polyGdOn, this.stats.polyShares, this.stats.polySharesMixed, !this.captureDraw);
+    this.polyGd.frame(s, polyGdOn, this.stats.polyShares, this.stats.polySharesMixed, live);
     // Function-space mode covers the stage with an opaque panel: the 3-D view is drawn only now and
     // then (kept current for tests and captures), leaving a software GPU's time to the networks.
     // While a new scene builds the status card covers the stage: drawing the old one under it would
     // only take a software GPU's time from the build.
     const building = this.committing && k.engine !== this.keys.engine;
-    if ((!covered && !building) || this.captureDraw || this.stats.frames % 60 === 0) this.view.render();
+    if ((!covered && !building) || !live || this.stats.frames % 60 === 0) this.view.render();
     this.afterRender?.();
     this.stats.frames++;
     this.rate.frames++;
@@ -576,121 +560,23 @@ export class Lab {
     this.cb.stats?.(this.stats, dd);
   }
 
-  private readStats(engine: WalkerEngine, d: Derived): Promise<void> | undefined {
-    if (this.statsPending) return;
-    this.statsPending = true;
-    // The engine's acceptance window is the steps since the last clear (both are cleared together).
-    const window = this.stepsSinceClear;
-    this.statsRead = engine
-      .readStats({ center: d.singularPoint, radius: d.massRadius })
-      .then((st: WalkerStats) => {
-        if (engine !== this.engine) return;
-        if (Number.isFinite(st.acceptance)) this.stats.acceptance = st.acceptance;
-        this.stats.diverged = st.diverged;
-        this.stats.meanLoss = st.meanLoss;
-        this.stats.lambdaHat = d.nbeta * (st.meanLoss - this.lossAtWstar);
-        // Walkers are independent chains: the SE of their mean loss is √(Var/N) at any one step.
-        this.stats.lambdaSe = d.nbeta * Math.sqrt(st.varLoss / Math.max(1, st.walkers - 1));
-        this.stats.massNear = st.massNear;
-        this.flagResult(engine, st);
-        // Stuck walkers are only counted over windows long enough to tell (the last such reading).
-        if (window >= STUCK_MIN_WINDOW) this.stuck = st.diagnostics.stuck;
-        this.stats.mixing = liveMixing({ ...st.diagnostics, stuck: this.stuck, startsNow: st.startsNow });
-        this.analysis.pushLlc({
-          step: engine.step,
-          lambdaHat: this.stats.lambdaHat,
-          lambdaSe: this.stats.lambdaSe,
-          meanLoss: st.meanLoss,
-          sdLoss: Math.sqrt(st.varLoss),
-          lossAtWstar: this.lossAtWstar,
-          acceptance: st.acceptance,
-          mixing: this.stats.mixing,
-        });
-        if (this.stepsSinceClear >= 64) {
-          engine.clearCounters();
-          this.stepsSinceClear = 0;
-        }
-      })
-      .catch(() => {
-        // The engine was replaced or the device lost mid-readback: the next frame reads again.
-      })
-      .finally(() => {
-        this.statsPending = false;
-      });
-    return this.statsRead;
+  /** A requested reset (button, capture restart): the walkers restart and their statistics go. */
+  resetIfRequested(engine: WalkerEngine, init: SceneState['init']): void {
+    if (!this.resetRequested) return;
+    engine.reset(init);
+    this.live.restart();
+    this.resetRequested = false;
+    this.analysis.resetLlc();
   }
 
-  /** The CLI's rule for a result, applied to the live λ̂; a new problem is announced once. */
-  private flagResult(engine: WalkerEngine, st: WalkerStats): void {
-    const problem =
-      runFailure(
-        {
-          values: { λ̂: this.stats.lambdaHat, 'mean loss': st.meanLoss, 'L_n(w*)': this.lossAtWstar },
-          sampler: engine.settings.sampler,
-          // The counters hold at least one step's worth of proposals before acceptance is finite.
-          acceptance: Number.isFinite(st.acceptance) ? st.acceptance : 1,
-          diverged: 0,
-          walkerSteps: Number.POSITIVE_INFINITY,
-          eps: engine.settings.eps,
-          stepGiven: true,
-          stepName: 'step ε',
-        },
-        engine.settings,
-      ) ?? null;
-    // An error notice: it stays until dismissed, like the HUD's flag (a warning would fade in 9 s).
-    if (problem && problem !== this.stats.resultProblem) this.cb.notice(problem, 'error');
-    this.stats.resultProblem = problem;
+  /** Asks the next frame (or capture step) to restart the walkers from the seed. */
+  requestWalkerReset(): void {
+    this.resetRequested = true;
   }
 
-  private readHistogram(d: Derived): Promise<void> | undefined {
-    const hist = this.hist;
-    if (!hist || this.histPending || hist.busy) return;
-    this.histPending = true;
-    const s = this.state;
-    this.histRead = hist
-      .read(d.window)
-      .then((h) => {
-        if (hist !== this.hist || this.disposed) return;
-        const p = new Float64Array(h.counts.length);
-        if (h.inside > 0) for (let i = 0; i < p.length; i++) p[i] = h.counts[i] / h.inside;
-        const exact = this.exact && this.exactFor === JSON.stringify([h.window, h.bins]) ? this.exact : null;
-        let tv: number | null = null;
-        // Below ~1000 walkers in the window a TV distance says more about noise than about the sampler.
-        if (exact && h.inside >= MIN_WALKERS_FOR_TV) {
-          let sum = 0;
-          let noise = 0;
-          for (let i = 0; i < p.length; i++) {
-            sum += Math.abs(p[i] - exact[i]);
-            noise += Math.sqrt((2 * exact[i] * (1 - exact[i])) / (Math.PI * h.inside));
-          }
-          tv = 0.5 * sum;
-          this.stats.tvNoise = 0.5 * noise;
-        }
-        if (tv === null) this.stats.tvNoise = null;
-        this.stats.tv = tv;
-        this.stats.insideFraction = h.inside / h.walkers;
-        this.stats.histograms++;
-        if (s.density) {
-          this.density.draw({
-            bins: h.bins,
-            window: h.window,
-            walkers: p,
-            exact,
-            colormap: s.colormap,
-            // A slice (d > 2) has no exact 2-D density to compare with.
-            showExact: s.exact && d.landscape.dim === 2,
-            tv,
-            tvNoise: this.stats.tvNoise,
-            insideFraction: this.stats.insideFraction,
-            axes: d.slice?.axes,
-          });
-        }
-      })
-      .catch(() => {})
-      .finally(() => {
-        this.histPending = false;
-      });
-    return this.histRead;
+  /** d > 2: copies the walkers' two slice coordinates into the drawn buffer (after steps). */
+  projectWalkers(): void {
+    this.projection?.run();
   }
 
   /** Times compute and drawing separately (each waits for the queue), for benchmarks. */
@@ -719,89 +605,6 @@ export class Lab {
     await q.onSubmittedWorkDone();
     const renderMs = (performance.now() - t) / frames;
     return { walkers: engine.walkers, computeMs, renderMs, totalMs: computeMs + renderMs };
-  }
-
-  /** Holds (true) or resumes the animation loop: offline capture drives frames itself. */
-  hold(on: boolean): void {
-    this.paused = on;
-    if (on) this.polyFunctions.startCapture();
-  }
-
-  /**
-   * Offline capture, with the loop held: brings the GPU objects in line with the state, advances
-   * exactly `steps` steps (none for a still), and waits for this frame's statistics and histogram so
-   * the HUD and density panel show this very frame. The caller then calls `renderForCapture` and
-   * composes in the same task. `fps` is the clip's rate, shown in the HUD instead of the wall clock.
-   */
-  async captureStep(steps: number, fps: number): Promise<void> {
-    // Awaits promises, never polls with timers: a hidden tab throttles timers (Chromium: one wake-up a
-    // second, after five minutes one a minute), and offline capture must not slow down or stall there.
-    for (let i = 0; i < 600 && !this.settled && !this.disposed; i++) await this.commit();
-    const engine = this.engine;
-    if (!engine || this.disposed) throw new Error('the scene could not be built');
-    // A readback the live loop started before the hold: let it land before this frame's own.
-    await Promise.all([this.statsRead, this.histRead]);
-    const { s, d } = this.current();
-    if (this.resetRequested) {
-      engine.reset(s.init);
-      this.stepsSinceClear = 0;
-      this.stuck = 0;
-      this.resetRequested = false;
-      this.analysis.resetLlc();
-    }
-    if (s.sgd) {
-      // The SGD view covers the stage (and takes it over from function space, as in frame()).
-      await this.sgdBayes.captureStep(s, steps > 0, fps);
-      this.stats.sgdBayes = this.sgdBayes.stats;
-    } else if (s.fspace) {
-      await this.functionSpace.captureStep(s, steps > 0, fps);
-      this.stats.functionSpace = this.functionSpace.stats;
-    }
-    if (steps > 0 && !s.fspace && !s.sgd) {
-      engine.advance(steps);
-      this.projection?.run();
-      this.stepsSinceClear += steps;
-    }
-    await Promise.all([
-      this.readStats(engine, d),
-      s.density || s.exact ? this.readHistogram(d) : undefined,
-      this.polyFunctions.captureFrame(engine, s, fps),
-    ]);
-    this.stats.fps = fps;
-    this.stats.walkerStepsPerSec = steps * engine.walkers * fps;
-    this.stats.step = engine.step;
-    this.stats.massRadius = d.massRadius;
-  }
-
-  /**
-   * Offline capture: one ordinary frame (every panel the app draws) without stepping or reading back,
-   * which `captureStep` did. Compose right after it returns: same task as the render.
-   */
-  renderForCapture(): void {
-    this.captureDraw = true;
-    try {
-      this.frame();
-    } finally {
-      this.captureDraw = false;
-    }
-  }
-
-  /** Restarts the walkers from the seed and forgets the running statistics (deterministic clips). */
-  restartForCapture(): void {
-    this.resetRequested = true;
-    // Every stream back to its seed: a clip never continues what the live loop (or the last play) counted.
-    this.functionSpace.requestReset();
-    this.sgdBayes.requestReset();
-    Object.assign(this.stats, {
-      acceptance: Number.NaN,
-      meanLoss: Number.NaN,
-      lambdaHat: Number.NaN,
-      massNear: Number.NaN,
-      resultProblem: null,
-      tv: null,
-      tvNoise: null,
-      insideFraction: null,
-    });
   }
 
   /** True once the engine matches the state and nothing is being rebuilt. */

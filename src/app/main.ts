@@ -9,9 +9,11 @@ import { NoWebGPUError } from '../gpu/device';
 import { type Derived, derive } from '../scene/derive';
 import { findPreset } from '../scene/presets';
 import { defaultState, type Key, parseField, type SceneState } from '../scene/schema';
-import { CaptureController, download, pickJsonFile } from './capture/capture';
+import { CaptureController } from './capture/capture';
 import { addCaptureFolder, type CaptureHook, captureHook } from './capture/capture-gui';
+import { download, pickJsonFile } from './files';
 import { Lab, type LabStats } from './lab';
+import { LabCapture } from './lab-capture';
 import { ControlPanel } from './ui/gui';
 import { Hud } from './ui/hud';
 import { Notices } from './ui/notices';
@@ -54,6 +56,8 @@ class App {
   state: SceneState;
   presetId: string | undefined;
   lab: Lab | null = null;
+  /** The lab as capture drives it: one per lab (see lab-capture.ts). */
+  private labCapture: LabCapture | null = null;
   device: GPUDevice | null = null;
   adapterInfo: GPUAdapterInfo | undefined;
   recoveries = 0;
@@ -100,7 +104,7 @@ class App {
   private captureHost() {
     return {
       root: document.getElementById('app')!,
-      lab: () => this.lab,
+      target: () => this.labCapture,
       device: () => this.device,
       state: () => this.state,
       presetId: () => this.presetId,
@@ -192,6 +196,7 @@ class App {
         this.hud.update(s, d, this.state);
       },
     });
+    this.labCapture = new LabCapture(this.lab);
     this.lab.start();
   }
 
@@ -205,6 +210,7 @@ class App {
     try {
       this.lab?.dispose();
       this.lab = null;
+      this.labCapture = null;
       for (let attempt = 0; ; attempt++) {
         try {
           await this.acquire();

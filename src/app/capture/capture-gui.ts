@@ -4,8 +4,10 @@
  */
 import type { Controller, default as GUI } from 'lil-gui';
 import { parseShot, ShotError } from '../../scene/shot';
-import { type CaptureController, pickJsonFile, type RecordOptions, type ScreenshotOptions } from './capture';
+import { pickJsonFile } from '../files';
+import type { CaptureController, ScreenshotOptions } from './capture';
 import type { PlacedRect } from './compositor';
+import type { RecordOptions } from './recording';
 
 export function addCaptureFolder(
   gui: GUI,

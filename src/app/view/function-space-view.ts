@@ -13,20 +13,9 @@ import { type FunctionSpaceStats, FunctionSpaceStream } from '../jobs/function-s
 import { BarChart } from './charts/bar-chart';
 import { LineChart } from './charts/line-chart';
 import { drawTruthTables, truthTableCaption } from './charts/truth-tables';
+import { formatDuration, int, StagePanel } from './stage-panel';
 
-const int = (x: number): string => Math.round(x).toLocaleString('en-US');
-
-/** "12 s", "4 min", "2.1 h". */
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '—';
-  if (seconds < 90) return `${Math.max(0, Math.round(seconds))} s`;
-  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
-  return `${(seconds / 3600).toFixed(1)} h`;
-}
-
-export class FunctionSpaceView {
-  readonly root: HTMLElement;
-  readonly stream: FunctionSpaceStream;
+export class FunctionSpaceView extends StagePanel<FunctionSpaceStats, FunctionSpaceStream> {
   private readonly configText: HTMLElement;
   private readonly barFill: HTMLElement;
   private readonly progressText: HTMLElement;
@@ -38,26 +27,21 @@ export class FunctionSpaceView {
   private readonly massText: HTMLElement;
   private readonly topCanvas: HTMLCanvasElement;
   private readonly topCaption: HTMLElement;
-  private drawnVersion = -1;
-  private lastProgress = 0;
 
   constructor(
-    private readonly stage: HTMLElement,
+    stage: HTMLElement,
     device: GPUDevice,
     software: boolean,
     notice: (text: string, kind: 'info' | 'warn' | 'error') => void,
   ) {
-    this.stream = new FunctionSpaceStream(device, software, notice);
-    const el = <K extends keyof HTMLElementTagNameMap>(tag: K, cls: string, parent: HTMLElement) => {
-      const e = document.createElement(tag);
-      e.className = cls;
-      parent.append(e);
-      return e;
-    };
-    this.root = document.createElement('section');
-    this.root.id = 'fspace';
-    this.root.hidden = true;
-    this.root.setAttribute('aria-label', 'Random networks: the functions they compute');
+    super(stage, new FunctionSpaceStream(device, software, notice), {
+      id: 'fspace',
+      label: 'Random networks: the functions they compute',
+      prefix: 'fs',
+      stageClass: 'fspace-on',
+    });
+    const el = this.el.bind(this);
+    const fig = this.fig.bind(this);
     const head = el('header', 'fs-head', this.root);
     el('h2', 'fs-title', head).textContent = 'Random networks → Boolean functions';
     this.configText = el('div', 'fs-config', head);
@@ -72,7 +56,6 @@ export class FunctionSpaceView {
     this.errorText = el('div', 'fs-error', head);
     this.errorText.hidden = true;
 
-    const fig = (cls: string) => el('figure', `fs-fig ${cls}`, this.root);
     const rankFig = fig('fs-rank');
     this.rankChart = new LineChart(rankFig, {
       title: 'rank–frequency: log₁₀ P against rank',
@@ -96,49 +79,20 @@ export class FunctionSpaceView {
     this.topCanvas.setAttribute('role', 'img');
     this.topCanvas.setAttribute('aria-label', 'most frequent functions as truth tables');
     this.topCaption = el('figcaption', 'fs-caption', topFig);
-    for (const [c, id] of [
+    this.fitCanvases([
       [this.rankChart.canvas, 'fs-rank'],
       [this.scatterChart.canvas, 'fs-scatter'],
       [this.massChart.canvas, 'fs-mass'],
       [this.topCanvas, 'fs-top'],
-    ] as const) {
-      c.id = `${id}-chart`;
-      // The grid cell sizes the chart (LineChart sets a fixed height otherwise).
-      c.style.height = '';
-      c.classList.add('fs-canvas');
-    }
-    stage.append(this.root);
+    ]);
+    this.mount();
   }
 
-  get stats(): FunctionSpaceStats {
-    return this.stream.stats;
+  protected override on(s: SceneState): boolean {
+    return s.fspace;
   }
 
-  /** Every animation frame: drives the stream and redraws what changed. */
-  frame(s: SceneState, step: boolean, force: boolean): void {
-    this.stream.frame(s, step);
-    this.show(s.fspace);
-    if (!s.fspace) return;
-    const now = performance.now();
-    if (force || now - this.lastProgress > 200) {
-      this.lastProgress = now;
-      this.drawProgress(s);
-    }
-    if (force || this.stream.version !== this.drawnVersion) {
-      this.drawnVersion = this.stream.version;
-      this.drawCharts();
-    }
-  }
-
-  private show(on: boolean): void {
-    if (this.root.hidden === !on) return;
-    this.root.hidden = !on;
-    this.stage.classList.toggle('fspace-on', on);
-    // Charts measured while hidden have no size: draw again once shown.
-    this.drawnVersion = -1;
-  }
-
-  private drawProgress(s: SceneState): void {
+  protected override drawProgress(s: SceneState): void {
     const st = this.stream.stats;
     const c = this.stream.current;
     this.configText.textContent = c
@@ -158,7 +112,7 @@ export class FunctionSpaceView {
     this.errorText.textContent = st.error ?? '';
   }
 
-  private drawCharts(): void {
+  protected override drawCharts(): void {
     const sum = this.stream.summary;
     const inputs = this.stream.current?.inputs ?? 7;
     const b = sum?.bound ?? null;
@@ -237,15 +191,5 @@ export class FunctionSpaceView {
   async captureStep(s: SceneState, advance: boolean, fps: number): Promise<void> {
     await this.stream.captureStep(s, advance);
     this.stream.setCaptureRate(fps);
-  }
-
-  requestReset(): void {
-    this.stream.requestReset();
-  }
-
-  destroy(): void {
-    this.stream.destroy();
-    this.stage.classList.remove('fspace-on');
-    this.root.remove();
   }
 }

@@ -14,9 +14,8 @@ import { type SgdBayesStats, SgdBayesStream } from '../jobs/sgd-bayes-stream';
 import { correlationText, histogramCentres } from '../jobs/sgd-bayes-summary';
 import { LineChart } from './charts/line-chart';
 import { drawTruthTables, truthTableCaption } from './charts/truth-tables';
-import { formatDuration } from './function-space-view';
+import { formatDuration, int, StagePanel } from './stage-panel';
 
-const int = (x: number): string => Math.round(x).toLocaleString('en-US');
 const pct = (a: number, b: number): string => (b > 0 ? `${((100 * a) / b).toFixed(1)}%` : '—');
 /** Colours of the two sides (the e2e test counts these pixels). */
 export const SGD_COLOUR = '#ff7a45';
@@ -26,9 +25,7 @@ export const SHARED_COLOUR = '#ffd166';
 const tableRows = (rows: readonly FunctionRow[]) =>
   rows.map((r) => ({ bits: r.bits, count: r.count, p: r.p, k: r.k_lz }));
 
-export class SgdBayesView {
-  readonly root: HTMLElement;
-  readonly stream: SgdBayesStream;
+export class SgdBayesView extends StagePanel<SgdBayesStats, SgdBayesStream> {
   private readonly configText: HTMLElement;
   private readonly card: HTMLElement;
   private readonly sgdFill: HTMLElement;
@@ -43,27 +40,21 @@ export class SgdBayesView {
   private readonly histCaption: HTMLElement;
   private readonly topCanvas: { sgd: HTMLCanvasElement; bayes: HTMLCanvasElement };
   private readonly topCaption: { sgd: HTMLElement; bayes: HTMLElement };
-  private drawnVersion = -1;
-  private lastProgress = 0;
 
   constructor(
-    private readonly stage: HTMLElement,
+    stage: HTMLElement,
     device: GPUDevice,
     software: boolean,
     notice: (text: string, kind: 'info' | 'warn' | 'error') => void,
   ) {
-    this.stream = new SgdBayesStream(device, software, notice);
-    const el = <K extends keyof HTMLElementTagNameMap>(tag: K, cls: string, parent: HTMLElement, id = '') => {
-      const e = document.createElement(tag);
-      e.className = cls;
-      if (id) e.id = id;
-      parent.append(e);
-      return e;
-    };
-    this.root = document.createElement('section');
-    this.root.id = 'sgdview';
-    this.root.hidden = true;
-    this.root.setAttribute('aria-label', 'SGD against the Bayes posterior in function space');
+    super(stage, new SgdBayesStream(device, software, notice), {
+      id: 'sgdview',
+      label: 'SGD against the Bayes posterior in function space',
+      prefix: 'sg',
+      stageClass: 'sgd-on',
+    });
+    const el = this.el.bind(this);
+    const fig = this.fig.bind(this);
     const head = el('header', 'sg-head', this.root);
     el('h2', 'sg-title', head).textContent = 'SGD vs Bayes: P_SGD(f | S) against P_B(f | S)';
     this.card = el('p', 'sg-card', head, 'sg-card');
@@ -78,7 +69,6 @@ export class SgdBayesView {
     this.acceptText.hidden = true;
     this.errorText.hidden = true;
 
-    const fig = (cls: string) => el('figure', `sg-fig ${cls}`, this.root);
     const scatterFig = fig('sg-scatter');
     this.scatterChart = new LineChart(scatterFig, {
       title: 'log₁₀ P_B(f|S) against log₁₀ P_SGD(f|S)',
@@ -104,37 +94,17 @@ export class SgdBayesView {
     const tb = topFig('bayes', 'top functions of Bayes (accepted prior samples)');
     this.topCanvas = { sgd: ts.canvas, bayes: tb.canvas };
     this.topCaption = { sgd: ts.caption, bayes: tb.caption };
-    for (const [c, id] of [
+    this.fitCanvases([
       [this.scatterChart.canvas, 'sg-scatter'],
       [this.histChart.canvas, 'sg-hist'],
       [ts.canvas, 'sg-top-sgd'],
       [tb.canvas, 'sg-top-bayes'],
-    ] as const) {
-      c.id = `${id}-chart`;
-      // The grid cell sizes the chart (LineChart sets a fixed height otherwise).
-      c.style.height = '';
-      c.classList.add('sg-canvas');
-    }
-    stage.append(this.root);
+    ]);
+    this.mount();
   }
 
-  get stats(): SgdBayesStats {
-    return this.stream.stats;
-  }
-
-  frame(s: SceneState, step: boolean, force: boolean): void {
-    this.stream.frame(s, step);
-    this.show(s.sgd);
-    if (!s.sgd) return;
-    const now = performance.now();
-    if (force || now - this.lastProgress > 200) {
-      this.lastProgress = now;
-      this.drawProgress(s);
-    }
-    if (force || this.stream.version !== this.drawnVersion) {
-      this.drawnVersion = this.stream.version;
-      this.drawCharts();
-    }
+  protected override on(s: SceneState): boolean {
+    return s.sgd;
   }
 
   /** Offline capture: one frame's chunk (or none) and fresh tables; `frame` then draws them. */
@@ -142,14 +112,7 @@ export class SgdBayesView {
     return this.stream.captureStep(s, advance, fps);
   }
 
-  private show(on: boolean): void {
-    if (this.root.hidden === !on) return;
-    this.root.hidden = !on;
-    this.stage.classList.toggle('sgd-on', on);
-    this.drawnVersion = -1;
-  }
-
-  private drawProgress(s: SceneState): void {
+  protected override drawProgress(s: SceneState): void {
     // The preset card (#watch, written by main.ts) is hidden under this panel: an SGD preset's card is
     // repeated here (any other card there describes the paused walkers' landscape).
     const title = this.stage.querySelector('#watch h2')?.textContent ?? '';
@@ -178,7 +141,7 @@ export class SgdBayesView {
     this.errorText.textContent = st.error ?? '';
   }
 
-  private drawCharts(): void {
+  protected override drawCharts(): void {
     const sum = this.stream.summary;
     const inputs = this.stream.current?.net.inputs ?? 7;
     for (const side of ['sgd', 'bayes'] as const)
@@ -244,15 +207,5 @@ export class SgdBayesView {
       `Bayes ${mean(sum.bayesMeanError)}.`;
     drawTruthTables(this.topCanvas.sgd, tableRows(sum.sgdTop), inputs);
     drawTruthTables(this.topCanvas.bayes, tableRows(sum.bayesTop), inputs);
-  }
-
-  requestReset(): void {
-    this.stream.requestReset();
-  }
-
-  destroy(): void {
-    this.stream.destroy();
-    this.stage.classList.remove('sgd-on');
-    this.root.remove();
   }
 }
