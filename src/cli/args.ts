@@ -4,7 +4,7 @@
  */
 import { defaultWstar, type Landscape, landscapes } from '../core/landscapes/landscapes';
 import { describe, LIMITS, within } from '../core/limits';
-import type { InitKind, PosteriorSettings, Prior, SamplerKind } from '../core/posterior';
+import type { InitKind, Prior, SamplerKind } from '../core/posterior';
 import { wbicBeta } from '../core/posterior';
 import {
   DEFAULT_EXCHANGE_EVERY,
@@ -431,10 +431,4 @@ export function parseCli(argv: readonly string[]): Parsed {
       precondition,
     },
   };
-}
-
-/** The posterior settings a run's flags describe. */
-export function posteriorOf(args: RunArgs): PosteriorSettings {
-  const { landscape, params, n, beta, gamma, prior, wstar } = args;
-  return { landscape, params, n, beta, gamma, prior, wstar };
 }

@@ -6,7 +6,7 @@
 
 import { resolveSceneLandscape } from '../app/ui/landscape-choice';
 import { defaultWstar, type Landscape } from '../core/landscapes/landscapes';
-import { wbicBeta } from '../core/posterior';
+import { autoStep, wbicBeta } from '../core/posterior';
 import type { Slice2D, Window2D } from '../gpu/grid-compute';
 import type { SceneState } from './schema';
 
@@ -51,7 +51,7 @@ export function derive(s: SceneState): Derived {
   const dim = landscape.dim;
   const beta = s.betaAuto ? wbicBeta(s.n) : s.beta;
   const nbeta = s.n * beta;
-  const eps = s.epsAuto ? Math.min(0.1 * s.R * s.R, 0.5 / nbeta) : s.eps;
+  const eps = s.epsAuto ? autoStep({ n: s.n, beta, prior: { kind: s.prior, scale: s.R } }) : s.eps;
   const sp =
     landscape.singularPoints[Math.min(s.point, landscape.singularPoints.length - 1)]?.w ??
     new Array<number>(dim).fill(0);

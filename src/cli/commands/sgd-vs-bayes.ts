@@ -44,7 +44,8 @@ import {
 import { initialStep, runLlc } from '../../core/measures/llc-run';
 import { polyFunctionSpace } from '../../core/measures/poly-functions';
 import { WalkerEngine } from '../../core/walkers/walker-engine';
-import { parseCli, posteriorOf, type RunArgs } from '../args';
+import { posteriorOf } from '../../scene/posterior';
+import { parseCli, type RunArgs } from '../args';
 import { cliDevice, helpOrRun, round } from '../command';
 import {
   asUsage,

@@ -9,7 +9,7 @@
  * means over time (of the walker-averaged loss) are used instead.
  */
 
-import type { InitKind } from '../posterior';
+import { autoStep, type InitKind } from '../posterior';
 import type {
   EngineConfig,
   EngineSnapshot,
@@ -340,15 +340,14 @@ export async function burnIn(
   }
 }
 
-/** A first guess for ε: a fraction of the scale set by the tempered curvature and the prior. */
 /** The acceptance MALA's step is tuned toward in `dim` dimensions (BURN_IN_POLICY). */
 export function malaTargetFor(dim: number): number {
   return dim <= BURN_IN_POLICY.malaLowDimMax ? BURN_IN_POLICY.malaTargetLowDim : BURN_IN_POLICY.malaTarget;
 }
 
+/** A first guess for ε, tuned during burn-in: the automatic step (src/core/posterior.ts). */
 export function initialStep(cfg: Pick<EngineConfig, 'n' | 'beta' | 'prior'>): number {
-  const nbeta = cfg.n * cfg.beta;
-  return Math.min(0.1 * cfg.prior.scale ** 2, 0.5 / nbeta);
+  return autoStep(cfg);
 }
 
 export async function runLlc(engine: WalkerEngine, opts: LlcOptions): Promise<LlcResult> {
