@@ -11,15 +11,10 @@ import { evaluateLandscape, maxWalkers, WalkerEngine, type WalkerStats } from '.
 import { exactCellMass, surfaceHeights } from '../gpu/grid-compute';
 import { SliceProjection } from '../gpu/slice-projection';
 import { WalkerHistogram } from '../gpu/walker-histogram';
-import {
-  type Derived,
-  derive,
-  MIN_WALKERS_FOR_TV,
-  resolveWalkerCount,
-  type WalkerCount,
-} from '../scene/derive';
+import { type Derived, derive, MIN_WALKERS_FOR_TV } from '../scene/derive';
 import { gridPosteriorOf, scenePosterior } from '../scene/posterior';
 import type { SceneState } from '../scene/schema';
+import { resolveWalkerCount, type WalkerCount } from '../scene/walker-count';
 import { ConcentrationSweep } from './jobs/concentration-sweep';
 import { freeEnergyAnalysis } from './jobs/free-energy';
 import type { FunctionSpaceStats } from './jobs/function-space-stream';

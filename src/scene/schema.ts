@@ -24,6 +24,7 @@ import {
 import { checkTargetText } from '../core/function-space/sgd-task';
 import { LOSSES, OPTIMIZERS } from '../core/function-space/sgd-twin';
 import { landscapes } from '../core/landscapes/landscapes';
+import { MAX_WALKERS } from './walker-count';
 
 interface NumberField {
   readonly kind: 'number';
@@ -122,9 +123,6 @@ const landscapeIds: [string, ...string[]] = [
   ...APP_LANDSCAPES,
 ];
 
-/** Walker counts the app accepts before the device limit (checked at run time) applies. */
-export const MAX_WALKERS_SCHEMA = 1 << 24;
-
 export const schema = {
   landscape: oneOf('landscape', landscapeIds, 'crossing'),
   a: int('a', 1, 1, 6, { help: 'first exponent (crossing, sum of powers)' }),
@@ -140,7 +138,7 @@ export const schema = {
   sampler: oneOf('sampler', ['mala', 'ula'] as const, 'mala'),
   epsAuto: bool('auto step', true, 'ε = min(0.1·R², 0.5/nβ)'),
   eps: num('step ε', 1e-3, 1e-9, 1, { log: true }),
-  walkers: int('walkers (0 = auto)', 0, 0, MAX_WALKERS_SCHEMA),
+  walkers: int('walkers (0 = auto)', 0, 0, MAX_WALKERS),
   steps: int('steps / frame', 8, 1, 2000),
   seed: int('seed', 1, 0, 2 ** 32 - 1),
   // mixed: even walkers at w*, odd ones from the prior, so the HUD can see walkers that have not mixed.

@@ -3,9 +3,10 @@ import { describe, expect, test } from 'vitest';
 import { APP_LANDSCAPES } from '../../src/app/ui/landscape-choice';
 import { decodeHash, encodeHash, exportJson, importJson } from '../../src/app/ui/url-state';
 import { findLandscape } from '../../src/core/landscapes/landscapes';
-import { AUTO_WALKERS, derive, resolveWalkerCount } from '../../src/scene/derive';
+import { derive } from '../../src/scene/derive';
 import { presets } from '../../src/scene/presets';
 import { defaultState, keys, parseField, parseState, schema } from '../../src/scene/schema';
+import { AUTO_WALKERS, resolveWalkerCount } from '../../src/scene/walker-count';
 
 describe('schema', () => {
   test('defaults satisfy their own ranges', () => {
