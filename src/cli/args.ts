@@ -14,8 +14,8 @@ import {
   PRECONDITIONS,
   type PreconditionKind,
 } from '../core/walkers/walker-engine';
+import { decimal } from '../scene/specs';
 import {
-  decimal,
   intIn,
   limited,
   num,

@@ -4,10 +4,10 @@
  * (lab.ts), the analyses and the controls read it from here, so none of them imports the frame loop.
  */
 
-import { resolveSceneLandscape } from '../app/ui/landscape-choice';
 import { defaultWstar, type Landscape } from '../core/landscapes/landscapes';
 import { autoStep, wbicBeta } from '../core/posterior';
 import type { Slice2D, Window2D } from '../gpu/grid-compute';
+import { resolveSceneLandscape } from './landscape';
 import type { SceneState } from './schema';
 
 /** Fewest walkers inside the window for which the walker-vs-exact TV distance is reported. */

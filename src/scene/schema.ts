@@ -6,15 +6,6 @@
  */
 
 import {
-  APP_LANDSCAPES,
-  checkConstants,
-  checkFormula,
-  checkPolyData,
-  checkPolyM,
-  checkRrrSpec,
-  MAX_FORMULA_TEXT,
-} from '../app/ui/landscape-choice';
-import {
   ACTIVATIONS,
   INIT_KINDS,
   INPUT_DOMAINS,
@@ -24,6 +15,15 @@ import {
 import { checkTargetText } from '../core/function-space/sgd-task';
 import { LOSSES, OPTIMIZERS } from '../core/function-space/sgd-twin';
 import { landscapes } from '../core/landscapes/landscapes';
+import { APP_LANDSCAPES } from './landscape';
+import {
+  checkConstants,
+  checkFormula,
+  checkPolyData,
+  checkPolyM,
+  checkRrrSpec,
+  MAX_FORMULA_TEXT,
+} from './specs';
 import { MAX_WALKERS } from './walker-count';
 
 interface NumberField {

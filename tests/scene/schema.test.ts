@@ -1,9 +1,9 @@
 /** The scene-state schema and its codecs: URL hash, JSON, presets. */
 import { describe, expect, test } from 'vitest';
-import { APP_LANDSCAPES } from '../../src/app/ui/landscape-choice';
 import { decodeHash, encodeHash, exportJson, importJson } from '../../src/app/ui/url-state';
 import { findLandscape } from '../../src/core/landscapes/landscapes';
 import { derive } from '../../src/scene/derive';
+import { APP_LANDSCAPES } from '../../src/scene/landscape';
 import { presets } from '../../src/scene/presets';
 import { defaultState, keys, parseField, parseState, schema } from '../../src/scene/schema';
 import { AUTO_WALKERS, resolveWalkerCount } from '../../src/scene/walker-count';

@@ -6,9 +6,10 @@
 import GUI, { type Controller } from 'lil-gui';
 import { findLandscape, landscapes } from '../../core/landscapes/landscapes';
 import { derive } from '../../scene/derive';
+import { resolveSceneLandscape } from '../../scene/landscape';
 import { presets } from '../../scene/presets';
 import { type Key, type SceneState, schema } from '../../scene/schema';
-import { landscapeTitle, resolveSceneLandscape } from './landscape-choice';
+import { landscapeTitle } from './landscape-choice';
 import { addTextField, LandscapePanel, type TextField } from './landscape-panel';
 import { boxText, readTyped } from './number-text';
 
