@@ -6,18 +6,7 @@
  */
 
 import { runPolySgd } from '../../core/function-space/poly-sgd';
-import {
-  ACTIVATIONS,
-  type Activation,
-  INIT_KINDS,
-  INPUT_DOMAINS,
-  type InitKind,
-  type InputDomain,
-  MAX_INPUTS,
-  parseHiddenWidths,
-  type RandNetConfig,
-  validateRandNet,
-} from '../../core/function-space/randnet';
+import { MAX_INPUTS, type RandNetConfig } from '../../core/function-space/randnet';
 import { type BoolTask, makeTask, parseTarget } from '../../core/function-space/sgd-task';
 import {
   DEFAULT_TRAIN,
@@ -61,19 +50,13 @@ import {
   valueFlags,
 } from '../flags';
 import type { CliIo } from '../io';
+import { NET_FLAGS, type NetFlag, parseNetFlags, schemaNetDefaults } from '../net-flags';
 import { Progress } from '../progress';
 
 const options = {
   ...valueFlags(
     'target',
-    'inputs',
-    'hidden',
-    'activation',
-    'init',
-    'bias-init',
-    'sw',
-    'sb',
-    'domain',
+    ...NET_FLAGS,
     'seed',
     'train',
     'train-seed',
@@ -190,14 +173,7 @@ type Args = BoolArgs | PolyArgs;
 
 const BOOL_ONLY = [
   'target',
-  'inputs',
-  'hidden',
-  'activation',
-  'init',
-  'bias-init',
-  'sw',
-  'sb',
-  'domain',
+  ...NET_FLAGS,
   'train',
   'train-seed',
   'optimizer',
@@ -274,29 +250,7 @@ export function parseSgdVsBayes(argv: readonly string[]): { kind: 'help' } | { k
     };
   }
   for (const k of POLY_ONLY) if (s(k) !== undefined) throw new UsageError(`--${k}: only with --model poly:…`);
-  const init = choice<InitKind>('init', s('init'), INIT_KINDS, 'gauss');
-  const hiddenText = s('hidden');
-  const net: RandNetConfig = {
-    inputs: num('inputs', s('inputs'), 7, intIn(1, MAX_INPUTS), `an integer in 1..${MAX_INPUTS}`),
-    hidden:
-      hiddenText === undefined
-        ? [40, 40]
-        : asUsage(
-            () => parseHiddenWidths(hiddenText),
-            (e) => `--hidden: ${(e as Error).message}`,
-          ),
-    activation: choice<Activation>('activation', s('activation'), ACTIVATIONS, 'relu'),
-    init,
-    biasInit: choice<InitKind>('bias-init', s('bias-init'), INIT_KINDS, init),
-    sw: num('sw', s('sw'), 1, (x) => x >= 0, 'a number ≥ 0'),
-    sb: num('sb', s('sb'), 1, (x) => x >= 0, 'a number ≥ 0'),
-    domain: choice<InputDomain>('domain', s('domain'), INPUT_DOMAINS, '01'),
-    seed,
-  };
-  asUsage(
-    () => validateRandNet(net),
-    (err) => `--${(err as Error).message}`,
-  );
+  const net = parseNetFlags(v as Partial<Record<NetFlag, string>>, seed, schemaNetDefaults('sg'));
   const targetText = s('target');
   if (targetText === undefined) throw new UsageError('--target: required (e.g. 0011, zeros, random:35)');
   const target = asUsage(
