@@ -8,16 +8,18 @@
 
 import { evaluateLandscape } from '../core/landscapes/landscape-eval';
 import { maxWalkers, WalkerEngine } from '../core/walkers/walker-engine';
-import { exactCellMass, type GridPosterior, surfaceHeights } from '../gpu/grid-compute';
+import { exactCellMass, surfaceHeights } from '../gpu/grid-compute';
 import { SliceProjection } from '../gpu/slice-projection';
 import { WalkerHistogram } from '../gpu/walker-histogram';
-import { type Derived, derive, resolveWalkerCount, type WalkerCount } from '../scene/derive';
+import { type Derived, derive } from '../scene/derive';
+import { gridPosteriorOf, scenePosterior } from '../scene/posterior';
 import type { SceneState } from '../scene/schema';
+import { resolveWalkerCount, type WalkerCount } from '../scene/walker-count';
 import { ConcentrationSweep } from './jobs/concentration-sweep';
 import { freeEnergyAnalysis } from './jobs/free-energy';
 import type { FunctionSpaceStats } from './jobs/function-space-stream';
 import { GeneralisationAnalysis } from './jobs/generalisation-view';
-import { GroupAnalysis, scenePosterior } from './jobs/group-analysis';
+import { GroupAnalysis } from './jobs/group-analysis';
 import { ladderAnalysis } from './jobs/ladder-analysis';
 import type { SgdBayesStats } from './jobs/sgd-bayes-stream';
 import { type LiveReadings, LiveStats } from './live-stats';
@@ -306,17 +308,6 @@ export class Lab {
     return (Object.keys(k) as (keyof Lab['keys'])[]).filter((name) => k[name] !== this.keys[name]);
   }
 
-  private gridPosterior(s: SceneState, d: Derived): GridPosterior {
-    return {
-      landscape: d.landscape,
-      params: d.params,
-      nbeta: d.nbeta,
-      gamma: s.gamma,
-      prior: { kind: s.prior, scale: s.R },
-      wstar: d.wstar,
-    };
-  }
-
   /** Brings GPU objects in line with the state; only what changed is rebuilt. Joins a running commit. */
   commit(): Promise<void> {
     if (this.disposed) return Promise.resolve();
@@ -445,7 +436,7 @@ export class Lab {
       this.cb.phase?.('building the surface', changed.has('engine'));
       const heights = await surfaceHeights(
         this.device,
-        this.gridPosterior(s, d),
+        gridPosteriorOf(scenePosterior(s, d)),
         SURFACE_RES,
         d.window,
         d.slice ?? undefined,
@@ -462,7 +453,7 @@ export class Lab {
       // The exact density is a 2-D integral over the window: for a slice (d > 2) it is not shown.
       this.exact =
         d.landscape.dim === 2
-          ? await exactCellMass(this.device, this.gridPosterior(s, d), s.bins, d.window)
+          ? await exactCellMass(this.device, gridPosteriorOf(scenePosterior(s, d)), s.bins, d.window)
           : null;
       this.exactFor = JSON.stringify([d.window, s.bins]);
       this.stats.exactReady = this.exact !== null;

@@ -1,10 +1,11 @@
 /**
  * Flag parsing and validation for the `occam-lens` CLI. Every bad flag or value becomes a UsageError
- * (flags.ts) whose message names it; main() turns that into exit status 2.
+ * (flags.ts) whose message names it; main() turns that into exit status 2. A flag that is also a scene
+ * setting (n, γ, sampler, start) takes its default and options from the scene schema, in --help too.
  */
 import { defaultWstar, type Landscape, landscapes } from '../core/landscapes/landscapes';
 import { describe, LIMITS, within } from '../core/limits';
-import type { InitKind, PosteriorSettings, Prior, SamplerKind } from '../core/posterior';
+import type { InitKind, Prior, SamplerKind } from '../core/posterior';
 import { wbicBeta } from '../core/posterior';
 import {
   DEFAULT_EXCHANGE_EVERY,
@@ -14,8 +15,9 @@ import {
   PRECONDITIONS,
   type PreconditionKind,
 } from '../core/walkers/walker-engine';
+import { schema } from '../scene/schema';
+import { decimal } from '../scene/specs';
 import {
-  decimal,
   intIn,
   limited,
   num,
@@ -167,12 +169,12 @@ Choosing the loss (exactly one of):
   w* defaults to the origin; for poly the constant fit c_0 = 1, for mlp the teacher's weights.
 
 Options:
-  --n N              nominal sample size n > 1 (default 1000)
+  --n N              nominal sample size n > 1 (default ${schema.n.default})
   --beta B           inverse temperature β > 0 (default 1/log n, the WBIC temperature)
-  --gamma G          localisation strength γ ≥ 0 toward w* (default 0)
+  --gamma G          localisation strength γ ≥ 0 toward w* (default ${schema.gamma.default})
   --prior KIND:S     box:R (uniform on [−R,R]^d) or gauss:σ (N(0,σ²I)) (default box:1; poly box:2,
                      mlp box:3)
-  --sampler S        mala (exact, Metropolis-adjusted) or ula (unadjusted Langevin) (default mala)
+  --sampler S        mala (exact, Metropolis-adjusted) or ula (unadjusted Langevin) (default ${schema.sampler.default})
   --step E           step size ε > 0; without it ε is tuned during burn-in from min(0.1·R², 0.5/(nβ)):
                      MALA toward acceptance 0.57 (0.8 in ≤ 2-D), ULA toward the MH acceptance at which its bias on a
                      Gaussian is 2% (mh_acceptance; below the 5%-bias level a ULA run is flagged
@@ -188,7 +190,7 @@ Options:
   --seed K           integer seed, 0 ≤ K < 2^53 (default 1); the same seed reproduces a run exactly
   --init I           mixed (even walkers at w*, odd ones from the prior: overdispersed starts for the
                      convergence diagnostics), wstar (every walker at w*, as devinterp's chains do) or
-                     prior (default mixed)
+                     prior (default ${schema.init.default})
   --wstar X,Y,...    the point w*, d comma-separated numbers (default: see above)
   --out FILE         (sample) CSV file for the final positions: columns w1..wd, loss; its folder is
                      checked before the run and an existing file is kept unless --force is given
@@ -285,7 +287,7 @@ export function parseCli(argv: readonly string[]): Parsed {
     ns = numList('n', v.n, (x) => within(LIMITS.n, x), `comma-separated numbers, each ${describe(LIMITS.n)}`);
     if (ns.length > MAX_GROUPS) throw new UsageError(`--n: at most ${MAX_GROUPS} values, got ${ns.length}`);
   }
-  const n = command === 'sweep' ? ns[0] : limited('n', v.n, 1000, LIMITS.n);
+  const n = command === 'sweep' ? ns[0] : limited('n', v.n, schema.n.default, LIMITS.n);
   const ladder = num('ladder', v.ladder, 0, intIn(3, MAX_GROUPS - 1), `an integer in [3, ${MAX_GROUPS - 1}]`);
   // The polynomial model's function shares mix only through hotter replicas (issue 11: from w*
   // a plain run gives 64 % for the constant against the exact 32 %; 4 hot groups give 32.3 %), so a
@@ -319,9 +321,9 @@ export function parseCli(argv: readonly string[]): Parsed {
         `--${v.beta === undefined ? 'n' : 'beta'}: n·β = ${nbeta} must be ${describe(LIMITS.nbeta)}`,
       );
   }
-  const gamma = limited('gamma', v.gamma, 0, LIMITS.gamma);
+  const gamma = limited('gamma', v.gamma, schema.gamma.default, LIMITS.gamma);
   const prior = parsePrior(v.prior, landscape.defaultBound);
-  const sampler = oneOf<SamplerKind>('sampler', v.sampler, ['mala', 'ula'], 'mala');
+  const sampler = oneOf<SamplerKind>('sampler', v.sampler, schema.sampler.options, schema.sampler.default);
   const step = v.step === undefined ? undefined : limited('step', v.step, 0, LIMITS.step);
   // A noise step √ε wider than the whole box folds each move into an (almost) uniform redraw: no
   // longer a Langevin sampler at all (and the folded density's image sums would be truncated).
@@ -376,7 +378,7 @@ export function parseCli(argv: readonly string[]): Parsed {
   if (v['checkpoint-every'] !== undefined && v.checkpoint === undefined)
     throw new UsageError('--checkpoint-every needs --checkpoint FILE');
   const seed = seedFlag(v.seed);
-  const init = oneOf<InitKind>('init', v.init, ['mixed', 'wstar', 'prior'], 'mixed');
+  const init = oneOf<InitKind>('init', v.init, schema.init.options, schema.init.default);
   let wstar = defaultWstar(landscape);
   if (v.wstar !== undefined) {
     const parts = v.wstar.split(',').map(decimal);
@@ -431,10 +433,4 @@ export function parseCli(argv: readonly string[]): Parsed {
       precondition,
     },
   };
-}
-
-/** The posterior settings a run's flags describe. */
-export function posteriorOf(args: RunArgs): PosteriorSettings {
-  const { landscape, params, n, beta, gamma, prior, wstar } = args;
-  return { landscape, params, n, beta, gamma, prior, wstar };
 }

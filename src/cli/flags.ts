@@ -5,6 +5,7 @@
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { describe, type Range, within } from '../core/limits';
+import { decimal } from '../scene/specs';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -70,15 +71,6 @@ export function num(
     throw new UsageError(`--${name}: expected ${what}, got '${text}'`);
   }
   return x;
-}
-
-/**
- * A decimal number ('12', '-1.5', '1e6'), or NaN. Number() alone also takes '0x10', '0b1', '0o7',
- * 'Infinity' and '' (as 0): a flag value is never read that way.
- */
-export function decimal(text: string): number {
-  const t = text.trim();
-  return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t) ? Number(t) : Number.NaN;
 }
 
 /** num with a range from src/core/limits.ts (the f32 bounds): the message states the limit. */

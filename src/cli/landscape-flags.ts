@@ -7,17 +7,12 @@ import { formulaLandscape } from '../core/landscapes/formula/landscape';
 import { FormulaError } from '../core/landscapes/formula/parse';
 import { findLandscape, type Landscape, landscapes, resolveParams } from '../core/landscapes/landscapes';
 import { dlnLandscape, parseDlnSpec } from '../core/landscapes/models/dln';
-import {
-  ACTIVATIONS,
-  type Activation,
-  type MlpOptions,
-  mlpDefaults,
-  mlpLandscape,
-} from '../core/landscapes/models/mlp';
+import { type MlpOptions, mlpDefaults, mlpLandscape } from '../core/landscapes/models/mlp';
 import { parseData, polynomialLandscape } from '../core/landscapes/models/polynomial';
 import { parseRrrSpec, rrrLandscape } from '../core/landscapes/models/rrr';
 import { describe, LIMITS, within } from '../core/limits';
-import { decimal, UsageError } from './flags';
+import { decimal, parseConstantEntry, parseMlpSpec as parseMlpOptions, parsePolyM } from '../scene/specs';
+import { UsageError } from './flags';
 
 export interface LandscapeFlags {
   readonly landscape?: string;
@@ -43,78 +38,46 @@ function number(flag: string, text: string | undefined): number | undefined {
   return x;
 }
 
-/** The options of `mlp:key=value,…` (the text after `mlp:`); throws UsageError naming --model. */
-export function parseMlpSpec(rest: string): Partial<MlpOptions> {
-  const o: Record<string, number | string> = {};
-  for (const part of rest ? rest.split(',') : []) {
-    const [k, v] = part.split('=').map((s) => s.trim());
-    if (!k || v === undefined) fail('model', `expected mlp:key=value,… got '${part}'`);
-    if (k === 'act') {
-      if (!ACTIVATIONS.includes(v as Activation))
-        fail('model', `act must be one of ${ACTIVATIONS.join(', ')}, got '${v}'`);
-      o.activation = v;
-    } else if (['in', 'width', 'teacher', 'points', 'seed'].includes(k)) {
-      const x = Number(v);
-      if (!Number.isInteger(x)) fail('model', `${k} must be an integer, got '${v}'`);
-      o[
-        { in: 'inputs', width: 'width', teacher: 'teacherWidth', points: 'points', seed: 'dataSeed' }[
-          k
-        ] as string
-      ] = x;
-    } else {
-      fail('model', `unknown mlp option '${k}' (options: in, width, teacher, act, points, seed)`);
-    }
+/** What `work` returns; a library's error (a RangeError with the reason) becomes a UsageError naming `flag`. */
+function orFail<T>(flag: string, work: () => T): T {
+  try {
+    return work();
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    return fail(flag, (err as Error).message);
   }
-  return o as Partial<MlpOptions>;
+}
+
+/** The options of `mlp:key=value,…` (the text after `mlp:`); throws UsageError naming --model. */
+export const parseMlpSpec = (rest: string): Partial<MlpOptions> =>
+  orFail('model', () => parseMlpOptions(rest));
+
+/** Models that draw their data from a seeded teacher take no --data. */
+function noData(kind: string, flags: LandscapeFlags): void {
+  if (flags.data !== undefined)
+    fail('data', `${kind} draws its data from the teacher: use points=N and seed=K in --model`);
 }
 
 function parseModel(spec: string, flags: LandscapeFlags): Landscape {
   const [kind, rest = ''] = spec.split(/:(.*)/s);
   if (kind === 'poly') {
-    const m = rest.split(',').map((s) => Number(s.trim()));
-    if (m.length !== 5 || m.some((k) => !Number.isInteger(k)))
-      fail('model', `expected poly:m0,m1,m2,m3,m4 (five integers), got '${spec}'`);
-    let data: { x: number; y: number }[] | undefined;
-    if (flags.data !== undefined) {
-      try {
-        data = parseData(flags.data);
-      } catch (err) {
-        fail('data', (err as Error).message);
-      }
-    }
-    try {
-      return polynomialLandscape(m, data);
-    } catch (err) {
-      return fail('model', (err as Error).message);
-    }
+    const m = orFail('model', () => parsePolyM(rest, 1));
+    const text = flags.data;
+    const data = text === undefined ? undefined : orFail('data', () => parseData(text));
+    return orFail('model', () => polynomialLandscape(m, data));
   }
   if (kind === 'mlp') {
-    if (flags.data !== undefined)
-      fail('data', 'mlp draws its data from the teacher: use points=N and seed=K in --model');
-    try {
-      return mlpLandscape({ ...mlpDefaults, ...parseMlpSpec(rest) });
-    } catch (err) {
-      if (err instanceof UsageError) throw err;
-      return fail('model', (err as Error).message);
-    }
+    noData(kind, flags);
+    const options = parseMlpSpec(rest);
+    return orFail('model', () => mlpLandscape({ ...mlpDefaults, ...options }));
   }
   if (kind === 'rrr') {
-    if (flags.data !== undefined)
-      fail('data', 'rrr draws its data from the teacher: use points=N and seed=K in --model');
-    try {
-      return rrrLandscape(parseRrrSpec(rest));
-    } catch (err) {
-      return fail('model', (err as Error).message);
-    }
+    noData(kind, flags);
+    return orFail('model', () => rrrLandscape(parseRrrSpec(rest)));
   }
   if (kind === 'dln') {
-    if (flags.data !== undefined)
-      fail('data', 'dln draws its data from the teacher: use points=N and seed=K in --model');
-    try {
-      return dlnLandscape(parseDlnSpec(rest));
-    } catch (err) {
-      return fail('model', (err as Error).message);
-    }
+    noData(kind, flags);
+    return orFail('model', () => dlnLandscape(parseDlnSpec(rest)));
   }
   return fail(
     'model',
@@ -133,12 +96,11 @@ export function resolveLandscape(flags: LandscapeFlags): { landscape: Landscape;
   if (flags.formula !== undefined) {
     const constants: Record<string, number> = {};
     for (const entry of flags.const ?? []) {
-      const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/.exec(entry.trim());
-      const v = m ? decimal(m[2]) : Number.NaN;
-      if (!m || !Number.isFinite(v)) fail('const', `expected NAME=NUMBER, got '${entry}'`);
-      if (!within(LIMITS.coordinate, v))
-        fail('const', `${m![1]} must be ${describe(LIMITS.coordinate)}, got ${v}`);
-      constants[m![1]] = v;
+      const c = parseConstantEntry(entry);
+      if (c === null) return fail('const', `expected NAME=NUMBER, got '${entry}'`);
+      if (!within(LIMITS.coordinate, c.value))
+        fail('const', `${c.name} must be ${describe(LIMITS.coordinate)}, got ${c.value}`);
+      constants[c.name] = c.value;
     }
     const dim = number('dim', flags.dim);
     try {

@@ -38,6 +38,15 @@ export interface SamplerSettings {
 /** Watanabe's WBIC temperature β = 1/log n. */
 export const wbicBeta = (n: number): number => 1 / Math.log(n);
 
+/**
+ * The automatic step size ε = min(0.1·R², 0.5/(nβ)): a fraction of the prior's scale, or of the scale
+ * the tempered curvature sets, whichever is smaller. The app's "auto step" and the CLI's burn-in start
+ * both use it.
+ */
+export function autoStep(p: Pick<PosteriorSettings, 'n' | 'beta' | 'prior'>): number {
+  return Math.min(0.1 * p.prior.scale ** 2, 0.5 / (p.n * p.beta));
+}
+
 /** Validates the numeric settings; throws a RangeError naming the offending field. */
 export function validatePosterior(p: PosteriorSettings): void {
   const check = (ok: boolean, msg: string) => {

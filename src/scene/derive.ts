@@ -1,17 +1,14 @@
 /**
  * Scene derivation: everything a scene state implies (landscape, n·β, step size, w*, the window and
- * slice the views show, the walker count), as pure functions. The frame loop (lab.ts), the analyses and
- * the controls read it from here, so none of them imports the frame loop.
+ * slice the views show), as pure functions; the walker count is walker-count.ts's. The frame loop
+ * (lab.ts), the analyses and the controls read it from here, so none of them imports the frame loop.
  */
 
-import { resolveSceneLandscape } from '../app/ui/landscape-choice';
 import { defaultWstar, type Landscape } from '../core/landscapes/landscapes';
-import { wbicBeta } from '../core/posterior';
+import { autoStep, wbicBeta } from '../core/posterior';
 import type { Slice2D, Window2D } from '../gpu/grid-compute';
+import { resolveSceneLandscape } from './landscape';
 import type { SceneState } from './schema';
-
-/** Default walker counts when the state says "auto" (0). */
-export const AUTO_WALKERS = { hardware: 1 << 18, software: 1 << 15 } as const;
 
 /** Fewest walkers inside the window for which the walker-vs-exact TV distance is reported. */
 export const MIN_WALKERS_FOR_TV = 1000;
@@ -51,7 +48,7 @@ export function derive(s: SceneState): Derived {
   const dim = landscape.dim;
   const beta = s.betaAuto ? wbicBeta(s.n) : s.beta;
   const nbeta = s.n * beta;
-  const eps = s.epsAuto ? Math.min(0.1 * s.R * s.R, 0.5 / nbeta) : s.eps;
+  const eps = s.epsAuto ? autoStep({ n: s.n, beta, prior: { kind: s.prior, scale: s.R } }) : s.eps;
   const sp =
     landscape.singularPoints[Math.min(s.point, landscape.singularPoints.length - 1)]?.w ??
     new Array<number>(dim).fill(0);
@@ -78,16 +75,4 @@ export function derive(s: SceneState): Derived {
     slice,
     landscapeError: resolved.error,
   };
-}
-
-export interface WalkerCount {
-  readonly count: number;
-  readonly capped: boolean;
-  readonly limit: number;
-}
-
-/** 0 means auto (by adapter kind); anything above the device limit is capped to it. */
-export function resolveWalkerCount(requested: number, software: boolean, limit: number): WalkerCount {
-  const want = requested > 0 ? requested : software ? AUTO_WALKERS.software : AUTO_WALKERS.hardware;
-  return { count: Math.min(want, limit), capped: want > limit, limit };
 }

@@ -6,15 +6,6 @@
  */
 
 import {
-  APP_LANDSCAPES,
-  checkConstants,
-  checkFormula,
-  checkPolyData,
-  checkPolyM,
-  checkRrrSpec,
-  MAX_FORMULA_TEXT,
-} from '../app/ui/landscape-choice';
-import {
   ACTIVATIONS,
   INIT_KINDS,
   INPUT_DOMAINS,
@@ -24,38 +15,66 @@ import {
 import { checkTargetText } from '../core/function-space/sgd-task';
 import { LOSSES, OPTIMIZERS } from '../core/function-space/sgd-twin';
 import { landscapes } from '../core/landscapes/landscapes';
+import { APP_LANDSCAPES } from './landscape';
+import {
+  checkConstants,
+  checkFormula,
+  checkPolyData,
+  checkPolyM,
+  checkRrrSpec,
+  MAX_FORMULA_TEXT,
+} from './specs';
+import { MAX_WALKERS } from './walker-count';
 
-interface NumberField {
+/**
+ * The control panel's folders, in order. `walkers`: about the walkers (hidden while a function-space
+ * mode has the stage); `closed`: folded at start.
+ */
+export const FOLDERS = {
+  Landscape: { walkers: true },
+  Posterior: { walkers: true },
+  Sampler: { walkers: true, closed: true },
+  Run: {},
+  Analysis: { walkers: true },
+  'Function space': {},
+  'SGD vs Bayes': {},
+  View: { closed: true },
+} as const satisfies Record<string, { readonly walkers?: boolean; readonly closed?: boolean }>;
+export type Folder = keyof typeof FOLDERS;
+
+interface BaseField {
+  readonly label: string;
+  readonly help?: string;
+  /** The GUI folder the field's control is in; none: a panel of its own draws it (landscape-panel.ts). */
+  readonly folder?: Folder;
+}
+interface NumberField extends BaseField {
   readonly kind: 'number';
   readonly default: number;
   readonly min: number;
   readonly max: number;
-  /** Shown on a log₁₀ slider. */
+  /** Varies on a log scale (a shot tweens it geometrically). */
   readonly log?: boolean;
   readonly integer?: boolean;
-  readonly label: string;
-  readonly help?: string;
+  /** The GUI slider's [min, max, step] where the validation range is too wide for one (it still validates). */
+  readonly slider?: readonly [number, number, number];
+  /** A log₁₀ slider instead: [min exponent, max exponent]; the number box still shows the value. */
+  readonly logSlider?: readonly [number, number];
 }
-interface BoolField {
+interface BoolField extends BaseField {
   readonly kind: 'bool';
   readonly default: boolean;
-  readonly label: string;
-  readonly help?: string;
 }
-interface EnumField<T extends string> {
+interface EnumField<T extends string> extends BaseField {
   readonly kind: 'enum';
   readonly options: readonly T[];
   readonly default: T;
-  readonly label: string;
-  readonly help?: string;
 }
 /** Free text checked by a validator (formula text, model specs): never reaches WGSL unparsed. */
-interface TextField {
+interface TextField extends BaseField {
   readonly kind: 'text';
   readonly default: string;
   readonly maxLength: number;
-  readonly label: string;
-  readonly help?: string;
   /** An error message for unacceptable text, or null. */
   readonly check?: (text: string) => string | null;
 }
@@ -103,6 +122,15 @@ const text = (
   help?: string,
 ): TextField => ({ kind: 'text', label, default: def, maxLength, check, help });
 
+/** The same fields, shown in one GUI folder. */
+const inFolder = <const T extends Record<string, Field>>(
+  folder: Folder,
+  fields: T,
+): { [K in keyof T]: T[K] & { readonly folder: Folder } } =>
+  Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, { ...f, folder }])) as {
+    [K in keyof T]: T[K] & { readonly folder: Folder };
+  };
+
 const checkHidden = (t: string): string | null => {
   try {
     parseHiddenWidths(t);
@@ -122,42 +150,49 @@ const landscapeIds: [string, ...string[]] = [
   ...APP_LANDSCAPES,
 ];
 
-/** Walker counts the app accepts before the device limit (checked at run time) applies. */
-export const MAX_WALKERS_SCHEMA = 1 << 24;
-
 export const schema = {
-  landscape: oneOf('landscape', landscapeIds, 'crossing'),
-  a: int('a', 1, 1, 6, { help: 'first exponent (crossing, sum of powers)' }),
-  b: int('b', 1, 1, 6, { help: 'second exponent (crossing, sum of powers)' }),
-  n: num('n', 1000, 2, 1e8, { log: true, help: 'nominal sample size' }),
-  betaAuto: bool('β = 1/log n', true, 'Watanabe’s WBIC temperature'),
-  beta: num('β', 1 / Math.log(1000), 1e-4, 10),
-  prior: oneOf('prior', ['box', 'gauss'] as const, 'box'),
-  R: num('prior R / σ', 1, 0.01, 100),
-  gamma: num('localisation γ', 0, 0, 1e6),
-  wx: num('w*₁', 0, -10, 10),
-  wy: num('w*₂', 0, -10, 10),
-  sampler: oneOf('sampler', ['mala', 'ula'] as const, 'mala'),
-  epsAuto: bool('auto step', true, 'ε = min(0.1·R², 0.5/nβ)'),
-  eps: num('step ε', 1e-3, 1e-9, 1, { log: true }),
-  walkers: int('walkers (0 = auto)', 0, 0, MAX_WALKERS_SCHEMA),
-  steps: int('steps / frame', 8, 1, 2000),
-  seed: int('seed', 1, 0, 2 ** 32 - 1),
-  // mixed: even walkers at w*, odd ones from the prior, so the HUD can see walkers that have not mixed.
-  init: oneOf('start at', ['mixed', 'wstar', 'prior'] as const, 'mixed'),
-  running: bool('running', true),
-  surface: bool('surface', true),
-  points: bool('walkers', true),
-  density: bool('density panels', true),
-  exact: bool('exact overlay', true),
-  logScale: bool('log height', false),
-  contours: bool('contours', true),
-  pointSize: num('point size (px; ≤ 1: pixels)', 1, 1, 12),
-  colormap: oneOf('colour map', ['viridis', 'magma'] as const, 'viridis'),
-  camera: oneOf('camera', ['orbit', 'top'] as const, 'orbit'),
-  zoom: bool('zoom to singular point', false),
-  point: int('singular point', 0, 0, 15),
-  bins: int('histogram bins', 96, 16, 256),
+  ...inFolder('Landscape', {
+    landscape: oneOf('landscape', landscapeIds, 'crossing'),
+    a: int('a', 1, 1, 6, { help: 'first exponent (crossing, sum of powers)', slider: [1, 6, 1] }),
+    b: int('b', 1, 1, 6, { help: 'second exponent (crossing, sum of powers)', slider: [1, 6, 1] }),
+  }),
+  ...inFolder('Posterior', {
+    n: num('n', 1000, 2, 1e8, { log: true, help: 'nominal sample size', logSlider: [0.5, 8] }),
+    betaAuto: bool('β = 1/log n', true, 'Watanabe’s WBIC temperature'),
+    beta: num('β', 1 / Math.log(1000), 1e-4, 10, { slider: [0.01, 2, 0.001] }),
+    prior: oneOf('prior', ['box', 'gauss'] as const, 'box'),
+    R: num('prior R / σ', 1, 0.01, 100, { slider: [0.05, 5, 0.01] }),
+    gamma: num('localisation γ', 0, 0, 1e6),
+    wx: num('w*₁', 0, -10, 10, { slider: [-2, 2, 0.01] }),
+    wy: num('w*₂', 0, -10, 10, { slider: [-2, 2, 0.01] }),
+  }),
+  ...inFolder('Sampler', {
+    sampler: oneOf('sampler', ['mala', 'ula'] as const, 'mala'),
+    epsAuto: bool('auto step', true, 'ε = min(0.1·R², 0.5/nβ)'),
+    eps: num('step ε', 1e-3, 1e-9, 1, { log: true, logSlider: [-9, 0] }),
+    walkers: int('walkers (0 = auto)', 0, 0, MAX_WALKERS),
+    steps: int('steps / frame', 8, 1, 2000, { slider: [1, 200, 1] }),
+  }),
+  ...inFolder('Run', {
+    running: bool('running', true),
+    seed: int('seed', 1, 0, 2 ** 32 - 1),
+    // mixed: even walkers at w*, odd ones from the prior, so the HUD can see walkers that have not mixed.
+    init: oneOf('start at', ['mixed', 'wstar', 'prior'] as const, 'mixed'),
+  }),
+  ...inFolder('View', {
+    surface: bool('surface', true),
+    points: bool('walkers', true),
+    density: bool('density panels', true),
+    exact: bool('exact overlay', true),
+    logScale: bool('log height', false),
+    contours: bool('contours', true),
+    pointSize: num('point size (px; ≤ 1: pixels)', 1, 1, 12, { slider: [1, 12, 0.5] }),
+    colormap: oneOf('colour map', ['viridis', 'magma'] as const, 'viridis'),
+    camera: oneOf('camera', ['orbit', 'top'] as const, 'orbit'),
+    zoom: bool('zoom to singular point', false),
+    point: int('singular point', 0, 0, 15, { slider: [0, 3, 1] }),
+    bins: int('histogram bins', 96, 16, 256, { slider: [16, 256, 16] }),
+  }),
   formula: text('L(w) =', 'w1^2 * w2^4', checkFormula, MAX_FORMULA_TEXT, 'loss over w1 … wd'),
   fdim: int('dimension d (0 = auto)', 0, 0, 32, { help: 'formula dimension; auto: highest wi used, ≥ 2' }),
   consts: text('constants', '', checkConstants, 400, 'named constants as name=value,…'),
@@ -178,78 +213,96 @@ export const schema = {
   ),
   axisX: int('slice axis (across)', 1, 1, 32, { help: 'parameter index w_i along the surface’s first axis' }),
   axisY: int('slice axis (depth)', 2, 1, 32, { help: 'parameter index w_j along the surface’s second axis' }),
-  charts: bool('LLC charts', true, 'λ̂ over steps with its SE band, loss trace, acceptance'),
-  sweep: bool('concentration vs n', false, 'walker groups over a log grid of n, against quadrature'),
-  sweepR: num('ball radius r (0 = auto)', 0, 0, 10),
-  massR: num('mass-near-point radius r (0 = auto: 1/√(nβ))', 0, 0, 10),
-  ladder: bool('temperature ladder (λ, m)', false, 'groups at 8 temperatures: fits λ and m'),
-  freeEnergy: bool('free energy vs n', false, 'WBIC at β = 1/log n over n vs theory'),
-  generalisation: bool(
-    'generalisation vs n',
-    false,
-    'Bayes generalisation error over n (β = 1) vs λ/n: polynomial model, tiny network',
-  ),
+  ...inFolder('Analysis', {
+    charts: bool('LLC charts', true, 'λ̂ over steps with its SE band, loss trace, acceptance'),
+    massR: num('mass-near-point radius r (0 = auto: 1/√(nβ))', 0, 0, 10),
+    sweep: bool('concentration vs n', false, 'walker groups over a log grid of n, against quadrature'),
+    sweepR: num('ball radius r (0 = auto)', 0, 0, 10),
+    ladder: bool('temperature ladder (λ, m)', false, 'groups at 8 temperatures: fits λ and m'),
+    freeEnergy: bool('free energy vs n', false, 'WBIC at β = 1/log n over n vs theory'),
+    generalisation: bool(
+      'generalisation vs n',
+      false,
+      'Bayes generalisation error over n (β = 1) vs λ/n: polynomial model, tiny network',
+    ),
+  }),
   // Function space (src/app/view/function-space-view.ts): random networks and the functions they compute.
-  fspace: bool(
-    'function space: random networks',
-    false,
-    'sample random networks, count their Boolean functions (walkers pause)',
-  ),
-  rnInputs: int('inputs n (2ⁿ input points)', 7, 1, MAX_INPUTS),
-  rnHidden: text(
-    'hidden widths',
-    '40,40',
-    checkHidden,
-    40,
-    "comma-separated, e.g. 40,40; 'none' for a perceptron",
-  ),
-  rnAct: oneOf('activation', ACTIVATIONS, 'relu'),
-  rnInit: oneOf('init (weights, biases)', INIT_KINDS, 'gauss'),
-  rnSw: num('σw', 1, 0, 100, { help: 'weights N(0, σw²/fan_in), or uniform with that variance' }),
-  rnSb: num('σb', 1, 0, 100, { help: 'biases N(0, σb²), or uniform with that variance; 0: bias-free' }),
-  rnDomain: oneOf('inputs in', INPUT_DOMAINS, '01'),
-  rnSeed: int('network seed', 1, 0, 2 ** 32 - 1),
-  rnCapacity: int('table capacity (slots)', 131072, 256, 1 << 22, {
-    help: 'distinct functions the GPU table holds; the rest count as other',
+  ...inFolder('Function space', {
+    fspace: bool(
+      'function space: random networks',
+      false,
+      'sample random networks, count their Boolean functions (walkers pause)',
+    ),
+    rnInputs: int('inputs n (2ⁿ input points)', 7, 1, MAX_INPUTS, { slider: [1, 7, 1] }),
+    rnHidden: text(
+      'hidden widths',
+      '40,40',
+      checkHidden,
+      40,
+      "comma-separated, e.g. 40,40; 'none' for a perceptron",
+    ),
+    rnAct: oneOf('activation', ACTIVATIONS, 'relu'),
+    rnInit: oneOf('init (weights, biases)', INIT_KINDS, 'gauss'),
+    rnSw: num('σw', 1, 0, 100, {
+      help: 'weights N(0, σw²/fan_in), or uniform with that variance',
+      slider: [0, 4, 0.01],
+    }),
+    rnSb: num('σb', 1, 0, 100, {
+      help: 'biases N(0, σb²), or uniform with that variance; 0: bias-free',
+      slider: [0, 4, 0.01],
+    }),
+    rnDomain: oneOf('inputs in', INPUT_DOMAINS, '01'),
+    rnSeed: int('network seed', 1, 0, 2 ** 32 - 1),
+    rnCapacity: int('table capacity (slots)', 131072, 256, 1 << 22, {
+      help: 'distinct functions the GPU table holds; the rest count as other',
+    }),
+    rnTarget: num('target networks', 1e6, 1e3, 1e10, { log: true, logSlider: [3, 10] }),
+    rnBatch: int('networks / batch (0 = auto)', 0, 0, 1 << 18, { log: true }),
   }),
-  rnTarget: num('target networks', 1e6, 1e3, 1e10, { log: true }),
-  rnBatch: int('networks / batch (0 = auto)', 0, 0, 1 << 18, { log: true }),
   // SGD vs Bayes (src/app/view/sgd-bayes-view.ts, issue 13): trained networks against rejection from the prior.
-  sgd: bool('SGD vs Bayes', false, 'train networks on S and compare P_SGD(f|S) with the posterior P_B(f|S)'),
-  sgTarget: text(
-    'target function',
-    '0011',
-    checkTargetText,
-    MAX_TARGET_TEXT,
-    '0/1 string of length 2ⁿ or a divisor (repeated), zeros, ones, random:K',
-  ),
-  sgTrain: int('train size |S|', 32, 1, 2 ** MAX_INPUTS),
-  sgSeed: int('seed (networks, S)', 1, 0, 2 ** 32 - 1),
-  sgOptimizer: oneOf('optimizer', OPTIMIZERS, 'adam'),
-  sgLr: num('learning rate', 0.01, 1e-6, 10, { log: true }),
-  sgLoss: oneOf('loss', LOSSES, 'ce'),
-  sgBatch: int('minibatch (gd: all of S)', 32, 1, 128),
-  sgEpochs: int('max epochs', 1000, 0, 1e6, {
-    help: 'a network that has not fitted S by then counts as not converged',
+  ...inFolder('SGD vs Bayes', {
+    sgd: bool(
+      'SGD vs Bayes',
+      false,
+      'train networks on S and compare P_SGD(f|S) with the posterior P_B(f|S)',
+    ),
+    sgTarget: text(
+      'target function',
+      '0011',
+      checkTargetText,
+      MAX_TARGET_TEXT,
+      '0/1 string of length 2ⁿ or a divisor (repeated), zeros, ones, random:K',
+    ),
+    sgTrain: int('train size |S|', 32, 1, 2 ** MAX_INPUTS),
+    sgSeed: int('seed (networks, S)', 1, 0, 2 ** 32 - 1),
+    sgOptimizer: oneOf('optimizer', OPTIMIZERS, 'adam'),
+    sgLr: num('learning rate', 0.01, 1e-6, 10, { log: true }),
+    sgLoss: oneOf('loss', LOSSES, 'ce'),
+    sgBatch: int('minibatch (gd: all of S)', 32, 1, 128),
+    sgEpochs: int('max epochs', 1000, 0, 1e6, {
+      help: 'a network that has not fitted S by then counts as not converged',
+    }),
+    sgInputs: int('inputs n', 7, 1, MAX_INPUTS),
+    sgHidden: text('hidden widths', '40,40', checkHidden, 40, "comma-separated; 'none' for a perceptron"),
+    sgAct: oneOf('activation', ACTIVATIONS, 'relu'),
+    sgInit: oneOf('init (weights, biases)', INIT_KINDS, 'gauss'),
+    sgSw: num('σw', 1, 0, 100),
+    sgSb: num('σb', 1, 0, 100),
+    sgDomain: oneOf('inputs in', INPUT_DOMAINS, '01'),
+    sgRuns: num('networks to train', 1e4, 1, 1e9, { log: true }),
+    sgSamples: num('prior samples (Bayes)', 1e6, 1, 1e12, { log: true }),
   }),
-  sgInputs: int('inputs n', 7, 1, MAX_INPUTS),
-  sgHidden: text('hidden widths', '40,40', checkHidden, 40, "comma-separated; 'none' for a perceptron"),
-  sgAct: oneOf('activation', ACTIVATIONS, 'relu'),
-  sgInit: oneOf('init (weights, biases)', INIT_KINDS, 'gauss'),
-  sgSw: num('σw', 1, 0, 100),
-  sgSb: num('σb', 1, 0, 100),
-  sgDomain: oneOf('inputs in', INPUT_DOMAINS, '01'),
-  sgRuns: num('networks to train', 1e4, 1, 1e9, { log: true }),
-  sgSamples: num('prior samples (Bayes)', 1e6, 1, 1e12, { log: true }),
   // The polynomial model's side (src/app/view/poly-gd-panel.ts): gradient-descent fits beside the walkers.
-  polyGd: bool(
-    'GD fits vs Bayes shares',
-    false,
-    'polynomial model: gradient-descent fits from near the origin',
-  ),
-  polyGdScale: num('GD init scale (θ ~ N(0, scale²))', 0.5, 1e-3, 10),
-  polyGdLr: num('GD learning rate', 0.01, 1e-6, 1, { log: true }),
-  polyGdRuns: num('GD fits', 1e4, 1, 1e7, { log: true }),
+  ...inFolder('Analysis', {
+    polyGd: bool(
+      'GD fits vs Bayes shares',
+      false,
+      'polynomial model: gradient-descent fits from near the origin',
+    ),
+    polyGdScale: num('GD init scale (θ ~ N(0, scale²))', 0.5, 1e-3, 10),
+    polyGdLr: num('GD learning rate', 0.01, 1e-6, 1, { log: true }),
+    polyGdRuns: num('GD fits', 1e4, 1, 1e7, { log: true }),
+  }),
 } as const satisfies Record<string, Field>;
 
 export type Schema = typeof schema;

@@ -4,7 +4,6 @@
  * and the cause runFailure names.
  */
 import { describe, expect, it } from 'vitest';
-import { decimal } from '../../src/cli/flags';
 import type { TableSnapshot } from '../../src/core/function-space/function-table';
 import { summarise } from '../../src/core/function-space/randnet-run';
 import { findLandscape } from '../../src/core/landscapes/landscapes';
@@ -12,6 +11,7 @@ import { LIMITS, posteriorLimitError, randNetWeightRange, within } from '../../s
 import { runFailure } from '../../src/core/measures/result-check';
 import { type PosteriorSettings, validatePosterior } from '../../src/core/posterior';
 import { cachedPipelines, computePipeline, MAX_CACHED_PIPELINES } from '../../src/gpu/shader-assembly';
+import { decimal } from '../../src/scene/specs';
 
 const base: PosteriorSettings = {
   landscape: findLandscape('bowl')!,

@@ -1,13 +1,26 @@
 /** The scene-state schema and its codecs: URL hash, JSON, presets. */
 import { describe, expect, test } from 'vitest';
-import { APP_LANDSCAPES } from '../../src/app/ui/landscape-choice';
 import { decodeHash, encodeHash, exportJson, importJson } from '../../src/app/ui/url-state';
 import { findLandscape } from '../../src/core/landscapes/landscapes';
-import { AUTO_WALKERS, derive, resolveWalkerCount } from '../../src/scene/derive';
+import { derive } from '../../src/scene/derive';
+import { APP_LANDSCAPES } from '../../src/scene/landscape';
 import { presets } from '../../src/scene/presets';
-import { defaultState, keys, parseField, parseState, schema } from '../../src/scene/schema';
+import { defaultState, FOLDERS, keys, parseField, parseState, schema } from '../../src/scene/schema';
+import { AUTO_WALKERS, resolveWalkerCount } from '../../src/scene/walker-count';
 
 describe('schema', () => {
+  test('the GUI metadata: every folder exists, sliders lie inside the validation range', () => {
+    for (const k of keys) {
+      const f: (typeof schema)[typeof k] = schema[k];
+      if (f.folder !== undefined) expect(Object.keys(FOLDERS), k).toContain(f.folder);
+      if (f.kind !== 'number') continue;
+      const s = 'slider' in f ? f.slider : undefined;
+      if (s) expect(s[0] >= f.min && s[1] <= f.max && s[2] > 0, k).toBe(true);
+      const l = 'logSlider' in f ? f.logSlider : undefined;
+      if (l) expect(10 ** l[0] >= f.min && 10 ** l[1] <= f.max && f.log, k).toBe(true);
+    }
+  });
+
   test('defaults satisfy their own ranges', () => {
     const d = defaultState();
     for (const k of keys) expect(parseField(k, d[k]), k).toEqual({ value: d[k] });

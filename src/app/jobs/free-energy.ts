@@ -10,11 +10,12 @@
 import { predictedCrossover } from '../../core/landscapes/landscapes';
 import { sweepNbeta } from '../../core/measures/ladder';
 import type { Derived } from '../../scene/derive';
+import { scenePosterior } from '../../scene/posterior';
 import type { SceneState } from '../../scene/schema';
 import { ChartBox } from '../view/charts/chart-box';
 import type { Series } from '../view/charts/line-chart';
 import { SWEEP_NS } from './concentration-sweep';
-import { type GroupAnalysisDef, type GroupRunStatus, scenePosterior } from './group-analysis';
+import type { GroupAnalysisDef, GroupRunStatus } from './group-analysis';
 
 export const FREE_ENERGY_BURNIN = 1000;
 export const FREE_ENERGY_STEPS = 1000;

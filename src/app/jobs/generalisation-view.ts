@@ -20,7 +20,7 @@ import { type PolyBgReference, polyBgReference } from '../../core/measures/poly-
 import { progressText } from '../../core/progress-text';
 import type { Derived } from '../../scene/derive';
 import type { SceneState } from '../../scene/schema';
-import { parsePolyM } from '../ui/landscape-choice';
+import { parsePolyM } from '../../scene/specs';
 import { ChartBox } from '../view/charts/chart-box';
 import type { Series } from '../view/charts/line-chart';
 

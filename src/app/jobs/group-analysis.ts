@@ -41,19 +41,6 @@ const SETTLE_MS = 300;
 /** Thrown from the progress callback to stop a superseded run between chunks. */
 class Superseded extends Error {}
 
-/** The posterior every group shares (each group then has its own n·β), from the scene. */
-export function scenePosterior(s: SceneState, d: Derived): PosteriorSettings {
-  return {
-    landscape: d.landscape,
-    params: d.params,
-    n: s.n,
-    beta: d.beta,
-    gamma: s.gamma,
-    prior: { kind: s.prior, scale: s.R },
-    wstar: d.wstar,
-  };
-}
-
 export interface GroupAnalysisDef {
   /** Whether the analysis is switched on in the scene. */
   enabled(s: SceneState): boolean;

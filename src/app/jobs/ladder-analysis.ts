@@ -7,9 +7,10 @@
  */
 import { fitLadder, type LadderFit, ladderCurve, temperatureLadder } from '../../core/measures/ladder';
 import type { Derived } from '../../scene/derive';
+import { scenePosterior } from '../../scene/posterior';
 import { ChartBox } from '../view/charts/chart-box';
 import type { Series } from '../view/charts/line-chart';
-import { type GroupAnalysisDef, type GroupRunStatus, scenePosterior } from './group-analysis';
+import type { GroupAnalysisDef, GroupRunStatus } from './group-analysis';
 
 export const LADDER_TEMPERATURES = 8;
 /**

@@ -9,7 +9,7 @@ import { nearestMonomial, type PolySgdConfig, polyFit } from '../../core/functio
 import { polyStats } from '../../core/landscapes/models/poly-stats';
 import { parseData } from '../../core/landscapes/models/polynomial';
 import type { SceneState } from '../../scene/schema';
-import { parsePolyM } from '../ui/landscape-choice';
+import { parsePolyM } from '../../scene/specs';
 
 /** The CLI's defaults (occam-lens sgd-vs-bayes --model poly:…): --max-steps 1e5, --tol 1e-10. */
 export const POLY_GD_MAX_STEPS = 100_000;

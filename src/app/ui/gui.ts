@@ -6,9 +6,10 @@
 import GUI, { type Controller } from 'lil-gui';
 import { findLandscape, landscapes } from '../../core/landscapes/landscapes';
 import { derive } from '../../scene/derive';
+import { resolveSceneLandscape } from '../../scene/landscape';
 import { presets } from '../../scene/presets';
-import { type Key, type SceneState, schema } from '../../scene/schema';
-import { landscapeTitle, resolveSceneLandscape } from './landscape-choice';
+import { FOLDERS, type Folder, type Key, keys, type SceneState, schema } from '../../scene/schema';
+import { landscapeTitle } from './landscape-choice';
 import { addTextField, LandscapePanel, type TextField } from './landscape-panel';
 import { boxText, readTyped } from './number-text';
 
@@ -29,104 +30,12 @@ export interface GuiHost {
   rejected(key: Key): boolean;
 }
 
-/** Slider ranges where the schema's validation range is too wide for a slider (it still validates). */
-const SLIDERS: Partial<Record<Key, [number, number, number]>> = {
-  a: [1, 6, 1],
-  b: [1, 6, 1],
-  R: [0.05, 5, 0.01],
-  wx: [-2, 2, 0.01],
-  wy: [-2, 2, 0.01],
-  steps: [1, 200, 1],
-  pointSize: [1, 12, 0.5],
-  bins: [16, 256, 16],
-  point: [0, 3, 1],
-  beta: [0.01, 2, 0.001],
-  rnInputs: [1, 7, 1],
-  rnSw: [0, 4, 0.01],
-  rnSb: [0, 4, 0.01],
-};
-/** Log₁₀ sliders: [min exponent, max exponent]. */
-const LOG_SLIDERS: Partial<Record<Key, [number, number]>> = { n: [0.5, 8], eps: [-9, 0], rnTarget: [3, 10] };
+/** The keys of each folder, in schema order (a field without a folder has a panel of its own). */
+const folderKeys = (folder: Folder): Key[] => keys.filter((k) => schema[k].folder === folder);
 
-/** The function-space folder's settings (shown while the mode is on). */
-const FUNCTION_SPACE_KEYS: Key[] = [
-  'rnInputs',
-  'rnHidden',
-  'rnAct',
-  'rnInit',
-  'rnSw',
-  'rnSb',
-  'rnDomain',
-  'rnSeed',
-  'rnCapacity',
-  'rnTarget',
-  'rnBatch',
-];
-
-/** The SGD-vs-Bayes folder's settings (shown while the mode is on). */
-const SGD_KEYS: Key[] = [
-  'sgTarget',
-  'sgTrain',
-  'sgSeed',
-  'sgOptimizer',
-  'sgLr',
-  'sgLoss',
-  'sgBatch',
-  'sgEpochs',
-  'sgInputs',
-  'sgHidden',
-  'sgAct',
-  'sgInit',
-  'sgSw',
-  'sgSb',
-  'sgDomain',
-  'sgRuns',
-  'sgSamples',
-];
-
-const WALKER_FOLDERS = ['Landscape', 'Posterior', 'Sampler', 'Analysis'];
-
-const FOLDERS: [string, Key[]][] = [
-  ['Landscape', ['landscape', 'a', 'b']],
-  ['Posterior', ['n', 'betaAuto', 'beta', 'prior', 'R', 'gamma', 'wx', 'wy']],
-  ['Sampler', ['sampler', 'epsAuto', 'eps', 'walkers', 'steps']],
-  ['Run', ['running', 'seed', 'init']],
-  [
-    'Analysis',
-    [
-      'charts',
-      'massR',
-      'sweep',
-      'sweepR',
-      'ladder',
-      'freeEnergy',
-      'generalisation',
-      'polyGd',
-      'polyGdScale',
-      'polyGdLr',
-      'polyGdRuns',
-    ],
-  ],
-  ['Function space', ['fspace', ...FUNCTION_SPACE_KEYS]],
-  ['SGD vs Bayes', ['sgd', ...SGD_KEYS]],
-  [
-    'View',
-    [
-      'surface',
-      'points',
-      'density',
-      'exact',
-      'logScale',
-      'contours',
-      'pointSize',
-      'colormap',
-      'camera',
-      'zoom',
-      'point',
-      'bins',
-    ],
-  ],
-];
+/** The function-space and SGD-vs-Bayes settings: shown while their folder's mode switch is on. */
+const FUNCTION_SPACE_KEYS = folderKeys('Function space').filter((k) => k !== 'fspace');
+const SGD_KEYS = folderKeys('SGD vs Bayes').filter((k) => k !== 'sgd');
 
 /** Shows `value()` in a number controller's box instead of the controller's own (e.g. log₁₀) value. */
 function showValueInBox(c: Controller, value: () => number): void {
@@ -199,7 +108,7 @@ export class ControlPanel {
   private readonly proxy: Record<string, unknown> = {};
   private readonly presetModel = { preset: '' };
   private landscapePanel: LandscapePanel | null = null;
-  /** Text fields declared in FOLDERS: re-synced with the state (they keep rejected text on screen). */
+  /** Text fields in the folders: re-synced with the state (they keep rejected text on screen). */
   private readonly textFields: TextField[] = [];
   private fsActions: Controller[] = [];
   /** Folders about the walkers: hidden while the function-space mode has the stage. */
@@ -221,10 +130,13 @@ export class ControlPanel {
       })
       .domElement.classList.add('preset-choice');
 
-    for (const [title, keys] of FOLDERS) {
+    for (const [title, spec] of Object.entries(FOLDERS) as [
+      Folder,
+      { walkers?: boolean; closed?: boolean },
+    ][]) {
       const folder = this.gui.addFolder(title);
-      for (const key of keys) this.addField(folder, key);
-      if (WALKER_FOLDERS.includes(title)) this.walkerFolders.push(folder);
+      for (const key of folderKeys(title)) this.addField(folder, key);
+      if (spec.walkers) this.walkerFolders.push(folder);
       if (title === 'Landscape') this.landscapePanel = new LandscapePanel(folder, host);
       if (title === 'Run') {
         const actions = {
@@ -244,8 +156,7 @@ export class ControlPanel {
           folder.add(actions, 'reset').name('reset: start again at network 0'),
         ];
       }
-      if (title === 'Landscape' || title === 'Sampler' || title === 'View') folder.close();
-      if (title === 'Landscape') folder.open();
+      if (spec.closed) folder.close();
     }
     const file = this.gui.addFolder('Share');
     const fileActions = {
@@ -263,7 +174,7 @@ export class ControlPanel {
   private addField(folder: GUI, key: Key): void {
     const f = schema[key];
     const host = this.host;
-    const log = LOG_SLIDERS[key];
+    const log = f.kind === 'number' ? f.logSlider : undefined;
     let c: Controller;
     if (f.kind === 'text') {
       const field = addTextField(folder, key, host);
@@ -293,7 +204,7 @@ export class ControlPanel {
       } else if (f.kind === 'bool') {
         c = folder.add(this.proxy, key);
       } else {
-        const s = SLIDERS[key];
+        const s = f.slider;
         c = s
           ? folder.add(this.proxy, key, s[0], s[1], s[2])
           : folder.add(this.proxy, key, f.min, f.max, f.integer ? 1 : undefined);

@@ -8,8 +8,9 @@
  */
 import type GUI from 'lil-gui';
 import type { Controller } from 'lil-gui';
+import { resolveSceneLandscape } from '../../scene/landscape';
 import { type Key, type SceneState, schema } from '../../scene/schema';
-import { formulaProblem, resolveSceneLandscape, withConstant } from './landscape-choice';
+import { formulaProblem, withConstant } from '../../scene/specs';
 
 export interface LandscapePanelHost {
   readonly state: SceneState;

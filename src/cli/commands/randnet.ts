@@ -6,36 +6,27 @@
 
 import {
   ACTIVATIONS,
-  type Activation,
-  INIT_KINDS,
-  INPUT_DOMAINS,
-  type InitKind,
-  type InputDomain,
   MAX_HIDDEN_LAYERS,
   MAX_INPUTS,
   MAX_WIDTH,
-  parseHiddenWidths,
   type RandNetConfig,
-  validateRandNet,
 } from '../../core/function-space/randnet';
 import { FunctionSpace, type FunctionSummary, summarise } from '../../core/function-space/randnet-run';
-import { LIMITS, randNetWeightRange } from '../../core/limits';
+import { schema } from '../../scene/schema';
 import { cliDevice, helpOrRun, round } from '../command';
 import {
   asUsage,
-  choice,
   intIn,
-  limited,
   num,
   optionalNum,
   REPORT_FLAGS,
   SAFE_MAX,
   seedFlag,
   subcommandFlags,
-  UsageError,
   valueFlags,
 } from '../flags';
 import type { CliIo } from '../io';
+import { NET_FLAGS, parseNetFlags, schemaNetDefaults } from '../net-flags';
 import { Progress } from '../progress';
 
 export interface RandnetArgs {
@@ -50,25 +41,12 @@ export interface RandnetArgs {
 }
 
 const options = {
-  ...valueFlags(
-    'inputs',
-    'hidden',
-    'activation',
-    'init',
-    'bias-init',
-    'sw',
-    'sb',
-    'domain',
-    'samples',
-    'seed',
-    'top',
-    'capacity',
-    'batch',
-    'max-probes',
-  ),
+  ...valueFlags(...NET_FLAGS, 'samples', 'seed', 'top', 'capacity', 'batch', 'max-probes'),
   ...REPORT_FLAGS,
 };
 
+/** The network the app's function-space mode starts with. */
+const RANDNET_DEFAULTS = schemaNetDefaults('rn');
 const DEFAULT_CAPACITY = 2 ** 20;
 const DEFAULT_BATCH = 65536;
 
@@ -86,18 +64,18 @@ where input point i is the binary expansion of i with the MOST significant bit a
 Functions are counted in a GPU hash table whose memory does not grow with --samples.
 
 Options:
-  --inputs N         number of Boolean inputs, 1..${MAX_INPUTS} (default 7)
-  --hidden W1,W2,…   hidden layer widths, each 1..${MAX_WIDTH}, at most ${MAX_HIDDEN_LAYERS} layers (default 40,40);
+  --inputs N         number of Boolean inputs, 1..${MAX_INPUTS} (default ${RANDNET_DEFAULTS.inputs})
+  --hidden W1,W2,…   hidden layer widths, each 1..${MAX_WIDTH}, at most ${MAX_HIDDEN_LAYERS} layers (default ${RANDNET_DEFAULTS.hidden});
                      'none' for a perceptron (output = w·x + b)
-  --activation A     hidden activation: ${ACTIVATIONS.join(', ')} (default relu; softplus is the analytic one)
+  --activation A     hidden activation: ${ACTIVATIONS.join(', ')} (default ${RANDNET_DEFAULTS.activation}; softplus is the analytic one)
   --init I           weights: gauss, N(0, σw²/fan_in), or uniform on ±σw·√(3/fan_in) (the same variance;
-                     --sw 1.414 gives He's ±√(6/fan_in)) (default gauss)
+                     --sw 1.414 gives He's ±√(6/fan_in)) (default ${RANDNET_DEFAULTS.init})
   --bias-init I      biases: gauss, N(0, σb²), or uniform on ±σb·√3 (default: the same as --init)
-  --sw S             weight scale σw ≥ 0 (default 1)
-  --sb S             bias scale σb ≥ 0; 0 means bias-free (default 1)
-  --domain D         input values: 01 for {0,1} or pm1 for {−1,1} (default 01)
+  --sw S             weight scale σw ≥ 0 (default ${RANDNET_DEFAULTS.sw})
+  --sb S             bias scale σb ≥ 0; 0 means bias-free (default ${RANDNET_DEFAULTS.sb})
+  --domain D         input values: 01 for {0,1} or pm1 for {−1,1} (default ${RANDNET_DEFAULTS.domain})
   --samples N        networks to sample, 1 ≤ N < 2^53; 1e6 notation is fine (default 1e6)
-  --seed K           integer seed, 0 ≤ K < 2^53 (default 1)
+  --seed K           integer seed, 0 ≤ K < 2^53 (default ${schema.rnSeed.default})
   --top K            how many of the most frequent functions to print (default 10)
   --capacity SLOTS   hash-table slots, i.e. distinct functions it can hold (default ${DEFAULT_CAPACITY}, 28 bytes
                      each); functions that find no free slot are counted in "other", never dropped
@@ -116,16 +94,6 @@ entropy of ones/N in bits. mass_by_klz sums p over the counted functions by K_LZ
 other / samples, is not in it).
 Exit status: 0 success, 1 runtime failure (no GPU, device error), 2 bad flag or value.`;
 
-function parseHidden(text: string | undefined): number[] {
-  if (text === undefined) return [40, 40];
-  // An empty value is a slip (an unset shell variable), not a request for a perceptron: say 'none'.
-  if (text.trim() === '') throw new UsageError("--hidden: expected widths such as 40,40 or 'none', got ''");
-  return asUsage(
-    () => parseHiddenWidths(text),
-    (e) => `--hidden: ${(e as Error).message}`,
-  );
-}
-
 export type RandnetParsed = { kind: 'help' } | { kind: 'run'; args: RandnetArgs };
 
 /** Parses the flags after `randnet`. Throws UsageError naming the flag. */
@@ -133,23 +101,7 @@ export function parseRandnet(argv: readonly string[]): RandnetParsed {
   const v = subcommandFlags(argv, options);
   if (v.help) return { kind: 'help' };
   const posInt = intIn(1, SAFE_MAX);
-  const init = choice<InitKind>('init', v.init, INIT_KINDS, 'gauss');
-  const hidden = parseHidden(v.hidden);
-  const net: RandNetConfig = {
-    inputs: num('inputs', v.inputs, 7, intIn(1, MAX_INPUTS), `an integer in 1..${MAX_INPUTS}`),
-    hidden,
-    activation: choice<Activation>('activation', v.activation, ACTIVATIONS, 'relu'),
-    init,
-    biasInit: choice<InitKind>('bias-init', v['bias-init'], INIT_KINDS, init),
-    sw: limited('sw', v.sw, 1, randNetWeightRange(hidden.length)),
-    sb: limited('sb', v.sb, 1, LIMITS.biasScale),
-    domain: choice<InputDomain>('domain', v.domain, INPUT_DOMAINS, '01'),
-    seed: seedFlag(v.seed),
-  };
-  asUsage(
-    () => validateRandNet(net),
-    (err) => `--${(err as Error).message}`,
-  );
+  const net = parseNetFlags(v, seedFlag(v.seed), RANDNET_DEFAULTS);
   const capacity = num('capacity', v.capacity, DEFAULT_CAPACITY, posInt, 'a positive integer');
   const maxProbes = optionalNum(
     'max-probes',

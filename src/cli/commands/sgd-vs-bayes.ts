@@ -6,18 +6,7 @@
  */
 
 import { runPolySgd } from '../../core/function-space/poly-sgd';
-import {
-  ACTIVATIONS,
-  type Activation,
-  INIT_KINDS,
-  INPUT_DOMAINS,
-  type InitKind,
-  type InputDomain,
-  MAX_INPUTS,
-  parseHiddenWidths,
-  type RandNetConfig,
-  validateRandNet,
-} from '../../core/function-space/randnet';
+import { MAX_INPUTS, type RandNetConfig } from '../../core/function-space/randnet';
 import { type BoolTask, makeTask, parseTarget } from '../../core/function-space/sgd-task';
 import {
   DEFAULT_TRAIN,
@@ -45,7 +34,9 @@ import { initialStep } from '../../core/measures/burnin';
 import { runLlc } from '../../core/measures/llc-run';
 import { polyFunctionSpace } from '../../core/measures/poly-functions';
 import { WalkerEngine } from '../../core/walkers/walker-engine';
-import { parseCli, posteriorOf, type RunArgs } from '../args';
+import { posteriorOf } from '../../scene/posterior';
+import { schema } from '../../scene/schema';
+import { parseCli, type RunArgs } from '../args';
 import { cliDevice, helpOrRun, round } from '../command';
 import {
   asUsage,
@@ -61,19 +52,13 @@ import {
   valueFlags,
 } from '../flags';
 import type { CliIo } from '../io';
+import { NET_FLAGS, type NetFlag, parseNetFlags, schemaNetDefaults } from '../net-flags';
 import { Progress } from '../progress';
 
 const options = {
   ...valueFlags(
     'target',
-    'inputs',
-    'hidden',
-    'activation',
-    'init',
-    'bias-init',
-    'sw',
-    'sb',
-    'domain',
+    ...NET_FLAGS,
     'seed',
     'train',
     'train-seed',
@@ -120,18 +105,18 @@ point i, most significant bit = first input), a training set S of --train points
 Task and network:
   --target T         a 0/1 string of length 2^n or a divisor of it, repeated (0011 is (0011)^32 for
                      n = 7), zeros, ones, or random:K (a random function with K_LZ = K, from --seed)
-  --inputs N         1..${MAX_INPUTS} (default 7)
-  --train M          training-set size, 1..2^n (default 32)
+  --inputs N         1..${MAX_INPUTS} (default ${schema.sgInputs.default})
+  --train M          training-set size, 1..2^n (default ${schema.sgTrain.default})
   --train-seed K     seed of the training subset (default: --seed)
   --hidden, --activation, --init, --bias-init, --sw, --sb, --domain, --seed   as in randnet (default
                      7-40-40-1 ReLU, Gaussian σw = σb = 1, inputs {0,1}, seed 1)
 Training:
   --runs R           networks trained (default 1e4)
-  --optimizer O      gd (full batch), sgd (minibatches), adam (default adam)
-  --loss L           ce (cross-entropy on the logit) or mse (½(z − t)², t = ±1) (default ce)
-  --lr X             learning rate (default 0.01)
-  --batch-size B     minibatch size, 1..128, ignored by gd (default 32)
-  --max-epochs E     epochs before a network gives up (default 1000)
+  --optimizer O      gd (full batch), sgd (minibatches), adam (default ${schema.sgOptimizer.default})
+  --loss L           ce (cross-entropy on the logit) or mse (½(z − t)², t = ±1) (default ${schema.sgLoss.default})
+  --lr X             learning rate (default ${schema.sgLr.default})
+  --batch-size B     minibatch size, 1..128, ignored by gd (default ${schema.sgBatch.default})
+  --max-epochs E     epochs before a network gives up (default ${schema.sgEpochs.default})
   --net-batch N      networks trained side by side per GPU batch (default 8192)
 Bayes:
   --samples N        prior samples for rejection (default 1e6)
@@ -190,14 +175,7 @@ type Args = BoolArgs | PolyArgs;
 
 const BOOL_ONLY = [
   'target',
-  'inputs',
-  'hidden',
-  'activation',
-  'init',
-  'bias-init',
-  'sw',
-  'sb',
-  'domain',
+  ...NET_FLAGS,
   'train',
   'train-seed',
   'optimizer',
@@ -274,29 +252,7 @@ export function parseSgdVsBayes(argv: readonly string[]): { kind: 'help' } | { k
     };
   }
   for (const k of POLY_ONLY) if (s(k) !== undefined) throw new UsageError(`--${k}: only with --model poly:…`);
-  const init = choice<InitKind>('init', s('init'), INIT_KINDS, 'gauss');
-  const hiddenText = s('hidden');
-  const net: RandNetConfig = {
-    inputs: num('inputs', s('inputs'), 7, intIn(1, MAX_INPUTS), `an integer in 1..${MAX_INPUTS}`),
-    hidden:
-      hiddenText === undefined
-        ? [40, 40]
-        : asUsage(
-            () => parseHiddenWidths(hiddenText),
-            (e) => `--hidden: ${(e as Error).message}`,
-          ),
-    activation: choice<Activation>('activation', s('activation'), ACTIVATIONS, 'relu'),
-    init,
-    biasInit: choice<InitKind>('bias-init', s('bias-init'), INIT_KINDS, init),
-    sw: num('sw', s('sw'), 1, (x) => x >= 0, 'a number ≥ 0'),
-    sb: num('sb', s('sb'), 1, (x) => x >= 0, 'a number ≥ 0'),
-    domain: choice<InputDomain>('domain', s('domain'), INPUT_DOMAINS, '01'),
-    seed,
-  };
-  asUsage(
-    () => validateRandNet(net),
-    (err) => `--${(err as Error).message}`,
-  );
+  const net = parseNetFlags(v as Partial<Record<NetFlag, string>>, seed, schemaNetDefaults('sg'));
   const targetText = s('target');
   if (targetText === undefined) throw new UsageError('--target: required (e.g. 0011, zeros, random:35)');
   const target = asUsage(
@@ -308,20 +264,20 @@ export function parseSgdVsBayes(argv: readonly string[]): { kind: 'help' } | { k
   const trainSize = num(
     'train',
     s('train'),
-    Math.min(32, points),
+    Math.min(schema.sgTrain.default, points),
     intIn(1, points),
     `an integer in 1..${points}`,
   );
   const train: TrainConfig = {
     ...DEFAULT_TRAIN,
-    optimizer: choice<Optimizer>('optimizer', s('optimizer'), OPTIMIZERS, 'adam'),
-    loss: choice<LossKind>('loss', s('loss'), LOSSES, 'ce'),
-    lr: num('lr', s('lr'), DEFAULT_TRAIN.lr, posNum, 'a number > 0'),
-    batch: num('batch-size', s('batch-size'), DEFAULT_TRAIN.batch, intIn(1, 128), 'an integer in 1..128'),
+    optimizer: choice<Optimizer>('optimizer', s('optimizer'), OPTIMIZERS, schema.sgOptimizer.default),
+    loss: choice<LossKind>('loss', s('loss'), LOSSES, schema.sgLoss.default),
+    lr: num('lr', s('lr'), schema.sgLr.default, posNum, 'a number > 0'),
+    batch: num('batch-size', s('batch-size'), schema.sgBatch.default, intIn(1, 128), 'an integer in 1..128'),
     maxEpochs: num(
       'max-epochs',
       s('max-epochs'),
-      DEFAULT_TRAIN.maxEpochs,
+      schema.sgEpochs.default,
       intIn(0, 2 ** 26),
       'an integer in 0..2^26',
     ),

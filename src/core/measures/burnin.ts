@@ -6,6 +6,7 @@
  * (burnIn).
  */
 
+import { autoStep } from '../posterior';
 import type { EngineConfig, PreconditionKind, WalkerEngine } from '../walkers/walker-engine';
 
 /**
@@ -268,8 +269,7 @@ export function malaTargetFor(dim: number): number {
   return dim <= BURN_IN_POLICY.malaLowDimMax ? BURN_IN_POLICY.malaTargetLowDim : BURN_IN_POLICY.malaTarget;
 }
 
-/** A first guess for ε: a fraction of the scale set by the tempered curvature and the prior. */
+/** A first guess for ε, tuned during burn-in: the automatic step (src/core/posterior.ts). */
 export function initialStep(cfg: Pick<EngineConfig, 'n' | 'beta' | 'prior'>): number {
-  const nbeta = cfg.n * cfg.beta;
-  return Math.min(0.1 * cfg.prior.scale ** 2, 0.5 / nbeta);
+  return autoStep(cfg);
 }

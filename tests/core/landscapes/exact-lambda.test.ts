@@ -4,7 +4,6 @@
  * derivable by hand; and the reduced-rank regression model's TypeScript twin.
  */
 import { describe, expect, it } from 'vitest';
-import { resolveSceneLandscape } from '../../../src/app/ui/landscape-choice';
 import {
   deepLinearLambda,
   reducedRankLambda,
@@ -15,6 +14,7 @@ import { dlnLandscape, parseDlnSpec } from '../../../src/core/landscapes/models/
 import { parseRrrSpec, rrrLandscape } from '../../../src/core/landscapes/models/rrr';
 import { tanhZeroLandscape } from '../../../src/core/landscapes/models/tanh-zero';
 import { tanhCase, tanhFormula } from '../../../src/core/measures/calibration';
+import { resolveSceneLandscape } from '../../../src/scene/landscape';
 import { findPreset } from '../../../src/scene/presets';
 import { defaultState } from '../../../src/scene/schema';
 

@@ -1,15 +1,10 @@
-/** The app-built landscapes: validators behind the schema's text fields, and the cached resolver. */
+/** The scene-built landscapes: validators behind the schema's text fields, and the cached resolver. */
 import { describe, expect, test } from 'vitest';
-import {
-  checkFormula,
-  formulaProblem,
-  parseConstants,
-  resolveSceneLandscape,
-  withConstant,
-} from '../../../src/app/ui/landscape-choice';
-import { decodeHash, encodeHash } from '../../../src/app/ui/url-state';
-import { derive, sliceAxes } from '../../../src/scene/derive';
-import { defaultState, parseField } from '../../../src/scene/schema';
+import { decodeHash, encodeHash } from '../../src/app/ui/url-state';
+import { derive, sliceAxes } from '../../src/scene/derive';
+import { resolveSceneLandscape } from '../../src/scene/landscape';
+import { defaultState, parseField } from '../../src/scene/schema';
+import { checkFormula, formulaProblem, parseConstants, withConstant } from '../../src/scene/specs';
 
 describe('formula text in the scene state', () => {
   test('a formula that parses is accepted; one that does not names the reason and position', () => {
