@@ -17,12 +17,10 @@ import type { SceneState } from '../scene/schema';
 import { resolveWalkerCount, type WalkerCount } from '../scene/walker-count';
 import { ConcentrationSweep } from './jobs/concentration-sweep';
 import { freeEnergyAnalysis } from './jobs/free-energy';
-import type { FunctionSpaceStats } from './jobs/function-space-stream';
 import { GeneralisationAnalysis } from './jobs/generalisation-view';
 import { GroupAnalysis } from './jobs/group-analysis';
 import { ladderAnalysis } from './jobs/ladder-analysis';
-import type { SgdBayesStats } from './jobs/sgd-bayes-stream';
-import { type LiveReadings, LiveStats } from './live-stats';
+import { type LabStats, LiveStats } from './live-stats';
 import { AnalysisPanel } from './view/charts/analysis-panel';
 import { DensityPanel, paramLabel } from './view/density-panel';
 import { FunctionSpaceView } from './view/function-space-view';
@@ -32,34 +30,6 @@ import { SceneView, SURFACE_RES } from './view/scene-view';
 import { SgdBayesView } from './view/sgd-bayes-view';
 import { normaliseHeights } from './view/surface-mesh';
 import { requireGpuBufferOf } from './view/three-buffer-adapter';
-
-/** The HUD's statistics: the walkers' readings (live-stats.ts) and the frame loop's own. */
-export interface LabStats extends LiveReadings {
-  frames: number;
-  fps: number;
-  walkerStepsPerSec: number;
-  walkers: number;
-  step: number;
-  massRadius: number;
-  exactReady: boolean;
-  lastFrameMs: number;
-  /** L_n(w*) of the applied landscape. */
-  lossAtWstar: number;
-  /** Surfaces computed so far, and the sum of the last one's raw heights (tests: did it change?). */
-  surfaces: number;
-  surfaceChecksum: number;
-  /** The last rebuild failure (e.g. a WGSL compilation message), or null once a rebuild succeeds. */
-  buildError: string | null;
-  /** Function-space mode (random networks): progress and table totals; null in walker mode. */
-  functionSpace: FunctionSpaceStats | null;
-  /** SGD-vs-Bayes mode: both sides' progress and the correlation; null otherwise. */
-  sgdBayes: SgdBayesStats | null;
-  /** Polynomial model: share of walkers nearest to 1, x, …, x⁴ (last reading), and readings so far. */
-  polyShares: readonly number[] | null;
-  /** Whether those shares' two starts agree (null: one start, untested; or no reading). */
-  polySharesMixed: boolean | null;
-  polyReadings: number;
-}
 
 export interface LabCallbacks {
   /** A user-facing message (capped walker count, failed rebuild). */

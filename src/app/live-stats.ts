@@ -11,6 +11,8 @@ import type { WalkerEngine, WalkerStats } from '../core/walkers/walker-engine';
 import type { WalkerHistogram } from '../gpu/walker-histogram';
 import { type Derived, MIN_WALKERS_FOR_TV } from '../scene/derive';
 import type { SceneState } from '../scene/schema';
+import type { FunctionSpaceStats } from './jobs/function-space-stream';
+import type { SgdBayesStats } from './jobs/sgd-bayes-stream';
 import type { AnalysisPanel } from './view/charts/analysis-panel';
 import type { DensityPanel } from './view/density-panel';
 
@@ -41,6 +43,34 @@ export interface LiveReadings {
    * or null: the HUD flags it and a notice says it once (issue 16).
    */
   resultProblem: string | null;
+}
+
+/** The HUD's statistics: the walkers' readings above and the frame loop's own (lab.ts fills those). */
+export interface LabStats extends LiveReadings {
+  frames: number;
+  fps: number;
+  walkerStepsPerSec: number;
+  walkers: number;
+  step: number;
+  massRadius: number;
+  exactReady: boolean;
+  lastFrameMs: number;
+  /** L_n(w*) of the applied landscape. */
+  lossAtWstar: number;
+  /** Surfaces computed so far, and the sum of the last one's raw heights (tests: did it change?). */
+  surfaces: number;
+  surfaceChecksum: number;
+  /** The last rebuild failure (e.g. a WGSL compilation message), or null once a rebuild succeeds. */
+  buildError: string | null;
+  /** Function-space mode (random networks): progress and table totals; null in walker mode. */
+  functionSpace: FunctionSpaceStats | null;
+  /** SGD-vs-Bayes mode: both sides' progress and the correlation; null otherwise. */
+  sgdBayes: SgdBayesStats | null;
+  /** Polynomial model: share of walkers nearest to 1, x, …, x⁴ (last reading), and readings so far. */
+  polyShares: readonly number[] | null;
+  /** Whether those shares' two starts agree (null: one start, untested; or no reading). */
+  polySharesMixed: boolean | null;
+  polyReadings: number;
 }
 
 /** What the readbacks read from and write to: the lab. */

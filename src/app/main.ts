@@ -12,8 +12,9 @@ import { defaultState, type Key, parseField, type SceneState } from '../scene/sc
 import { CaptureController } from './capture/capture';
 import { addCaptureFolder, type CaptureHook, captureHook } from './capture/capture-gui';
 import { download, pickJsonFile } from './files';
-import { Lab, type LabStats } from './lab';
+import { Lab } from './lab';
 import { LabCapture } from './lab-capture';
+import type { LabStats } from './live-stats';
 import { ControlPanel } from './ui/gui';
 import { Hud } from './ui/hud';
 import { Notices } from './ui/notices';

@@ -2,7 +2,7 @@
 import { BURN_IN_POLICY, ulaAcceptanceThreshold } from '../../core/measures/burnin';
 import type { Derived } from '../../scene/derive';
 import type { SceneState } from '../../scene/schema';
-import type { LabStats } from '../lab';
+import type { LabStats } from '../live-stats';
 
 const si = (x: number): string => {
   if (!Number.isFinite(x)) return '—';

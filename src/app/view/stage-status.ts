@@ -6,7 +6,7 @@
  */
 
 import type { SceneState } from '../../scene/schema';
-import type { LabStats } from '../lab';
+import type { LabStats } from '../live-stats';
 
 /**
  * Steps after a (re)start shown as "burning in". A display convention, not a statistic: the λ̂ chart
