@@ -1,35 +1,12 @@
 #!/usr/bin/env node
 // Import-cycle check for the TypeScript sources (`npm run check`, and tests/scripts/check-cycles.test.ts).
-// Type-only imports count too: a cycle through types still ties two modules' designs together.
+// Type-only imports count too (scripts/import-graph.mjs): a cycle through types still ties two designs together.
 // Usage: node scripts/check-cycles.mjs [dir …]   (default: src). Exit 1 and one line per cycle when any.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { relative } from 'node:path';
+import { importGraph, sourceFiles } from './import-graph.mjs';
 
-const roots = (process.argv.length > 2 ? process.argv.slice(2) : ['src']).map((d) => resolve(d));
-const files = [];
-const walk = (d) => {
-  for (const e of readdirSync(d)) {
-    const p = join(d, e);
-    if (statSync(p).isDirectory()) walk(p);
-    else if (/\.ts$/.test(p) && !/\.d\.ts$/.test(p)) files.push(p);
-  }
-};
-for (const r of roots) walk(r);
-const known = new Set(files);
-
-// Static imports and re-exports (`import … from`, `export … from`), side-effect imports and import().
-const IMPORT =
-  /(?:import|export)\s[^'";]*?from\s*['"](\.[^'"]+)['"]|import\s*['"](\.[^'"]+)['"]|import\s*\(\s*['"](\.[^'"]+)['"]\s*\)/g;
-const graph = new Map();
-for (const f of files) {
-  const deps = new Set();
-  for (const m of readFileSync(f, 'utf8').matchAll(IMPORT)) {
-    const target = resolve(dirname(f), m[1] ?? m[2] ?? m[3]).replace(/\.js$/, '');
-    const hit = [`${target}.ts`, join(target, 'index.ts')].find((c) => known.has(c));
-    if (hit) deps.add(hit);
-  }
-  graph.set(f, [...deps]);
-}
+const files = sourceFiles(process.argv.length > 2 ? process.argv.slice(2) : ['src']);
+const graph = new Map([...importGraph(files)].map(([f, deps]) => [f, deps.modules]));
 
 // Tarjan's strongly connected components: every component of more than one module is a cycle.
 let counter = 0;
