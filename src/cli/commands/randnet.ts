@@ -54,7 +54,7 @@ const options = {
 };
 
 /** The network the app's function-space mode starts with. */
-export const RANDNET_DEFAULTS = schemaDefaults('randnet');
+const RANDNET_DEFAULTS = schemaDefaults('randnet');
 const DEFAULT_CAPACITY = 2 ** 20;
 const DEFAULT_BATCH = 65536;
 

@@ -56,7 +56,7 @@ import { Progress } from '../progress';
 import { schemaDefaults, schemaFlagNames, schemaInt } from '../schema-flags';
 
 /** The app's SGD-vs-Bayes fields' defaults: every schema flag of this command takes the schema's. */
-export const SGD_DEFAULTS = schemaDefaults('sgd-vs-bayes');
+const SGD_DEFAULTS = schemaDefaults('sgd-vs-bayes');
 
 const options = {
   ...valueFlags(
