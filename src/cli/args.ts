@@ -1,7 +1,8 @@
 /**
  * Flag parsing and validation for the `occam-lens` CLI. Every bad flag or value becomes a UsageError
  * (flags.ts) whose message names it; main() turns that into exit status 2. A flag that is also a scene
- * setting (n, γ, sampler, start) takes its default and options from the scene schema, in --help too.
+ * setting (the schema fields with `cli: run`) takes its name, default and options from the scene
+ * schema (schema-flags.ts), in --help too.
  */
 import { defaultWstar, type Landscape, landscapes } from '../core/landscapes/landscapes';
 import { describe, LIMITS, within } from '../core/limits';
@@ -30,11 +31,22 @@ import {
   valueFlags,
 } from './flags';
 import { resolveLandscape } from './landscape-flags';
+import { schemaDefaults, schemaFlagNames } from './schema-flags';
 
 export const COMMANDS = ['llc', 'sample', 'sweep'] as const;
 /** Hot groups under a plain `llc --model poly:…` (see parseCli). */
 export const DEFAULT_POLY_HOT_LADDER = 4;
 export type Command = (typeof COMMANDS)[number];
+
+/**
+ * The defaults of the flags that are scene settings (n, γ, sampler, walkers, seed, start): the
+ * schema's, except where a command-line run differs from the app's live view.
+ */
+export const RUN_OVERRIDES = {
+  // The app's 0 means "as many as the frame budget allows"; a CLI run has no frame budget.
+  walkers: 1024,
+} as const;
+const DEFAULTS = schemaDefaults('run', RUN_OVERRIDES);
 
 export interface RunArgs {
   readonly command: Command;
@@ -95,17 +107,12 @@ const options = {
     'data',
     'sigma',
     'sharpness',
-    'n',
+    ...schemaFlagNames('run'),
     'beta',
-    'gamma',
     'prior',
-    'sampler',
     'step',
-    'walkers',
     'steps',
     'burnin',
-    'seed',
-    'init',
     'wstar',
     'out',
     'ladder',
@@ -169,12 +176,12 @@ Choosing the loss (exactly one of):
   w* defaults to the origin; for poly the constant fit c_0 = 1, for mlp the teacher's weights.
 
 Options:
-  --n N              nominal sample size n > 1 (default ${schema.n.default})
+  --n N              nominal sample size n > 1 (default ${DEFAULTS.n})
   --beta B           inverse temperature β > 0 (default 1/log n, the WBIC temperature)
-  --gamma G          localisation strength γ ≥ 0 toward w* (default ${schema.gamma.default})
+  --gamma G          localisation strength γ ≥ 0 toward w* (default ${DEFAULTS.gamma})
   --prior KIND:S     box:R (uniform on [−R,R]^d) or gauss:σ (N(0,σ²I)) (default box:1; poly box:2,
                      mlp box:3)
-  --sampler S        mala (exact, Metropolis-adjusted) or ula (unadjusted Langevin) (default ${schema.sampler.default})
+  --sampler S        mala (exact, Metropolis-adjusted) or ula (unadjusted Langevin) (default ${DEFAULTS.sampler})
   --step E           step size ε > 0; without it ε is tuned during burn-in from min(0.1·R², 0.5/(nβ)):
                      MALA toward acceptance 0.57 (0.8 in ≤ 2-D), ULA toward the MH acceptance at which its bias on a
                      Gaussian is 2% (mh_acceptance; below the 5%-bias level a ULA run is flagged
@@ -184,13 +191,13 @@ Options:
                      matrix (full, d ≤ 16), then is frozen (MALA stays exact). full does not fold
                      moves at a box prior's walls but rejects those leaving the box, so walls may
                      trap walkers (the stuck count reports it); no such issue with a gauss prior
-  --walkers N        parallel walkers (default 1024; capped by the device's buffer limits)
+  --walkers N        parallel walkers (default ${DEFAULTS.walkers}; capped by the device's buffer limits)
   --steps S          sampling steps per walker (default 2000)
   --burnin B         burn-in steps per walker, not counted in λ̂ (default 1000)
-  --seed K           integer seed, 0 ≤ K < 2^53 (default 1); the same seed reproduces a run exactly
+  --seed K           integer seed, 0 ≤ K < 2^53 (default ${DEFAULTS.seed}); the same seed reproduces a run exactly
   --init I           mixed (even walkers at w*, odd ones from the prior: overdispersed starts for the
                      convergence diagnostics), wstar (every walker at w*, as devinterp's chains do) or
-                     prior (default ${schema.init.default})
+                     prior (default ${DEFAULTS.init})
   --wstar X,Y,...    the point w*, d comma-separated numbers (default: see above)
   --out FILE         (sample) CSV file for the final positions: columns w1..wd, loss; its folder is
                      checked before the run and an existing file is kept unless --force is given
@@ -287,7 +294,9 @@ export function parseCli(argv: readonly string[]): Parsed {
     ns = numList('n', v.n, (x) => within(LIMITS.n, x), `comma-separated numbers, each ${describe(LIMITS.n)}`);
     if (ns.length > MAX_GROUPS) throw new UsageError(`--n: at most ${MAX_GROUPS} values, got ${ns.length}`);
   }
-  const n = command === 'sweep' ? ns[0] : limited('n', v.n, schema.n.default, LIMITS.n);
+  // The CLI's n and γ are bounded by what the f32 engine can hold (LIMITS), not by the app's slider
+  // ranges: a command-line run may ask for n = 1e12.
+  const n = command === 'sweep' ? ns[0] : limited('n', v.n, DEFAULTS.n, LIMITS.n);
   const ladder = num('ladder', v.ladder, 0, intIn(3, MAX_GROUPS - 1), `an integer in [3, ${MAX_GROUPS - 1}]`);
   // The polynomial model's function shares mix only through hotter replicas (issue 11: from w*
   // a plain run gives 64 % for the constant against the exact 32 %; 4 hot groups give 32.3 %), so a
@@ -321,9 +330,9 @@ export function parseCli(argv: readonly string[]): Parsed {
         `--${v.beta === undefined ? 'n' : 'beta'}: n·β = ${nbeta} must be ${describe(LIMITS.nbeta)}`,
       );
   }
-  const gamma = limited('gamma', v.gamma, schema.gamma.default, LIMITS.gamma);
+  const gamma = limited('gamma', v.gamma, DEFAULTS.gamma, LIMITS.gamma);
   const prior = parsePrior(v.prior, landscape.defaultBound);
-  const sampler = oneOf<SamplerKind>('sampler', v.sampler, schema.sampler.options, schema.sampler.default);
+  const sampler = oneOf<SamplerKind>('sampler', v.sampler, schema.sampler.options, DEFAULTS.sampler);
   const step = v.step === undefined ? undefined : limited('step', v.step, 0, LIMITS.step);
   // A noise step √ε wider than the whole box folds each move into an (almost) uniform redraw: no
   // longer a Langevin sampler at all (and the folded density's image sums would be truncated).
@@ -339,7 +348,8 @@ export function parseCli(argv: readonly string[]): Parsed {
       `--precondition full: a dense metric needs dimension d ≤ ${MAX_FULL_METRIC_DIM}, this landscape has d = ${landscape.dim}; use --precondition diag`,
     );
   }
-  const walkers = num('walkers', v.walkers, 1024, intIn(1), 'a positive integer');
+  // Any positive count: the device's buffer limits cap it (rangeAsUsage), not the app's MAX_WALKERS.
+  const walkers = num('walkers', v.walkers, DEFAULTS.walkers, intIn(1), 'a positive integer');
   // Two steps at least: the batch-means SE needs two batches (one step gives a NaN, never a result).
   const steps = num('steps', v.steps, 2000, intIn(2), 'an integer ≥ 2');
   const burnin = num('burnin', v.burnin, 1000, intIn(0), 'an integer ≥ 0');
@@ -377,8 +387,9 @@ export function parseCli(argv: readonly string[]): Parsed {
   );
   if (v['checkpoint-every'] !== undefined && v.checkpoint === undefined)
     throw new UsageError('--checkpoint-every needs --checkpoint FILE');
-  const seed = seedFlag(v.seed);
-  const init = oneOf<InitKind>('init', v.init, schema.init.options, schema.init.default);
+  // Seeds up to 2^53 (the app's URL keeps 32 bits).
+  const seed = seedFlag(v.seed, DEFAULTS.seed);
+  const init = oneOf<InitKind>('init', v.init, schema.init.options, DEFAULTS.init);
   let wstar = defaultWstar(landscape);
   if (v.wstar !== undefined) {
     const parts = v.wstar.split(',').map(decimal);

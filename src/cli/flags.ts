@@ -100,9 +100,12 @@ export const intIn =
     Number.isInteger(x) && x >= lo && x <= hi;
 export const SAFE_MAX = Number.MAX_SAFE_INTEGER;
 
-/** --seed: every command's seed is a safe integer ≥ 0, default 1. */
-export const seedFlag = (text: string | undefined) =>
-  num('seed', text, 1, intIn(0, SAFE_MAX), 'an integer in [0, 2^53)');
+/**
+ * --seed: every command's seed is a safe integer ≥ 0 (wider than the app's 32-bit URL seeds); the
+ * default is the scene schema's where the seed is a scene setting, else 1.
+ */
+export const seedFlag = (text: string | undefined, fallback = 1) =>
+  num('seed', text, fallback, intIn(0, SAFE_MAX), 'an integer in [0, 2^53)');
 
 function pick<T extends string>(
   name: string,

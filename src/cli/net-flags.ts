@@ -10,14 +10,13 @@ import {
   INPUT_DOMAINS,
   type InitKind,
   type InputDomain,
-  MAX_INPUTS,
   parseHiddenWidths,
   type RandNetConfig,
   validateRandNet,
 } from '../core/function-space/randnet';
 import { LIMITS, randNetWeightRange } from '../core/limits';
-import { schema } from '../scene/schema';
-import { asUsage, choice, intIn, limited, num, UsageError } from './flags';
+import { asUsage, choice, limited, UsageError } from './flags';
+import { schemaDefaults, schemaInt } from './schema-flags';
 
 export const NET_FLAGS = [
   'inputs',
@@ -42,17 +41,9 @@ export interface NetDefaults {
   readonly domain: InputDomain;
 }
 
-/** The defaults of the app's function-space (rn…) or SGD-vs-Bayes (sg…) network fields. */
+/** The defaults of the app's function-space (rn…, randnet's) or SGD-vs-Bayes (sg…) network fields. */
 export function schemaNetDefaults(prefix: 'rn' | 'sg'): NetDefaults {
-  return {
-    inputs: schema[`${prefix}Inputs`].default,
-    hidden: schema[`${prefix}Hidden`].default,
-    activation: schema[`${prefix}Act`].default,
-    init: schema[`${prefix}Init`].default,
-    sw: schema[`${prefix}Sw`].default,
-    sb: schema[`${prefix}Sb`].default,
-    domain: schema[`${prefix}Domain`].default,
-  };
+  return schemaDefaults(prefix === 'rn' ? 'randnet' : 'sgd-vs-bayes');
 }
 
 function parseHidden(text: string): number[] {
@@ -73,11 +64,13 @@ export function parseNetFlags(
   const init = choice<InitKind>('init', v.init, INIT_KINDS, defaults.init);
   const hidden = parseHidden(v.hidden ?? defaults.hidden);
   const net: RandNetConfig = {
-    inputs: num('inputs', v.inputs, defaults.inputs, intIn(1, MAX_INPUTS), `an integer in 1..${MAX_INPUTS}`),
+    // randnet's and sgd-vs-bayes's inputs share the schema's range, 1..MAX_INPUTS.
+    inputs: schemaInt('randnet', 'inputs', v.inputs, defaults.inputs),
     hidden,
     activation: choice<Activation>('activation', v.activation, ACTIVATIONS, defaults.activation),
     init,
     biasInit: choice<InitKind>('bias-init', v['bias-init'], INIT_KINDS, init),
+    // σw and σb: the f32 limits, not the app's slider range 0..100 (a run may probe a wider scale).
     sw: limited('sw', v.sw, defaults.sw, randNetWeightRange(hidden.length)),
     sb: limited('sb', v.sb, defaults.sb, LIMITS.biasScale),
     domain: choice<InputDomain>('domain', v.domain, INPUT_DOMAINS, defaults.domain),

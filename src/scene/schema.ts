@@ -47,6 +47,14 @@ interface BaseField {
   readonly help?: string;
   /** The GUI folder the field's control is in; none: a panel of its own draws it (landscape-panel.ts). */
   readonly folder?: Folder;
+  /** The `occam-lens` flag that sets this field; the CLI takes the flag's default from here (src/cli/schema-flags.ts). */
+  readonly cli?: CliFlag;
+}
+/** The CLI's command groups: run = llc, sample and sweep (src/cli/args.ts). */
+export type CliCommand = 'run' | 'randnet' | 'sgd-vs-bayes';
+export interface CliFlag {
+  readonly command: CliCommand;
+  readonly flag: string;
 }
 interface NumberField extends BaseField {
   readonly kind: 'number';
@@ -78,7 +86,7 @@ interface TextField extends BaseField {
   /** An error message for unacceptable text, or null. */
   readonly check?: (text: string) => string | null;
 }
-type Field = NumberField | BoolField | EnumField<string> | TextField;
+export type Field = NumberField | BoolField | EnumField<string> | TextField;
 
 const num = (
   label: string,
@@ -122,6 +130,13 @@ const text = (
   help?: string,
 ): TextField => ({ kind: 'text', label, default: def, maxLength, check, help });
 
+/** A field that the CLI's `command` also takes, as --flag. */
+const cli = <const C extends CliCommand, const F extends string, T extends Field>(
+  command: C,
+  flag: F,
+  field: T,
+): T & { readonly cli: { readonly command: C; readonly flag: F } } => ({ ...field, cli: { command, flag } });
+
 /** The same fields, shown in one GUI folder. */
 const inFolder = <const T extends Record<string, Field>>(
   folder: Folder,
@@ -157,27 +172,31 @@ export const schema = {
     b: int('b', 1, 1, 6, { help: 'second exponent (crossing, sum of powers)', slider: [1, 6, 1] }),
   }),
   ...inFolder('Posterior', {
-    n: num('n', 1000, 2, 1e8, { log: true, help: 'nominal sample size', logSlider: [0.5, 8] }),
+    n: cli(
+      'run',
+      'n',
+      num('n', 1000, 2, 1e8, { log: true, help: 'nominal sample size', logSlider: [0.5, 8] }),
+    ),
     betaAuto: bool('β = 1/log n', true, 'Watanabe’s WBIC temperature'),
     beta: num('β', 1 / Math.log(1000), 1e-4, 10, { slider: [0.01, 2, 0.001] }),
     prior: oneOf('prior', ['box', 'gauss'] as const, 'box'),
     R: num('prior R / σ', 1, 0.01, 100, { slider: [0.05, 5, 0.01] }),
-    gamma: num('localisation γ', 0, 0, 1e6),
+    gamma: cli('run', 'gamma', num('localisation γ', 0, 0, 1e6)),
     wx: num('w*₁', 0, -10, 10, { slider: [-2, 2, 0.01] }),
     wy: num('w*₂', 0, -10, 10, { slider: [-2, 2, 0.01] }),
   }),
   ...inFolder('Sampler', {
-    sampler: oneOf('sampler', ['mala', 'ula'] as const, 'mala'),
+    sampler: cli('run', 'sampler', oneOf('sampler', ['mala', 'ula'] as const, 'mala')),
     epsAuto: bool('auto step', true, 'ε = min(0.1·R², 0.5/nβ)'),
     eps: num('step ε', 1e-3, 1e-9, 1, { log: true, logSlider: [-9, 0] }),
-    walkers: int('walkers (0 = auto)', 0, 0, MAX_WALKERS),
+    walkers: cli('run', 'walkers', int('walkers (0 = auto)', 0, 0, MAX_WALKERS)),
     steps: int('steps / frame', 8, 1, 2000, { slider: [1, 200, 1] }),
   }),
   ...inFolder('Run', {
     running: bool('running', true),
-    seed: int('seed', 1, 0, 2 ** 32 - 1),
+    seed: cli('run', 'seed', int('seed', 1, 0, 2 ** 32 - 1)),
     // mixed: even walkers at w*, odd ones from the prior, so the HUD can see walkers that have not mixed.
-    init: oneOf('start at', ['mixed', 'wstar', 'prior'] as const, 'mixed'),
+    init: cli('run', 'init', oneOf('start at', ['mixed', 'wstar', 'prior'] as const, 'mixed')),
   }),
   ...inFolder('View', {
     surface: bool('surface', true),
@@ -233,26 +252,36 @@ export const schema = {
       false,
       'sample random networks, count their Boolean functions (walkers pause)',
     ),
-    rnInputs: int('inputs n (2ⁿ input points)', 7, 1, MAX_INPUTS, { slider: [1, 7, 1] }),
-    rnHidden: text(
-      'hidden widths',
-      '40,40',
-      checkHidden,
-      40,
-      "comma-separated, e.g. 40,40; 'none' for a perceptron",
+    rnInputs: cli(
+      'randnet',
+      'inputs',
+      int('inputs n (2ⁿ input points)', 7, 1, MAX_INPUTS, { slider: [1, 7, 1] }),
     ),
-    rnAct: oneOf('activation', ACTIVATIONS, 'relu'),
-    rnInit: oneOf('init (weights, biases)', INIT_KINDS, 'gauss'),
-    rnSw: num('σw', 1, 0, 100, {
-      help: 'weights N(0, σw²/fan_in), or uniform with that variance',
-      slider: [0, 4, 0.01],
-    }),
-    rnSb: num('σb', 1, 0, 100, {
-      help: 'biases N(0, σb²), or uniform with that variance; 0: bias-free',
-      slider: [0, 4, 0.01],
-    }),
-    rnDomain: oneOf('inputs in', INPUT_DOMAINS, '01'),
-    rnSeed: int('network seed', 1, 0, 2 ** 32 - 1),
+    rnHidden: cli(
+      'randnet',
+      'hidden',
+      text('hidden widths', '40,40', checkHidden, 40, "comma-separated, e.g. 40,40; 'none' for a perceptron"),
+    ),
+    rnAct: cli('randnet', 'activation', oneOf('activation', ACTIVATIONS, 'relu')),
+    rnInit: cli('randnet', 'init', oneOf('init (weights, biases)', INIT_KINDS, 'gauss')),
+    rnSw: cli(
+      'randnet',
+      'sw',
+      num('σw', 1, 0, 100, {
+        help: 'weights N(0, σw²/fan_in), or uniform with that variance',
+        slider: [0, 4, 0.01],
+      }),
+    ),
+    rnSb: cli(
+      'randnet',
+      'sb',
+      num('σb', 1, 0, 100, {
+        help: 'biases N(0, σb²), or uniform with that variance; 0: bias-free',
+        slider: [0, 4, 0.01],
+      }),
+    ),
+    rnDomain: cli('randnet', 'domain', oneOf('inputs in', INPUT_DOMAINS, '01')),
+    rnSeed: cli('randnet', 'seed', int('network seed', 1, 0, 2 ** 32 - 1)),
     rnCapacity: int('table capacity (slots)', 131072, 256, 1 << 22, {
       help: 'distinct functions the GPU table holds; the rest count as other',
     }),
@@ -273,24 +302,32 @@ export const schema = {
       MAX_TARGET_TEXT,
       '0/1 string of length 2ⁿ or a divisor (repeated), zeros, ones, random:K',
     ),
-    sgTrain: int('train size |S|', 32, 1, 2 ** MAX_INPUTS),
-    sgSeed: int('seed (networks, S)', 1, 0, 2 ** 32 - 1),
-    sgOptimizer: oneOf('optimizer', OPTIMIZERS, 'adam'),
-    sgLr: num('learning rate', 0.01, 1e-6, 10, { log: true }),
-    sgLoss: oneOf('loss', LOSSES, 'ce'),
-    sgBatch: int('minibatch (gd: all of S)', 32, 1, 128),
-    sgEpochs: int('max epochs', 1000, 0, 1e6, {
-      help: 'a network that has not fitted S by then counts as not converged',
-    }),
-    sgInputs: int('inputs n', 7, 1, MAX_INPUTS),
-    sgHidden: text('hidden widths', '40,40', checkHidden, 40, "comma-separated; 'none' for a perceptron"),
-    sgAct: oneOf('activation', ACTIVATIONS, 'relu'),
-    sgInit: oneOf('init (weights, biases)', INIT_KINDS, 'gauss'),
-    sgSw: num('σw', 1, 0, 100),
-    sgSb: num('σb', 1, 0, 100),
-    sgDomain: oneOf('inputs in', INPUT_DOMAINS, '01'),
-    sgRuns: num('networks to train', 1e4, 1, 1e9, { log: true }),
-    sgSamples: num('prior samples (Bayes)', 1e6, 1, 1e12, { log: true }),
+    sgTrain: cli('sgd-vs-bayes', 'train', int('train size |S|', 32, 1, 2 ** MAX_INPUTS)),
+    sgSeed: cli('sgd-vs-bayes', 'seed', int('seed (networks, S)', 1, 0, 2 ** 32 - 1)),
+    sgOptimizer: cli('sgd-vs-bayes', 'optimizer', oneOf('optimizer', OPTIMIZERS, 'adam')),
+    sgLr: cli('sgd-vs-bayes', 'lr', num('learning rate', 0.01, 1e-6, 10, { log: true })),
+    sgLoss: cli('sgd-vs-bayes', 'loss', oneOf('loss', LOSSES, 'ce')),
+    sgBatch: cli('sgd-vs-bayes', 'batch-size', int('minibatch (gd: all of S)', 32, 1, 128)),
+    sgEpochs: cli(
+      'sgd-vs-bayes',
+      'max-epochs',
+      int('max epochs', 1000, 0, 1e6, {
+        help: 'a network that has not fitted S by then counts as not converged',
+      }),
+    ),
+    sgInputs: cli('sgd-vs-bayes', 'inputs', int('inputs n', 7, 1, MAX_INPUTS)),
+    sgHidden: cli(
+      'sgd-vs-bayes',
+      'hidden',
+      text('hidden widths', '40,40', checkHidden, 40, "comma-separated; 'none' for a perceptron"),
+    ),
+    sgAct: cli('sgd-vs-bayes', 'activation', oneOf('activation', ACTIVATIONS, 'relu')),
+    sgInit: cli('sgd-vs-bayes', 'init', oneOf('init (weights, biases)', INIT_KINDS, 'gauss')),
+    sgSw: cli('sgd-vs-bayes', 'sw', num('σw', 1, 0, 100)),
+    sgSb: cli('sgd-vs-bayes', 'sb', num('σb', 1, 0, 100)),
+    sgDomain: cli('sgd-vs-bayes', 'domain', oneOf('inputs in', INPUT_DOMAINS, '01')),
+    sgRuns: cli('sgd-vs-bayes', 'runs', num('networks to train', 1e4, 1, 1e9, { log: true })),
+    sgSamples: cli('sgd-vs-bayes', 'samples', num('prior samples (Bayes)', 1e6, 1, 1e12, { log: true })),
   }),
   // The polynomial model's side (src/app/view/poly-gd-panel.ts): gradient-descent fits beside the walkers.
   ...inFolder('Analysis', {

@@ -12,7 +12,6 @@ import {
   type RandNetConfig,
 } from '../../core/function-space/randnet';
 import { FunctionSpace, type FunctionSummary, summarise } from '../../core/function-space/randnet-run';
-import { schema } from '../../scene/schema';
 import { cliDevice, helpOrRun, round } from '../command';
 import {
   asUsage,
@@ -26,8 +25,9 @@ import {
   valueFlags,
 } from '../flags';
 import type { CliIo } from '../io';
-import { NET_FLAGS, parseNetFlags, schemaNetDefaults } from '../net-flags';
+import { NET_FLAGS, parseNetFlags } from '../net-flags';
 import { Progress } from '../progress';
+import { schemaDefaults, schemaFlagNames } from '../schema-flags';
 
 export interface RandnetArgs {
   readonly net: RandNetConfig;
@@ -41,12 +41,20 @@ export interface RandnetArgs {
 }
 
 const options = {
-  ...valueFlags(...NET_FLAGS, 'samples', 'seed', 'top', 'capacity', 'batch', 'max-probes'),
+  ...valueFlags(
+    ...NET_FLAGS,
+    ...schemaFlagNames('randnet'),
+    'samples',
+    'top',
+    'capacity',
+    'batch',
+    'max-probes',
+  ),
   ...REPORT_FLAGS,
 };
 
 /** The network the app's function-space mode starts with. */
-const RANDNET_DEFAULTS = schemaNetDefaults('rn');
+const RANDNET_DEFAULTS = schemaDefaults('randnet');
 const DEFAULT_CAPACITY = 2 ** 20;
 const DEFAULT_BATCH = 65536;
 
@@ -75,7 +83,7 @@ Options:
   --sb S             bias scale σb ≥ 0; 0 means bias-free (default ${RANDNET_DEFAULTS.sb})
   --domain D         input values: 01 for {0,1} or pm1 for {−1,1} (default ${RANDNET_DEFAULTS.domain})
   --samples N        networks to sample, 1 ≤ N < 2^53; 1e6 notation is fine (default 1e6)
-  --seed K           integer seed, 0 ≤ K < 2^53 (default ${schema.rnSeed.default})
+  --seed K           integer seed, 0 ≤ K < 2^53 (default ${RANDNET_DEFAULTS.seed})
   --top K            how many of the most frequent functions to print (default 10)
   --capacity SLOTS   hash-table slots, i.e. distinct functions it can hold (default ${DEFAULT_CAPACITY}, 28 bytes
                      each); functions that find no free slot are counted in "other", never dropped
@@ -101,7 +109,7 @@ export function parseRandnet(argv: readonly string[]): RandnetParsed {
   const v = subcommandFlags(argv, options);
   if (v.help) return { kind: 'help' };
   const posInt = intIn(1, SAFE_MAX);
-  const net = parseNetFlags(v, seedFlag(v.seed), RANDNET_DEFAULTS);
+  const net = parseNetFlags(v, seedFlag(v.seed, RANDNET_DEFAULTS.seed), RANDNET_DEFAULTS);
   const capacity = num('capacity', v.capacity, DEFAULT_CAPACITY, posInt, 'a positive integer');
   const maxProbes = optionalNum(
     'max-probes',

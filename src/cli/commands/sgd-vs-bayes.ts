@@ -35,7 +35,6 @@ import { runLlc } from '../../core/measures/llc-run';
 import { polyFunctionSpace } from '../../core/measures/poly-functions';
 import { WalkerEngine } from '../../core/walkers/walker-engine';
 import { posteriorOf } from '../../scene/posterior';
-import { schema } from '../../scene/schema';
 import { parseCli, type RunArgs } from '../args';
 import { cliDevice, helpOrRun, round } from '../command';
 import {
@@ -52,23 +51,19 @@ import {
   valueFlags,
 } from '../flags';
 import type { CliIo } from '../io';
-import { NET_FLAGS, type NetFlag, parseNetFlags, schemaNetDefaults } from '../net-flags';
+import { NET_FLAGS, type NetFlag, parseNetFlags } from '../net-flags';
 import { Progress } from '../progress';
+import { schemaDefaults, schemaFlagNames, schemaInt } from '../schema-flags';
+
+/** The app's SGD-vs-Bayes fields' defaults: every schema flag of this command takes the schema's. */
+const SGD_DEFAULTS = schemaDefaults('sgd-vs-bayes');
 
 const options = {
   ...valueFlags(
     'target',
     ...NET_FLAGS,
-    'seed',
-    'train',
+    ...schemaFlagNames('sgd-vs-bayes'),
     'train-seed',
-    'runs',
-    'optimizer',
-    'loss',
-    'lr',
-    'batch-size',
-    'max-epochs',
-    'samples',
     'top',
     'capacity',
     'net-batch',
@@ -105,18 +100,18 @@ point i, most significant bit = first input), a training set S of --train points
 Task and network:
   --target T         a 0/1 string of length 2^n or a divisor of it, repeated (0011 is (0011)^32 for
                      n = 7), zeros, ones, or random:K (a random function with K_LZ = K, from --seed)
-  --inputs N         1..${MAX_INPUTS} (default ${schema.sgInputs.default})
-  --train M          training-set size, 1..2^n (default ${schema.sgTrain.default})
+  --inputs N         1..${MAX_INPUTS} (default ${SGD_DEFAULTS.inputs})
+  --train M          training-set size, 1..2^n (default ${SGD_DEFAULTS.train})
   --train-seed K     seed of the training subset (default: --seed)
   --hidden, --activation, --init, --bias-init, --sw, --sb, --domain, --seed   as in randnet (default
                      7-40-40-1 ReLU, Gaussian σw = σb = 1, inputs {0,1}, seed 1)
 Training:
   --runs R           networks trained (default 1e4)
-  --optimizer O      gd (full batch), sgd (minibatches), adam (default ${schema.sgOptimizer.default})
-  --loss L           ce (cross-entropy on the logit) or mse (½(z − t)², t = ±1) (default ${schema.sgLoss.default})
-  --lr X             learning rate (default ${schema.sgLr.default})
-  --batch-size B     minibatch size, 1..128, ignored by gd (default ${schema.sgBatch.default})
-  --max-epochs E     epochs before a network gives up (default ${schema.sgEpochs.default})
+  --optimizer O      gd (full batch), sgd (minibatches), adam (default ${SGD_DEFAULTS.optimizer})
+  --loss L           ce (cross-entropy on the logit) or mse (½(z − t)², t = ±1) (default ${SGD_DEFAULTS.loss})
+  --lr X             learning rate (default ${SGD_DEFAULTS.lr})
+  --batch-size B     minibatch size, 1..128, ignored by gd (default ${SGD_DEFAULTS['batch-size']})
+  --max-epochs E     epochs before a network gives up (default ${SGD_DEFAULTS['max-epochs']})
   --net-batch N      networks trained side by side per GPU batch (default 8192)
 Bayes:
   --samples N        prior samples for rejection (default 1e6)
@@ -197,8 +192,9 @@ export function parseSgdVsBayes(argv: readonly string[]): { kind: 'help' } | { k
   if (v.help) return { kind: 'help' };
   const s = (k: string) => v[k] as string | undefined;
   const posInt = intIn(1, SAFE_MAX);
-  const seed = seedFlag(s('seed'));
-  const runs = num('runs', s('runs'), 1e4, posInt, 'a positive integer (e.g. 1e4)');
+  const seed = seedFlag(s('seed'), SGD_DEFAULTS.seed);
+  // --runs and --samples: any count below 2^53, not the app's slider ranges.
+  const runs = num('runs', s('runs'), SGD_DEFAULTS.runs, posInt, 'a positive integer (e.g. 1e4)');
   const json = (v.json as boolean | undefined) ?? false;
   const quiet = (v.quiet as boolean | undefined) ?? false;
   if (s('model') !== undefined) {
@@ -252,7 +248,7 @@ export function parseSgdVsBayes(argv: readonly string[]): { kind: 'help' } | { k
     };
   }
   for (const k of POLY_ONLY) if (s(k) !== undefined) throw new UsageError(`--${k}: only with --model poly:…`);
-  const net = parseNetFlags(v as Partial<Record<NetFlag, string>>, seed, schemaNetDefaults('sg'));
+  const net = parseNetFlags(v as Partial<Record<NetFlag, string>>, seed, SGD_DEFAULTS);
   const targetText = s('target');
   if (targetText === undefined) throw new UsageError('--target: required (e.g. 0011, zeros, random:35)');
   const target = asUsage(
@@ -264,20 +260,23 @@ export function parseSgdVsBayes(argv: readonly string[]): { kind: 'help' } | { k
   const trainSize = num(
     'train',
     s('train'),
-    Math.min(schema.sgTrain.default, points),
+    // 1..2^n for the command's n (the app's field allows up to 2^MAX_INPUTS and clamps).
+    Math.min(SGD_DEFAULTS.train, points),
     intIn(1, points),
     `an integer in 1..${points}`,
   );
   const train: TrainConfig = {
     ...DEFAULT_TRAIN,
-    optimizer: choice<Optimizer>('optimizer', s('optimizer'), OPTIMIZERS, schema.sgOptimizer.default),
-    loss: choice<LossKind>('loss', s('loss'), LOSSES, schema.sgLoss.default),
-    lr: num('lr', s('lr'), schema.sgLr.default, posNum, 'a number > 0'),
-    batch: num('batch-size', s('batch-size'), schema.sgBatch.default, intIn(1, 128), 'an integer in 1..128'),
+    optimizer: choice<Optimizer>('optimizer', s('optimizer'), OPTIMIZERS, SGD_DEFAULTS.optimizer),
+    loss: choice<LossKind>('loss', s('loss'), LOSSES, SGD_DEFAULTS.loss),
+    // Any positive rate (the app's field stops at [1e-6, 10]); validateTrain checks it further.
+    lr: num('lr', s('lr'), SGD_DEFAULTS.lr, posNum, 'a number > 0'),
+    batch: schemaInt('sgd-vs-bayes', 'batch-size', s('batch-size'), SGD_DEFAULTS['batch-size']),
     maxEpochs: num(
       'max-epochs',
       s('max-epochs'),
-      schema.sgEpochs.default,
+      SGD_DEFAULTS['max-epochs'],
+      // The CLI's bound is the trainer's (2^26 epochs), wider than the app's field (1e6).
       intIn(0, 2 ** 26),
       'an integer in 0..2^26',
     ),
@@ -296,7 +295,7 @@ export function parseSgdVsBayes(argv: readonly string[]): { kind: 'help' } | { k
       trainSeed,
       train,
       runs,
-      samples: num('samples', s('samples'), 1e6, posInt, 'a positive integer (e.g. 1e6)'),
+      samples: num('samples', s('samples'), SGD_DEFAULTS.samples, posInt, 'a positive integer (e.g. 1e6)'),
       top: num('top', s('top'), 10, intIn(0), 'an integer ≥ 0'),
       capacity: num('capacity', s('capacity'), 2 ** 20, posInt, 'a positive integer'),
       netBatch: num('net-batch', s('net-batch'), 8192, posInt, 'a positive integer'),
