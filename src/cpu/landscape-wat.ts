@@ -247,6 +247,11 @@ class Translator {
   ) {
     this.moduleScope.set('D', { k: 'val', val: constVal('u32', dim) });
     this.moduleScope.set('LANDSCAPE_VALUES', { k: 'val', val: constVal('u32', 1024) });
+    // landscape-params.wgsl's private var, the kernel's global here: read-only for landscapes.
+    this.moduleScope.set('landscape_slot', {
+      k: 'val',
+      val: { k: 's', s: 'u32', u: 'u', text: '(global.get $landscape_slot)' },
+    });
     this.types.set('Vec', { k: 'arr', elem: F32, n: dim, vec: false });
     // Module-scope consts are evaluated with a throwaway function context: they must fold to constants.
     for (const d of decls) {
