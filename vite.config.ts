@@ -1,13 +1,13 @@
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 
-/** Imports `shaders/*.wgsl` as strings, so the browser, the tests and the CLI bundle share one source. */
+/** Imports `shaders/*.wgsl` (and the CPU backend's `src/cpu/wat/*.wat`) as strings, so the browser, the tests and the CLI bundle share one source. */
 function wgslText(): Plugin {
   return {
     name: 'occam-lens:wgsl-text',
     enforce: 'pre',
     transform(code, id) {
-      if (!id.endsWith('.wgsl')) return null;
+      if (!id.endsWith('.wgsl') && !id.endsWith('.wat')) return null;
       return { code: `export default ${JSON.stringify(code)};`, map: null };
     },
   };

@@ -12,9 +12,10 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  loader: { '.wgsl': 'text' },
+  loader: { '.wgsl': 'text', '.wat': 'text' },
   // playwright-core (dev dependency) drives headless Chromium for record/screenshot; loaded at run time.
-  external: ['webgpu', 'playwright-core'],
+  // wabt (the CPU backend's WAT assembler, 5 MB) is loaded at run time only when the CPU backend runs.
+  external: ['webgpu', 'playwright-core', 'wabt'],
   define: { __OCCAM_VERSION__: JSON.stringify(version) },
   logLevel: 'warning',
 });

@@ -23,6 +23,16 @@ const RULES = [
     why: 'GPU plumbing and compute kernels never touch three.js, the scene or the app',
   },
   {
+    from: 'src/cpu/',
+    deny: ['src/app/', 'src/cli/', 'src/scene/', 'src/gpu/', ...UI_PACKAGES],
+    why: 'the CPU backend (WebAssembly on worker threads) implements core interfaces and needs no GPU, scene or app',
+  },
+  {
+    from: 'src/core/',
+    deny: ['src/cpu/'],
+    why: 'core defines the interfaces the CPU backend implements; it never loads worker_threads code itself',
+  },
+  {
     from: 'src/scene/',
     deny: ['src/app/', 'src/cli/', ...UI_PACKAGES],
     why: 'the scene (schema, presets, shots, derivation) is what app and CLI share',

@@ -3,3 +3,9 @@ declare module '*.wgsl' {
   const source: string;
   export default source;
 }
+
+/** WebAssembly text (src/cpu/wat/*.wat), imported as plain strings the same way. */
+declare module '*.wat' {
+  const source: string;
+  export default source;
+}
