@@ -4,9 +4,8 @@
  * `eval(ptrIn, ptrOut, groups)`. Points travel in groups of four (one per lane), SoA inside a group:
  * input w_j of group g at ptrIn + 16(g·D + j); output loss then ∂L/∂w_j at ptrOut + 16(g·(D+1) + 1 + j).
  */
-import wabtInit from 'wabt';
 import { LANDSCAPE_GLOBALS_WAT, type LandscapeWat } from '../../src/cpu/landscape-wat';
-import { VMATH_STUB_WAT, vmathStubImports } from './vmath-stub';
+import { compileWat, VMATH_WAT } from '../../src/cpu/wat-lib';
 
 export interface WatEvaluator {
   /** Loss and gradient (stride D) at the points (stride D), with landscape values `lp`. */
@@ -49,24 +48,16 @@ function evalFunc(d: number): string {
 }
 
 export async function watEvaluator(lw: LandscapeWat): Promise<WatEvaluator> {
-  const wabt = await wabtInit();
   const text = `(module
 (import "env" "memory" (memory 1 65536 shared))
-${vmathStubImportsWat()}
 ${LANDSCAPE_GLOBALS_WAT}
-${VMATH_STUB_WAT}
+${VMATH_WAT}
 ${lw.wat}
 ${evalFunc(lw.dim)}
 )`;
-  const parsed = wabt.parseWat('landscape-test.wat', text, { simd: true, threads: true, multi_value: true });
-  // wabt's validator refuses shared memories whatever the features: the engine validates instead.
-  const { buffer } = parsed.toBinary({});
-  parsed.destroy();
+  const module = await compileWat(text, 'landscape-test');
   const memory = new WebAssembly.Memory({ initial: 64, maximum: 65536, shared: true });
-  const instance = await WebAssembly.instantiate(new WebAssembly.Module(new Uint8Array(buffer)), {
-    env: { memory },
-    ...vmathStubImports,
-  });
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
   const ex = instance.exports as {
     eval(i: number, o: number, n: number): void;
     set_globals(lp: number, slot: number): void;
@@ -101,10 +92,4 @@ ${evalFunc(lw.dim)}
       return { loss, grad };
     },
   };
-}
-
-function vmathStubImportsWat(): string {
-  return ['exp', 'log', 'sin', 'cos', 'tanh']
-    .map((n) => `(import "m" "${n}" (func $m_${n} (param f32) (result f32)))`)
-    .join('\n');
 }
