@@ -19,12 +19,16 @@
  *   const    — known here (literals, D, consts, unrolled loop counters): folded, in f32 for floats;
  *   uniform  — the same in all lanes (lp, landscape_slot, integers): scalar f32/i32;
  *   varying  — depends on w: a v128 (f32x4, or an all-ones/zeros lane mask for bools).
- * Every f32 `var` is varying (a v128), every integer and bool is uniform: a w-dependent integer, index
- * or loop condition is unsupported. An `if` on a varying condition runs both branches under lane masks
- * (assignments merge with v128.bitselect; a `return` there records the lanes that returned, and the
- * rest continue). Loops with a constant trip count (≤ 64) are unrolled, so Vec indices become
- * constants and each Vec element is a local; other loops run as WASM loops, and an index known only
- * at run time selects an element with br_table.
+ * Every f32 `var` is varying (a v128), every integer and bool `var` uniform (a w-dependent value
+ * stored in one is unsupported); `let` values keep the uniformity of their expression, so a
+ * w-dependent integer (i32x4) can be computed and compared but not divided, used as an index or
+ * stored in a var. An `if` on a varying condition runs both branches under lane masks (each skipped
+ * when no lane takes it; assignments merge with v128.bitselect; a `return` there records the lanes
+ * that returned, and the rest go on). A loop whose condition depends on w runs while any lane still
+ * loops, each lane's assignments masked once its condition has failed (formula_pow's x^y). Loops
+ * with a constant trip count (≤ 64) are unrolled, so Vec indices become constants and each Vec
+ * element is a local; other loops run as WASM loops, and an index known only at run time selects an
+ * element with br_table.
  *
  * Floating-point semantics: operations in the WGSL's order, no reassociation, IEEE f32 with
  * round-to-nearest, so the arithmetic landscapes agree with a GPU to the last bit unless the GPU
@@ -507,12 +511,12 @@ class Translator {
   }
 
   /** A scalar as a v128 expression (uniform values are splatted; bools become lane masks). */
-  private vtext(v: SVal, loc: Loc): string {
+  private vtext(v: SVal, _loc: Loc): string {
     if (v.u === 'v') return v.text;
     if (v.s === 'f32') return `(f32x4.splat ${v.text})`;
     if (v.s === 'bool')
       return v.u === 'c' ? (v.cv ? ALL_ONES : ZERO_V) : `(i32x4.splat (i32.sub (i32.const 0) ${v.text}))`;
-    throw new WgslUnsupportedError('a w-dependent integer', loc);
+    return `(i32x4.splat ${v.text})`;
   }
 
   // ----- functions
@@ -701,21 +705,39 @@ class Translator {
     const brk = this.label('brk');
     const top = this.label('loop');
     const cont = this.label('cont');
+    // Filled if the condition turns out to depend on w: the lanes still looping, from those active here.
+    const actInit = this.code.length;
+    this.emit('');
     this.emit(`block ${brk}`);
     this.emit(`loop ${top}`);
+    let body: Ctx = ctx;
     if (s.cond) {
       const c = this.expr(s.cond, ctx);
       if (c.k !== 's' || c.s !== 'bool')
         throw new WgslUnsupportedError('loop condition that is not a bool', s.loc);
-      if (c.u === 'v') throw new WgslUnsupportedError('a loop condition that depends on w', s.loc);
-      this.emit(`(br_if ${brk} (i32.eqz ${c.text}))`);
+      if (c.u !== 'v') this.emit(`(br_if ${brk} (i32.eqz ${c.text}))`);
+      else {
+        // A w-dependent condition: iterate while any lane still loops; a lane whose condition fails
+        // has left the loop for good (its assignments are masked off from then on).
+        const act = this.local('v128', 'm');
+        this.code[actInit] = `(local.set ${act} ${ctx.mask ? `(local.get ${ctx.mask})` : ALL_ONES})`;
+        this.emit(`(local.set ${act} (v128.and (local.get ${act}) ${c.text}))`);
+        this.emit(`(br_if ${brk} (i32.eqz (v128.any_true (local.get ${act}))))`);
+        const cond = ctx.cond === ctx.mask ? act : this.andMask(ctx.cond, `(local.get ${act})`);
+        body = { ...ctx, mask: act, cond };
+      }
     }
     this.emit(`block ${cont}`);
     ctx.frame.loops++;
-    this.stmts(s.body, { ...ctx, loop: { brk, cont, mask: ctx.mask, frame: ctx.frame } });
+    this.stmts(s.body, { ...body, loop: { brk, cont, mask: body.mask, frame: ctx.frame } });
     ctx.frame.loops--;
     this.emit('end');
-    if (s.update) this.stmt(s.update, ctx);
+    // The update of the loop's own counter runs for all lanes: the counter is the same in every lane
+    // still looping, and the others never read it again (it is scoped to the loop).
+    if (s.update) {
+      const own = s.init?.k === 'decl' && updateTarget(s.update) === s.init.name;
+      this.stmt(s.update, own ? ctx : body);
+    }
     this.emit(`br ${top}`);
     this.emit('end');
     this.emit('end');
@@ -1053,7 +1075,10 @@ class Translator {
     if (a.u === 'c' && b.u === 'c')
       return constVal(rs, fold(op, s, a.cv as number | boolean, b.cv as number | boolean));
     const vary = a.u === 'v' || b.u === 'v';
-    if (vary && isInt(s)) throw new WgslUnsupportedError('a w-dependent integer', loc);
+    if (vary && isInt(s) && (op === '/' || op === '%'))
+      throw new WgslUnsupportedError(`'${op}' of w-dependent integers (no SIMD integer division)`, loc);
+    if (vary && (op === '<<' || op === '>>') && b.u === 'v')
+      throw new WgslUnsupportedError(`'${op}' by a w-dependent amount`, loc);
     const at = vary ? this.vtext(a, loc) : a.text;
     const bt = vary ? this.vtext(b, loc) : b.text;
     const u = vary ? 'v' : 'u';
@@ -1105,7 +1130,11 @@ class Translator {
         '>=': `ge_${sg}`,
       }[op];
       if (!name) throw new WgslUnsupportedError(`'${op}' on ${s}`, loc);
-      text = `(i32.${name} ${at} ${bt})`;
+      if (!vary) text = `(i32.${name} ${at} ${bt})`;
+      else if (op === '&' || op === '|' || op === '^') text = `(v128.${name} ${at} ${bt})`;
+      else if (op === '<<' || op === '>>') text = `(i32x4.${name} ${at} ${b.text})`;
+      else if (op === '!=') text = `(v128.not (i32x4.eq ${at} ${bt}))`;
+      else text = `(i32x4.${name} ${at} ${bt})`;
     }
     return { k: 's', s: rs === 'aint' ? 'i32' : rs, u, text };
   }
@@ -1177,9 +1206,18 @@ class Translator {
     if (v.s === to) return v;
     if (v.u === 'c') return constVal(to, castConst(to, v.s, v.cv as number | boolean));
     if (v.u === 'v') {
-      if (to === 'f32' && v.s === 'bool')
-        return { k: 's', s: 'f32', u: 'v', text: `(v128.and ${v.text} (f32x4.splat (f32.const 1)))` };
-      throw new WgslUnsupportedError(`${to}() of a w-dependent ${v.s}`, loc);
+      // Lane-wise conversions; f32 → integer saturates, as WGSL's.
+      const from = v.s;
+      let text: string;
+      if (to === 'bool')
+        text =
+          from === 'f32' ? `(f32x4.ne ${v.text} ${ZERO_V})` : `(v128.not (i32x4.eq ${v.text} ${ZERO_V}))`;
+      else if (from === 'bool')
+        text = `(v128.and ${v.text} ${to === 'f32' ? '(f32x4.splat (f32.const 1))' : '(i32x4.splat (i32.const 1))'})`;
+      else if (to === 'f32') text = `(f32x4.convert_i32x4_${from === 'u32' ? 'u' : 's'} ${v.text})`;
+      else if (from === 'f32') text = `(i32x4.trunc_sat_f32x4_${to === 'u32' ? 'u' : 's'} ${v.text})`;
+      else text = v.text;
+      return { k: 's', s: to, u: 'v', text };
     }
     const from = v.s;
     let text: string;
@@ -1249,6 +1287,7 @@ class Translator {
         }
         if (x.s === 'u32') return x;
         if (x.u === 'c') return constVal('i32', Math.abs(x.cv as number));
+        if (x.u === 'v') return { k: 's', s: 'i32', u: 'v', text: `(i32x4.abs ${x.text})` };
         const t = this.hold(x) as SVal;
         return {
           k: 's',
@@ -1321,6 +1360,15 @@ class Translator {
             s: 'f32',
             u: vary ? 'v' : 'u',
             text: `(${vary ? 'f32x4' : 'f32'}.${name} ${at} ${bt})`,
+          };
+        }
+        if (a.u === 'v' || b.u === 'v') {
+          const sg = a.s === 'u32' ? 'u' : 's';
+          return {
+            k: 's',
+            s: a.s,
+            u: 'v',
+            text: `(i32x4.${name}_${sg} ${this.vtext(a, loc)} ${this.vtext(b, loc)})`,
           };
         }
         const ha = this.hold(a) as SVal;
@@ -1494,6 +1542,12 @@ function fold(op: string, s: Scalar, a: number | boolean, b: number | boolean): 
       return s === 'u32' ? x >>> (y & 31) : x >> (y & 31);
   }
   return 0;
+}
+
+/** The name an update statement assigns, if it assigns a plain name. */
+function updateTarget(u: Stmt): string | null {
+  if ((u.k === 'incdec' || u.k === 'assign') && u.target.k === 'id') return u.target.name;
+  return null;
 }
 
 /** The step of a loop update `i++`, `i--`, `i += C`, `i -= C` (C a literal), or null. */

@@ -146,6 +146,20 @@ describe('formula landscapes on the CPU', () => {
   }
 });
 
+describe('formulas with a w-dependent exponent (formula_pow: a loop of per-lane length)', () => {
+  it('w1^w2 and 2^w1 (w1 > 0) agree with the evaluator, with integer exponents in some lanes and not others', async () => {
+    const mixed = seededPoints(2, 200, 1, 9).map(([x, y], i) => [
+      f32(0.3 + Math.abs(x)),
+      i % 3 === 0 ? [-2, -1, 0, 1, 2, 3, 7][i % 7] : f32(3 * y),
+    ]);
+    for (const src of ['w1^w2', '2^w1 + (w1 + 1)^w2']) {
+      const l = formulaLandscape(src);
+      const { worst, where } = await watVersusTwin(l, [], mixed, 1);
+      expect(worst, `${src}: ${where}`).toBeLessThan(1e-5);
+    }
+  });
+});
+
 describe('models on the CPU', () => {
   const pts = (d: number, n: number, s: number) => seededPoints(d, n, s, 11);
   it('tanh-zero H = 3 (loops over uniforms, run-time Vec indices)', async () => {
@@ -222,12 +236,20 @@ describe('what the CPU translation refuses', () => {
       ],
       ['var<workgroup> tile: array<f32, 64>;', /line 1: module-scope variable/],
       [
-        'fn loss(w: Vec) -> f32 {\n  var s = 0.0;\n  for (var i = 0u; i < u32(w[0]); i++) { s += 1.0; }\n  return s;\n}\nfn grad(w: Vec) -> Vec { return w; }',
-        /line 3: u32\(\) of a w-dependent f32/,
+        'fn loss(w: Vec) -> f32 {\n  let i = u32(w[0]);\n  return w[i];\n}\nfn grad(w: Vec) -> Vec { return w; }',
+        /line 3: an index that depends on w/,
       ],
       [
-        'fn loss(w: Vec) -> f32 {\n  var s = 0.0;\n  while (s < w[0]) { s += 1.0; }\n  return s;\n}\nfn grad(w: Vec) -> Vec { return w; }',
-        /line 3: a loop condition that depends on w/,
+        'fn loss(w: Vec) -> f32 {\n  var k = 0u;\n  if (w[0] > 0.0) { k = 1u; }\n  return f32(k);\n}\nfn grad(w: Vec) -> Vec { return w; }',
+        /line 3: a u32 variable assigned under a w-dependent condition/,
+      ],
+      [
+        'fn loss(w: Vec) -> f32 {\n  let n = u32(w[0]);\n  return f32(n / 2u);\n}\nfn grad(w: Vec) -> Vec { return w; }',
+        /line 3: '\/' of w-dependent integers/,
+      ],
+      [
+        'fn loss(w: Vec) -> f32 {\n  var s = 0.0;\n  for (var i = 0u; i < 9u; i++) { if (s > w[0]) { break; } s += 1.0; }\n  return s;\n}\nfn grad(w: Vec) -> Vec { return w; }',
+        /line 3: break under a w-dependent condition/,
       ],
       [
         'fn loss(w: Vec) -> f32 { return dot(vec2<f32>(w[0], w[1]), vec2<f32>(1.0, 1.0)); }\nfn grad(w: Vec) -> Vec { return w; }',
