@@ -3,6 +3,7 @@
  * landscape's TypeScript twin (f32 against f64) for the built-ins, formulas and models; unsupported
  * WGSL gives a reason, malformed WGSL an error naming the line.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formulaLandscape } from '../../src/core/landscapes/formula/landscape';
 import { type Landscape, landscapes } from '../../src/core/landscapes/landscapes';
@@ -19,6 +20,7 @@ import {
   wgslToWat,
 } from '../../src/cpu/landscape-wat';
 import { WgslSyntaxError } from '../../src/cpu/wgsl-subset';
+import { arbitraryFormula } from '../helpers/formulas';
 import { watEvaluator } from './landscape-wat-harness';
 
 const f32 = Math.fround;
@@ -144,6 +146,20 @@ describe('formula landscapes on the CPU', () => {
       expect(worst, where).toBeLessThan(1e-5);
     });
   }
+});
+
+describe('random formulas on the CPU (property, seeded)', () => {
+  it('40 random smooth formulas over w1..w3 agree with the evaluator at 50 points each', async () => {
+    const cases = fc.sample(arbitraryFormula(3), { numRuns: 40, seed: 1717 });
+    for (const src of cases) {
+      const l = formulaLandscape(src, { dim: 3 });
+      const params = l.params.map((p) => (p.name === 'c0' ? 0.7 : -1.3));
+      const { worst, where } = await watVersusTwin(l, params, seededPoints(3, 50, 1.2, 13), 1);
+      // f32 through chains of transcendentals against f64 (measured ≤ 1e-7): relative 1e-5 of (1 + |value|), while a
+      // wrong rule or index is off by O(1).
+      expect(worst, `${src}: ${where}`).toBeLessThan(1e-5);
+    }
+  });
 });
 
 describe('formulas with a w-dependent exponent (formula_pow: a loop of per-lane length)', () => {
