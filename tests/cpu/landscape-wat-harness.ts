@@ -14,6 +14,8 @@ export interface WatEvaluator {
     lp: readonly number[],
     slot?: number,
   ): { loss: Float32Array; grad: Float32Array };
+  /** Re-runs the last evaluation's `eval` call `repeats` times: nanoseconds per point (one thread). */
+  time(repeats: number): number;
 }
 
 function evalFunc(d: number): string {
@@ -63,7 +65,14 @@ ${evalFunc(lw.dim)}
     set_globals(lp: number, slot: number): void;
   };
   const d = lw.dim;
+  let last: [number, number, number, number] = [0, 0, 0, 0];
   return {
+    time(repeats) {
+      const [inAt, outAt, groups, count] = last;
+      const t0 = performance.now();
+      for (let k = 0; k < repeats; k++) ex.eval(inAt, outAt, groups);
+      return ((performance.now() - t0) * 1e6) / (repeats * count);
+    },
     evaluate(points, lp, slot = 0) {
       const count = points.length / d;
       const groups = Math.ceil(count / 4);
@@ -81,6 +90,7 @@ ${evalFunc(lw.dim)}
         }
       ex.set_globals(lpAt, slot);
       ex.eval(inAt, outAt, groups);
+      last = [inAt, outAt, groups, count];
       const loss = new Float32Array(count);
       const grad = new Float32Array(count * d);
       for (let i = 0; i < count; i++) {
