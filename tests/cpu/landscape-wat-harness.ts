@@ -36,14 +36,11 @@ function evalFunc(d: number): string {
     (br_if $done (i32.ge_u (local.get $g) (local.get $count)))
     (v128.store ${base} (call $loss ${loads}))
     (call $grad ${loads})
-    ${ws
+    ${[...ws]
       .reverse()
       .map((j) => `(local.set $r${j})`)
       .join(' ')}
-    ${ws
-      .reverse()
-      .map((j) => `(v128.store offset=${16 * (j + 1)} ${base} (local.get $r${j}))`)
-      .join(' ')}
+    ${ws.map((j) => `(v128.store offset=${16 * (j + 1)} ${base} (local.get $r${j}))`).join(' ')}
     (local.set $g (i32.add (local.get $g) (i32.const 1)))
     (br $next)))
 )`;
