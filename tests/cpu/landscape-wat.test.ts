@@ -241,6 +241,81 @@ describe('models on the CPU', () => {
   });
 });
 
+describe('masked control flow (a synthetic landscape with a hand-written twin)', () => {
+  // Returns under w-dependent conditions, writes through a pointer after some lanes returned, else-if
+  // chains, an unrolled loop with a branch, a run-time loop inside a branch, and early uniform returns.
+  const wgsl = `
+fn f(x: f32, acc: ptr<function, f32>) -> f32 {
+  if (x > 0.5) { *acc += 1.0; return x; }
+  *acc += 2.0;
+  if (x < -0.5) { return -x; } else if (x < 0.0) { *acc *= 3.0; }
+  return x * x;
+}
+fn g(k: u32, x: f32) -> f32 {
+  if (k == 0u) { return 10.0; }
+  var r = 0.0;
+  for (var i = 0u; i < k; i++) {
+    if (x > f32(i) * 0.25) { r += x; } else { r -= 0.5; }
+  }
+  return r;
+}
+fn loss(w: Vec) -> f32 {
+  var a = 0.0;
+  let y = f(w[0], &a);
+  var s = 0.0;
+  for (var i = 0u; i < 3u; i++) { if (w[1] > f32(i) * 0.3) { s += w[1]; } else { s -= 1.0; } }
+  var t = 0.0;
+  if (w[0] * w[1] > 0.0) { t = g(u32(lp(0u)), w[1]); } else { t = g(0u, w[0]); }
+  return y + a + s + t;
+}
+fn grad(w: Vec) -> Vec {
+  var out: Vec;
+  out[0] = select(w[0], -w[0], w[1] < 0.0);
+  if (w[0] > 0.0) { return out; }
+  out[1] = 1.0;
+  return out;
+}`;
+  const twin = (w: readonly number[], k: number) => {
+    let a = 0;
+    const f = (x: number) => {
+      if (x > 0.5) {
+        a += 1;
+        return x;
+      }
+      a += 2;
+      if (x < -0.5) return -x;
+      if (x < 0) a *= 3;
+      return x * x;
+    };
+    const g = (kk: number, x: number) => {
+      if (kk === 0) return 10;
+      let r = 0;
+      for (let i = 0; i < kk; i++) r += x > i * 0.25 ? x : -0.5;
+      return r;
+    };
+    const y = f(w[0]);
+    let s = 0;
+    for (let i = 0; i < 3; i++) s += w[1] > f32(i * 0.3) ? w[1] : -1;
+    const t = w[0] * w[1] > 0 ? g(k, w[1]) : g(0, w[0]);
+    return { loss: y + a + s + t, grad: [w[1] < 0 ? -w[0] : w[0], w[0] > 0 ? 0 : 1] };
+  };
+  it('every lane follows its own path', async () => {
+    const l: Landscape = { ...(landscapes[0] as Landscape), id: 'masked', wgsl };
+    const ev = await watEvaluator(supported(l));
+    const points = seededPoints(2, 400, 1.2, 29);
+    for (const k of [0, 1, 4]) {
+      const out = ev.evaluate(points.flat(), [k]);
+      points.forEach((w, i) => {
+        const want = twin(w, k);
+        expect(Math.abs(out.loss[i] - want.loss), `loss at ${w}, k = ${k}`).toBeLessThan(
+          1e-5 * (1 + Math.abs(want.loss)),
+        );
+        expect([out.grad[2 * i], out.grad[2 * i + 1]], `grad at ${w}`).toEqual(want.grad);
+      });
+    }
+  });
+});
+
 describe('what the CPU translation refuses', () => {
   const withWgsl = (wgsl: string): Landscape => ({ ...(landscapes[0] as Landscape), id: 'test', wgsl });
 
