@@ -227,11 +227,13 @@ describe('models on the CPU', () => {
       }
     }
   });
-  it('reduced-rank regression 3×2×3 and deep linear networks (8×8 arrays indexed at run time)', async () => {
+  it('reduced-rank regression (3×2×3, 8×2×8) and deep linear networks up to 7 layers (8×8 arrays indexed at run time)', async () => {
     for (const l of [
       rrrLandscape({ M: 3, N: 3, H: 2, r: 1 }),
       dlnLandscape({ widths: [3, 2, 2, 3], r: 1 }),
       dlnLandscape({ widths: [1, 2, 3, 2, 1], r: 1 }),
+      rrrLandscape({ M: 8, N: 8, H: 2, r: 1 }),
+      dlnLandscape({ widths: [2, 2, 2, 2, 2, 2, 2, 2], r: 1 }),
     ]) {
       const base = l.defaultWstar ?? new Array<number>(l.dim).fill(0);
       const points = pts(l.dim, 40, 0.3).map((w) => w.map((x, i) => f32(x + base[i])));
