@@ -232,6 +232,12 @@ export function wgslToWat(
   parts: readonly { readonly file: string; readonly text: string }[],
   dim: number,
 ): string {
+  // The shader assembler's bound (MAX_DIM in src/gpu/shader-assembly.ts): one v128 param per coordinate.
+  if (!Number.isInteger(dim) || dim < 1 || dim > 32)
+    throw new WgslUnsupportedError(`dimension ${dim} outside 1..32`, {
+      file: parts[0]?.file ?? 'landscape',
+      line: 1,
+    });
   return new Translator(parseWgsl(parts), dim).translate();
 }
 
