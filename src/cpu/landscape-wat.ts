@@ -40,6 +40,8 @@
  */
 import type { Landscape } from '../core/landscapes/landscapes';
 import { landscapeCommonWgsl } from '../core/landscapes/landscapes';
+import { castConst, fold, roundHalfEven, type Scalar } from './wgsl-fold';
+import { assigns, breaks, stepOf, updateTarget } from './wgsl-loops';
 import {
   type Decl,
   type Expr,
@@ -90,7 +92,6 @@ export function landscapeWat(landscape: Landscape): LandscapeWat | { readonly un
 // ---------------------------------------------------------------------------------------------
 // Types and values
 
-type Scalar = 'f32' | 'i32' | 'u32' | 'bool' | 'aint';
 type Ty =
   | { readonly k: 's'; readonly s: Scalar }
   | { readonly k: 'arr'; readonly elem: Ty; readonly n: number; readonly vec: boolean }
@@ -1459,173 +1460,4 @@ function flatten(v: Val): SVal[] {
 }
 function flattenPlace(p: Place): SPlace[] {
   return p.k === 's' ? [p] : p.elems.flatMap(flattenPlace);
-}
-
-/** WGSL's round: half to even. */
-function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
-
-function castConst(to: Scalar, from: Scalar, v: number | boolean): number | boolean {
-  const x = typeof v === 'boolean' ? (v ? 1 : 0) : v;
-  switch (to) {
-    case 'bool':
-      return x !== 0;
-    case 'f32':
-      return from === 'u32' ? x >>> 0 : x;
-    case 'u32':
-      // f32 → u32 saturates; i32 → u32 keeps the bits.
-      return from === 'f32'
-        ? Number.isNaN(x)
-          ? 0
-          : Math.min(Math.max(Math.trunc(x), 0), 4294967295)
-        : x >>> 0;
-    case 'i32':
-      return from === 'f32'
-        ? Number.isNaN(x)
-          ? 0
-          : Math.min(Math.max(Math.trunc(x), -2147483648), 2147483647)
-        : x | 0;
-    default:
-      return x;
-  }
-}
-
-/** Constant folding with WGSL's semantics: f32 operations rounded to f32, u32/i32 wrapping. */
-function fold(op: string, s: Scalar, a: number | boolean, b: number | boolean): number | boolean {
-  if (s === 'bool') {
-    const [x, y] = [a as boolean, b as boolean];
-    switch (op) {
-      case '&&':
-      case '&':
-        return x && y;
-      case '||':
-      case '|':
-        return x || y;
-      case '^':
-      case '!=':
-        return x !== y;
-      default:
-        return x === y;
-    }
-  }
-  const [x, y] = [a as number, b as number];
-  const cmp: Record<string, (p: number, q: number) => boolean> = {
-    '==': (p, q) => p === q,
-    '!=': (p, q) => p !== q,
-    '<': (p, q) => p < q,
-    '<=': (p, q) => p <= q,
-    '>': (p, q) => p > q,
-    '>=': (p, q) => p >= q,
-  };
-  if (cmp[op]) return cmp[op](x, y);
-  if (s === 'f32') {
-    const r = { '+': x + y, '-': x - y, '*': x * y, '/': x / y }[op];
-    return Math.fround(r as number);
-  }
-  const wrap = (r: number) => (s === 'u32' ? r >>> 0 : s === 'i32' ? r | 0 : r);
-  switch (op) {
-    case '+':
-      return wrap(x + y);
-    case '-':
-      return wrap(x - y);
-    case '*':
-      return s === 'aint' ? x * y : wrap(Math.imul(x, y));
-    case '/':
-      return y === 0 ? x : wrap(Math.trunc(x / y));
-    case '%':
-      return y === 0 ? 0 : wrap(x % y);
-    case '&':
-      return wrap(x & y);
-    case '|':
-      return wrap(x | y);
-    case '^':
-      return wrap(x ^ y);
-    case '<<':
-      return wrap(x << (y & 31));
-    case '>>':
-      return s === 'u32' ? x >>> (y & 31) : x >> (y & 31);
-  }
-  return 0;
-}
-
-/** The name an update statement assigns, if it assigns a plain name. */
-function updateTarget(u: Stmt): string | null {
-  if ((u.k === 'incdec' || u.k === 'assign') && u.target.k === 'id') return u.target.name;
-  return null;
-}
-
-/** The step of a loop update `i++`, `i--`, `i += C`, `i -= C` (C a literal), or null. */
-function stepOf(u: Stmt, i: string): number | null {
-  if (u.k === 'incdec' && u.target.k === 'id' && u.target.name === i) return u.op === '++' ? 1 : -1;
-  if (
-    u.k === 'assign' &&
-    u.target.k === 'id' &&
-    u.target.name === i &&
-    u.value.k === 'num' &&
-    !u.value.float
-  ) {
-    if (u.op === '+=') return u.value.value;
-    if (u.op === '-=') return -u.value.value;
-  }
-  return null;
-}
-
-/** Whether statements assign the name `i` (or take its address). */
-function assigns(list: readonly Stmt[], i: string): boolean {
-  const hit = (e: Expr | undefined): boolean => {
-    if (!e) return false;
-    switch (e.k) {
-      case 'unary':
-        return (e.op === '&' && e.arg.k === 'id' && e.arg.name === i) || hit(e.arg);
-      case 'binary':
-        return hit(e.left) || hit(e.right);
-      case 'call':
-        return e.args.some(hit);
-      case 'index':
-        return hit(e.base) || hit(e.index);
-      case 'member':
-        return hit(e.base);
-      default:
-        return false;
-    }
-  };
-  const root = (e: Expr): Expr => (e.k === 'index' || e.k === 'member' ? root(e.base) : e);
-  const walk = (s: Stmt | undefined): boolean => {
-    if (!s) return false;
-    switch (s.k) {
-      case 'assign':
-      case 'incdec': {
-        const r = root(s.target);
-        return (r.k === 'id' && r.name === i) || hit(s.target) || (s.k === 'assign' && hit(s.value));
-      }
-      case 'decl':
-        // A shadowing declaration ends the question for the rest of its block; rare enough to refuse.
-        return s.name === i || hit(s.init);
-      case 'if':
-        return hit(s.cond) || s.then.some(walk) || (s.else ?? []).some(walk);
-      case 'for':
-        return walk(s.init) || hit(s.cond) || walk(s.update) || s.body.some(walk);
-      case 'block':
-        return s.body.some(walk);
-      case 'return':
-        return hit(s.value);
-      case 'expr':
-        return hit(s.expr);
-      default:
-        return false;
-    }
-  };
-  return list.some(walk);
-}
-
-/** Whether statements break or continue the loop they are in (nested loops' own breaks do not count). */
-function breaks(list: readonly Stmt[]): boolean {
-  return list.some((s) => {
-    if (s.k === 'break' || s.k === 'continue') return true;
-    if (s.k === 'if') return breaks(s.then) || breaks(s.else ?? []);
-    if (s.k === 'block') return breaks(s.body);
-    return false;
-  });
 }
