@@ -17,8 +17,22 @@ export interface FunctionSpaceOptions {
   readonly maxProbes?: number;
 }
 
+/**
+ * What a caller of a function-space run needs, whichever backend samples and counts (this GPU one, or
+ * the CLI's CPU one in src/cpu/randnet-space.ts): the CLI's output code sees only this and the snapshot.
+ */
+export interface FunctionCounter {
+  /** Networks sampled so far (the index of the next one). */
+  readonly samples: number;
+  /** Networks per advance() call that keeps the backend busy (one batch). */
+  readonly batch: number;
+  advance(count: number): Promise<void>;
+  read(): Promise<TableSnapshot>;
+  destroy(): void | Promise<void>;
+}
+
 /** A sampler and a table wired together: `advance(count)` samples and counts the next networks. */
-export class FunctionSpace {
+export class FunctionSpace implements FunctionCounter {
   readonly sampler: RandNetSampler;
   readonly table: FunctionTable;
   private nextIndex = 0;
@@ -52,6 +66,10 @@ export class FunctionSpace {
   /** Networks sampled so far (the index of the next one). */
   get samples(): number {
     return this.nextIndex;
+  }
+
+  get batch(): number {
+    return this.sampler.batch;
   }
 
   /** Samples and counts the next `count` networks, in batches; resolves when at most one batch is queued. */
