@@ -84,6 +84,7 @@ export class CpuRandNet {
     new Int32Array(memory.buffer, plan.mapBase, tables.map.length).set(tables.map);
     new Float32Array(memory.buffer, plan.scaleBase, tables.scale.length).set(tables.scale);
     new Int32Array(memory.buffer, plan.maskBase, tables.mask.length).set(tables.mask);
+    new Uint8Array(memory.buffer, plan.lutBase, tables.lut.length).set(tables.lut);
     const pool = await WasmWorkerPool.create(module, memory, threads);
     return new CpuRandNet(config, batch, plan, memory, pool, { keySlots: [slot0, slot1], testArea, scratch });
   }

@@ -35,8 +35,11 @@ import {
   STREAM_RANDNET,
 } from '../core/function-space/randnet';
 
-/** Bytes of the list of nonzero activations (index word + value) of one point. */
-const LIST_BYTES = 8 * MAX_WIDTH;
+/**
+ * Bytes of one half of the list of nonzero activations of one point (values, then weight-row offsets):
+ * up to MAX_WIDTH entries, one pad entry, and the 12 bytes a 4-lane store may write past the last.
+ */
+const LIST_HALF = 4 * MAX_WIDTH + 32;
 /** Output slots per network (2^7 points). */
 export const OUT_SLOTS = 128;
 const MAX_POINTS = 128;
@@ -68,6 +71,8 @@ export interface RandNetPlan {
   readonly mapBase: number;
   readonly scaleBase: number;
   readonly maskBase: number;
+  /** Absolute byte offset of the 16 lane-compaction shuffles (one per 4-bit mask). */
+  readonly lutBase: number;
   /** First free absolute byte after the tables (16-aligned). */
   readonly tablesEnd: number;
   /** Scratch layout, relative to a worker's scratch base. */
@@ -90,7 +95,8 @@ export function randnetPlan(config: RandNetConfig): RandNetPlan {
   const mapBase = COUNTER_BYTES;
   const scaleBase = mapBase + 4 * paddedParams;
   const maskBase = scaleBase + 4 * paddedParams;
-  const tablesEnd = align16(maskBase + 4 * paddedParams);
+  const lutBase = maskBase + 4 * paddedParams;
+  const tablesEnd = align16(lutBase + 16 * 16);
   let at = align16(4 * paddedParams); // flat parameters first
   const last = shapes.length - 1;
   const layers = shapes.map((s, l): LayerPlan => {
@@ -114,7 +120,7 @@ export function randnetPlan(config: RandNetConfig): RandNetPlan {
   const hB = hA + hBytes;
   const hT = hB + hBytes;
   const list = hT + 4 * MAX_POINTS * MAX_WIDTH;
-  const out = list + LIST_BYTES;
+  const out = list + 2 * LIST_HALF;
   const scratchBytes = align16(out + 4 * OUT_SLOTS);
   return {
     config,
@@ -125,6 +131,7 @@ export function randnetPlan(config: RandNetConfig): RandNetPlan {
     mapBase,
     scaleBase,
     maskBase,
+    lutBase,
     tablesEnd,
     flat: 0,
     hA,
@@ -144,6 +151,8 @@ export interface RandNetTables {
   readonly scale: Float32Array;
   /** −1 where parameter p is a uniform draw, 0 where it is Gaussian. */
   readonly mask: Int32Array;
+  /** For each 4-bit lane mask, the i8x16.swizzle that moves the marked lanes to the front, in order. */
+  readonly lut: Uint8Array;
 }
 
 export function randnetTables(plan: RandNetPlan): RandNetTables {
@@ -169,7 +178,16 @@ export function randnetTables(plan: RandNetPlan): RandNetTables {
       }
     }
   });
-  return { map, scale, mask };
+  const lut = new Uint8Array(256).fill(0x80);
+  for (let m = 0; m < 16; m++) {
+    let to = 0;
+    for (let c = 0; c < 4; c++) {
+      if (!(m & (1 << c))) continue;
+      for (let b = 0; b < 4; b++) lut[16 * m + 4 * to + b] = 4 * c + b;
+      to++;
+    }
+  }
+  return { map, scale, mask, lut };
 }
 
 /** A text emitter with indentation (the WAT is read when a kernel misbehaves). */
@@ -381,17 +399,32 @@ function evalFunc(plan: RandNetPlan): string {
       const rowOut = 16 * lay.blocks;
       const toT = l + 2 === L;
       pointLoop(`dense${l}`, rowIn, rowOut, () => {
+        // The nonzero inputs (k, h_k) in k order, 4 at a time: lanes with h ≠ 0 (NaN included) are
+        // moved to the front by a shuffle chosen by their mask, values and weight-row offsets alike.
+        const vals = plan.list;
+        const offs = plan.list + LIST_HALF;
+        const inBlocks = plan.layers[l - 1].blocks;
         o.line(`(local.set $lp ${lg('s')})`);
-        for (let k = 0; k < lay.fanIn; k++) {
-          o.line(`(local.set $h (f32.load offset=${hIn + 4 * k} ${lg('pr')}))`);
+        for (let q = 0; q < inBlocks; q++) {
+          o.line(`(local.set $x (v128.load offset=${hIn + 16 * q} ${lg('pr')}))`);
+          const real = Math.min(4, lay.fanIn - 4 * q);
+          let m = `(i32x4.bitmask (f32x4.ne ${lg('x')} ${ZERO}))`;
+          if (real < 4) m = `(i32.and ${m} (i32.const ${(1 << real) - 1}))`; // padding lanes never count
+          o.line(`(local.set $t ${m})`);
+          o.line(`(local.set $v (v128.load offset=${plan.lutBase} (i32.shl ${lg('t')} (i32.const 4))))`);
+          const rows = [0, 1, 2, 3].map((c) => lay.wBase + 16 * lay.blocks * (4 * q + c)).join(' ');
+          o.line(`(v128.store offset=${vals} ${lg('lp')} (i8x16.swizzle ${lg('x')} ${lg('v')}))`);
           o.line(
-            `(i32.store offset=${plan.list} ${lg('lp')} (i32.const ${lay.wBase + 16 * lay.blocks * k}))`,
+            `(v128.store offset=${offs} ${lg('lp')} (i8x16.swizzle (v128.const i32x4 ${rows}) ${lg('v')}))`,
           );
-          o.line(`(f32.store offset=${plan.list + 4} ${lg('lp')} ${lg('h')})`);
-          o.line(
-            `(local.set $lp (i32.add ${lg('lp')} (i32.shl (f32.ne ${lg('h')} (f32.const 0)) (i32.const 3))))`,
-          );
+          o.line(`(local.set $lp (i32.add ${lg('lp')} (i32.shl (i32.popcnt ${lg('t')}) (i32.const 2))))`);
         }
+        // An odd count gets a pad term h = 0 (w·0 adds ±0: no sum changes), so terms go in pairs.
+        o.line(`(f32.store offset=${vals} ${lg('lp')} (f32.const 0))`);
+        o.line(`(i32.store offset=${offs} ${lg('lp')} (i32.const ${lay.wBase}))`);
+        o.line(
+          `(local.set $lp (i32.add ${lg('lp')} (i32.and (i32.sub ${lg('lp')} ${lg('s')}) (i32.const 4))))`,
+        );
         // Output blocks in groups small enough to stay in registers (≤ 12 accumulators).
         const groups = Math.ceil(lay.blocks / 12);
         const size = Math.ceil(lay.blocks / groups);
@@ -403,12 +436,14 @@ function evalFunc(plan: RandNetPlan): string {
           o.open(`(block $done${l}_${q0}`);
           o.open(`(loop $terms${l}_${q0}`);
           o.line(`(br_if $done${l}_${q0} (i32.ge_u ${lg('e')} ${lg('lp')}))`);
-          o.line(`(local.set $wa (i32.add ${lg('s')} (i32.load offset=${plan.list} ${lg('e')})))`);
-          o.line(`(local.set $v (v128.load32_splat offset=${plan.list + 4} ${lg('e')}))`);
-          for (let q = q0; q < q1; q++)
-            o.line(
-              `(local.set $acc${q} (f32x4.add ${lg(`acc${q}`)} (f32x4.mul (v128.load offset=${16 * q} ${lg('wa')}) ${lg('v')})))`,
-            );
+          for (const at of [0, 4]) {
+            o.line(`(local.set $wa (i32.add ${lg('s')} (i32.load offset=${offs + at} ${lg('e')})))`);
+            o.line(`(local.set $v (v128.load32_splat offset=${vals + at} ${lg('e')}))`);
+            for (let q = q0; q < q1; q++)
+              o.line(
+                `(local.set $acc${q} (f32x4.add ${lg(`acc${q}`)} (f32x4.mul (v128.load offset=${16 * q} ${lg('wa')}) ${lg('v')})))`,
+              );
+          }
           o.line(`(local.set $e (i32.add ${lg('e')} (i32.const 8)))`);
           o.line(`(br $terms${l}_${q0})`);
           o.close();
