@@ -20,8 +20,9 @@
  *    the sign of a zero, which no key sees), on {−1,1} it adds −w exactly (w·(−1) is exact).
  *    Lanes = 4 output units.
  *  - Hidden layers: per input point, the nonzero activations (k, h_k) are listed in k order
- *    (branch-free) and only those are accumulated, lanes = 4 output units; a skipped h_k = 0 would
- *    have added ±0. ReLU leaves about half the units at 0, so this halves the dominant work.
+ *    (branch-free, 4 lanes at a time by a table of shuffles) and only those are accumulated, lanes =
+ *    4 output units; a skipped h_k = 0 would have added ±0. ReLU leaves about half the units at 0,
+ *    so this halves the dominant work.
  *  - Output layer (one unit): lanes = 4 input points, the last hidden layer stored transposed, 4
  *    independent point groups per pass so the k-ordered sums pipeline.
  * The only difference from the twin is in Box–Muller's log/cos/sin and tanh/softplus's exp/log/tanh

@@ -232,6 +232,8 @@ async function openSpace(
     const space = await asUsage(() => FunctionSpace.create(gpu.device, args.net, options), flagError);
     return { space, backend, description: gpu.description };
   }
+  // A device acquired only to ask whether it is a software one is freed (an injected one is the caller's).
+  if (gpu && !io.device) gpu.device.destroy();
   // The CPU backend lives in src/cpu (worker_threads, wabt): loaded only when it runs.
   const { CpuFunctionSpace } = await import('../../cpu/randnet-space');
   const space = await asUsage(() => CpuFunctionSpace.create(args.net, options), flagError);
