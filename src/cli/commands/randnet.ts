@@ -1,6 +1,7 @@
 /**
- * `occam-lens randnet`: sample random networks on the GPU, count the Boolean functions they compute in
- * the GPU hash table, and print the top functions with K_LZ and the probability mass by K_LZ.
+ * `occam-lens randnet`: sample random networks on the GPU (or the CPU backend, src/cpu/randnet-*.ts),
+ * count the Boolean functions they compute in a hash table with one probing rule on both, and print the
+ * top functions with K_LZ and the probability mass by K_LZ.
  * Parsing and execution live here; args.ts and main.ts only dispatch to `randnetMain`.
  */
 
@@ -86,7 +87,8 @@ regenerated; it is evaluated on all 2^n input points and its function is the tru
   bits[i] = 1 iff the output at input point i is > 0   (an output of exactly 0 is bit 0),
 where input point i is the binary expansion of i with the MOST significant bit as the first input
 (i = 1 is x = (0,…,0,1)). \`bits\` prints character i = bits[i]: 2^n characters, 128 for n = 7.
-Functions are counted in a GPU hash table whose memory does not grow with --samples.
+Functions are counted in a hash table (the GPU's, or the CPU backend's with the same probing rule)
+whose memory does not grow with --samples.
 
 Options:
   --inputs N         number of Boolean inputs, 1..${MAX_INPUTS} (default ${RANDNET_DEFAULTS.inputs})
@@ -104,7 +106,7 @@ Options:
   --top K            how many of the most frequent functions to print (default 10)
   --capacity SLOTS   hash-table slots, i.e. distinct functions it can hold (default ${DEFAULT_CAPACITY}, 28 bytes
                      each); functions that find no free slot are counted in "other", never dropped
-  --batch N          networks per GPU dispatch (default ${DEFAULT_BATCH}; memory 20 bytes per network)
+  --batch N          networks per GPU dispatch or CPU batch (default ${DEFAULT_BATCH}; memory 20 bytes per network)
   --max-probes P     probe-path length before a function counts as other (default min(capacity, 1024))
   ${BACKEND_HELP.replace(/\n/g, '\n  ')}
   --json             print one JSON object on stdout (progress stays on stderr)
@@ -121,7 +123,7 @@ p = count / samples. k_lz is Dingle et al.'s K_LZ (log2 N if constant, else log2
 reversed))/2 with N_w the LZ76 phrase count); ones is the number of 1 bits; entropy is the binary
 entropy of ones/N in bits. mass_by_klz sums p over the counted functions by K_LZ (the "other" mass,
 other / samples, is not in it).
-Exit status: 0 success, 1 runtime failure (no GPU, device error), 2 bad flag or value.`;
+Exit status: 0 success, 1 runtime failure (no GPU, device or CPU worker error), 2 bad flag or value.`;
 
 export type RandnetParsed = { kind: 'help' } | { kind: 'run'; args: RandnetArgs };
 
