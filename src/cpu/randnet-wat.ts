@@ -47,6 +47,12 @@ const MAX_POINTS = 128;
 /** Words reserved at the start of memory: the chunk counters of the workers' claim loop. */
 export const COUNTER_BYTES = 64;
 
+/**
+ * Philox groups (4 blocks = 16 parameters each) per pass of $draw's loop: the Philox rounds of one
+ * group and the Box–Muller of the other are independent, so the core overlaps two dependency chains.
+ */
+const DRAW_GROUPS = 2;
+
 /** One weight layer as the kernel stores it. */
 export interface LayerPlan {
   readonly fanIn: number;
@@ -65,7 +71,7 @@ export interface RandNetPlan {
   readonly config: RandNetConfig;
   readonly points: number;
   readonly params: number;
-  /** Parameters rounded up to whole groups of 4 Philox blocks (16 parameters). */
+  /** Parameters rounded up to whole passes of $draw (DRAW_GROUPS groups of 4 Philox blocks, 16 parameters). */
   readonly paddedParams: number;
   readonly layers: readonly LayerPlan[];
   /** Absolute byte offsets of the shared read-only tables (destination, scale, uniform mask). */
@@ -92,7 +98,7 @@ const align16 = (x: number) => Math.ceil(x / 16) * 16;
 export function randnetPlan(config: RandNetConfig): RandNetPlan {
   const shapes = layerShapes(config);
   const params = parameterCount(config);
-  const paddedParams = Math.ceil(params / 16) * 16;
+  const paddedParams = Math.ceil(params / (16 * DRAW_GROUPS)) * 16 * DRAW_GROUPS;
   const mapBase = COUNTER_BYTES;
   const scaleBase = mapBase + 4 * paddedParams;
   const maskBase = scaleBase + 4 * paddedParams;
@@ -251,46 +257,74 @@ function drawFunc(plan: RandNetPlan): string {
   const anyUniform = c.init === 'uniform' || c.biasInit === 'uniform';
   const mixed = anyGauss && anyUniform;
   const o = new Out();
+  const G = Array.from({ length: DRAW_GROUPS }, (_, g) => g);
   o.open('(func $draw (param $lo i32) (param $hi i32) (param $s i32) (param $k0 i32) (param $k1 i32)');
   o.line('(local $pb i32) (local $c0 v128) (local $c1 v128) (local $c3 v128)');
-  o.line('(local $wx v128) (local $wy v128) (local $wz v128) (local $ww v128)');
-  o.line('(local $n0 v128) (local $n1 v128) (local $n2 v128) (local $n3 v128)');
-  o.line('(local $u0 v128) (local $u1 v128) (local $u2 v128) (local $u3 v128)');
   o.line('(local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)');
-  o.line('(local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)');
-  o.line('(local $q0 v128) (local $q1 v128) (local $q2 v128) (local $q3 v128)');
+  for (const g of G)
+    for (const name of [
+      'wx',
+      'wy',
+      'wz',
+      'ww',
+      'n0',
+      'n1',
+      'n2',
+      'n3',
+      'u0',
+      'u1',
+      'u2',
+      'u3',
+      'r0',
+      'r1',
+      'r2',
+      'r3',
+      'q0',
+      'q1',
+      'q2',
+      'q3',
+    ])
+      o.line(`(local $${name}_${g} v128)`);
   o.line(`(local.set $c0 (i32x4.splat ${lg('lo')}))`);
   o.line(`(local.set $c1 (i32x4.splat ${lg('hi')}))`);
   o.line(`(local.set $c3 (i32x4.splat (i32.const ${STREAM_RANDNET})))`);
-  // $pb: byte offset of the group's first parameter (64 bytes = 16 parameters = 4 blocks per group).
+  // $pb: byte offset of the pass's first parameter (64 bytes = 16 parameters = 4 blocks per group).
   o.open('(loop $group');
-  o.line(
-    `(call $philox ${lg('c0')} ${lg('c1')} (i32x4.add (i32x4.splat (i32.shr_u ${lg('pb')} (i32.const 4))) (v128.const i32x4 0 1 2 3)) ${lg('c3')} ${lg('k0')} ${lg('k1')})`,
-  );
-  o.line('(local.set $ww) (local.set $wz) (local.set $wy) (local.set $wx)');
-  const words = ['wx', 'wy', 'wz', 'ww'];
-  if (anyGauss) {
-    o.line(`(call $box_muller ${lg('wx')} ${lg('wy')}) (local.set $n1) (local.set $n0)`);
-    o.line(`(call $box_muller ${lg('wz')} ${lg('ww')}) (local.set $n3) (local.set $n2)`);
-    transpose(o, ['n0', 'n1', 'n2', 'n3'], ['r0', 'r1', 'r2', 'r3']);
-  }
-  if (anyUniform) {
-    // 2u − 1 with u = (k + ½)/2^23: exact in f32, as in the shader.
-    for (let i = 0; i < 4; i++)
-      o.line(
-        `(local.set $u${i} (f32x4.sub (f32x4.mul (v128.const f32x4 2 2 2 2) (call $uniform_open01 ${lg(words[i])})) (v128.const f32x4 1 1 1 1)))`,
-      );
-    transpose(o, ['u0', 'u1', 'u2', 'u3'], ['q0', 'q1', 'q2', 'q3']);
-  }
-  for (let i = 0; i < 4; i++) {
-    let v = anyGauss ? lg(`r${i}`) : lg(`q${i}`);
-    if (mixed)
-      v = `(v128.bitselect ${lg(`q${i}`)} ${lg(`r${i}`)} (v128.load offset=${plan.maskBase + 16 * i} ${lg('pb')}))`;
+  for (const g of G) {
     o.line(
-      `(v128.store offset=${plan.flat + 16 * i} (i32.add ${lg('s')} ${lg('pb')}) (f32x4.mul (v128.load offset=${plan.scaleBase + 16 * i} ${lg('pb')}) ${v}))`,
+      `(call $philox ${lg('c0')} ${lg('c1')} (i32x4.add (i32x4.splat (i32.add (i32.shr_u ${lg('pb')} (i32.const 4)) (i32.const ${4 * g}))) (v128.const i32x4 0 1 2 3)) ${lg('c3')} ${lg('k0')} ${lg('k1')})`,
     );
+    o.line(`(local.set $ww_${g}) (local.set $wz_${g}) (local.set $wy_${g}) (local.set $wx_${g})`);
   }
-  o.line(`(local.set $pb (i32.add ${lg('pb')} (i32.const 64)))`);
+  for (const g of G) {
+    const w = (x: string) => lg(`${x}_${g}`);
+    if (anyGauss) {
+      o.line(`(call $box_muller ${w('wx')} ${w('wy')}) (local.set $n1_${g}) (local.set $n0_${g})`);
+      o.line(`(call $box_muller ${w('wz')} ${w('ww')}) (local.set $n3_${g}) (local.set $n2_${g})`);
+    }
+    if (anyUniform) {
+      // 2u − 1 with u = (k + ½)/2^23: exact in f32, as in the shader.
+      for (const [i, x] of ['wx', 'wy', 'wz', 'ww'].entries())
+        o.line(
+          `(local.set $u${i}_${g} (f32x4.sub (f32x4.mul (v128.const f32x4 2 2 2 2) (call $uniform_open01 ${w(x)})) (v128.const f32x4 1 1 1 1)))`,
+        );
+    }
+  }
+  for (const g of G) {
+    const names = (x: string) => [0, 1, 2, 3].map((i) => `${x}${i}_${g}`);
+    if (anyGauss) transpose(o, names('n'), names('r'));
+    if (anyUniform) transpose(o, names('u'), names('q'));
+    for (let i = 0; i < 4; i++) {
+      const at = 64 * g + 16 * i;
+      let v = anyGauss ? lg(`r${i}_${g}`) : lg(`q${i}_${g}`);
+      if (mixed)
+        v = `(v128.bitselect ${lg(`q${i}_${g}`)} ${lg(`r${i}_${g}`)} (v128.load offset=${plan.maskBase + at} ${lg('pb')}))`;
+      o.line(
+        `(v128.store offset=${plan.flat + at} (i32.add ${lg('s')} ${lg('pb')}) (f32x4.mul (v128.load offset=${plan.scaleBase + at} ${lg('pb')}) ${v}))`,
+      );
+    }
+  }
+  o.line(`(local.set $pb (i32.add ${lg('pb')} (i32.const ${64 * DRAW_GROUPS})))`);
   o.line(`(br_if $group (i32.lt_u ${lg('pb')} (i32.const ${4 * plan.paddedParams})))`);
   o.close();
   o.close();
