@@ -140,7 +140,15 @@ async function main(): Promise<void> {
   device.destroy(); // the CLI rows start their own processes and devices
 
   if (only.includes('randnet')) {
-    const { out, wall } = cliJson(['randnet', '--samples', String(sizes.nets), ...sizes.randnetFlags]);
+    // --backend gpu: this table measures the GPU (auto would pick the CPU backend on a software adapter).
+    const { out, wall } = cliJson([
+      'randnet',
+      '--backend',
+      'gpu',
+      '--samples',
+      String(sizes.nets),
+      ...sizes.randnetFlags,
+    ]);
     const rate = finite(out.networks_per_second, 'networks_per_second');
     finite(out.distinct, 'distinct');
     row(

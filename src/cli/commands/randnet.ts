@@ -1,6 +1,7 @@
 /**
- * `occam-lens randnet`: sample random networks on the GPU, count the Boolean functions they compute in
- * the GPU hash table, and print the top functions with K_LZ and the probability mass by K_LZ.
+ * `occam-lens randnet`: sample random networks on the GPU (or the CPU backend, src/cpu/randnet-*.ts),
+ * count the Boolean functions they compute in a hash table with one probing rule on both, and print the
+ * top functions with K_LZ and the probability mass by K_LZ.
  * Parsing and execution live here; args.ts and main.ts only dispatch to `randnetMain`.
  */
 
@@ -11,7 +12,22 @@ import {
   MAX_WIDTH,
   type RandNetConfig,
 } from '../../core/function-space/randnet';
-import { FunctionSpace, type FunctionSummary, summarise } from '../../core/function-space/randnet-run';
+import {
+  type FunctionCounter,
+  FunctionSpace,
+  type FunctionSummary,
+  summarise,
+} from '../../core/function-space/randnet-run';
+import { isSoftwareDevice } from '../../core/walkers/walker-engine';
+import {
+  BACKEND_FLAGS,
+  BACKEND_HELP,
+  type Backend,
+  type BackendChoice,
+  chooseBackend,
+  cpuDeviceDescription,
+  parseBackend,
+} from '../backend-flag';
 import { cliDevice, helpOrRun, round } from '../command';
 import {
   asUsage,
@@ -38,6 +54,7 @@ export interface RandnetArgs {
   readonly maxProbes: number | undefined;
   readonly json: boolean;
   readonly quiet: boolean;
+  readonly backend: BackendChoice;
 }
 
 const options = {
@@ -50,6 +67,7 @@ const options = {
     'batch',
     'max-probes',
   ),
+  ...BACKEND_FLAGS,
   ...REPORT_FLAGS,
 };
 
@@ -69,7 +87,8 @@ regenerated; it is evaluated on all 2^n input points and its function is the tru
   bits[i] = 1 iff the output at input point i is > 0   (an output of exactly 0 is bit 0),
 where input point i is the binary expansion of i with the MOST significant bit as the first input
 (i = 1 is x = (0,…,0,1)). \`bits\` prints character i = bits[i]: 2^n characters, 128 for n = 7.
-Functions are counted in a GPU hash table whose memory does not grow with --samples.
+Functions are counted in a hash table (the GPU's, or the CPU backend's with the same probing rule)
+whose memory does not grow with --samples.
 
 Options:
   --inputs N         number of Boolean inputs, 1..${MAX_INPUTS} (default ${RANDNET_DEFAULTS.inputs})
@@ -87,20 +106,24 @@ Options:
   --top K            how many of the most frequent functions to print (default 10)
   --capacity SLOTS   hash-table slots, i.e. distinct functions it can hold (default ${DEFAULT_CAPACITY}, 28 bytes
                      each); functions that find no free slot are counted in "other", never dropped
-  --batch N          networks per GPU dispatch (default ${DEFAULT_BATCH}; memory 20 bytes per network)
+  --batch N          networks per GPU dispatch or CPU batch (default ${DEFAULT_BATCH}; memory 20 bytes per network)
   --max-probes P     probe-path length before a function counts as other (default min(capacity, 1024))
+  ${BACKEND_HELP.replace(/\n/g, '\n  ')}
   --json             print one JSON object on stdout (progress stays on stderr)
   --quiet            no progress line on stderr
 
 Output of --json:
   {samples, distinct, other, seconds, networks_per_second, inputs, hidden, activation, init, bias_init, sw, sb,
    domain, seed, capacity, batch, convention, top: [{bits, count, p, k_lz, ones, entropy}], mass_by_klz: {K: p},
-   device}
+   backend, device}
+backend is "cpu" or "gpu". Both count with the same rule and give the same functions for a seed (Gaussian
+draws differ in the last bits of log/cos/sin, so a rare network with an output within rounding of 0 may
+flip a bit).
 p = count / samples. k_lz is Dingle et al.'s K_LZ (log2 N if constant, else log2 N · (N_w(x) + N_w(x
 reversed))/2 with N_w the LZ76 phrase count); ones is the number of 1 bits; entropy is the binary
 entropy of ones/N in bits. mass_by_klz sums p over the counted functions by K_LZ (the "other" mass,
 other / samples, is not in it).
-Exit status: 0 success, 1 runtime failure (no GPU, device error), 2 bad flag or value.`;
+Exit status: 0 success, 1 runtime failure (no GPU, device or CPU worker error), 2 bad flag or value.`;
 
 export type RandnetParsed = { kind: 'help' } | { kind: 'run'; args: RandnetArgs };
 
@@ -128,6 +151,7 @@ export function parseRandnet(argv: readonly string[]): RandnetParsed {
       maxProbes,
       json: v.json ?? false,
       quiet: v.quiet ?? false,
+      backend: parseBackend(v.backend),
     },
   };
 }
@@ -135,7 +159,13 @@ export function parseRandnet(argv: readonly string[]): RandnetParsed {
 const CONVENTION =
   'bits[i] = 1 iff output > 0 at input point i; input point i = binary expansion of i, most significant bit = first input';
 
-function randnetReport(args: RandnetArgs, s: FunctionSummary, seconds: number, device: string) {
+function randnetReport(
+  args: RandnetArgs,
+  s: FunctionSummary,
+  seconds: number,
+  backend: Backend,
+  device: string,
+) {
   const n = args.net;
   return {
     samples: s.samples,
@@ -157,6 +187,7 @@ function randnetReport(args: RandnetArgs, s: FunctionSummary, seconds: number, d
     convention: CONVENTION,
     top: s.top.map((r) => ({ ...r, p: round(r.p) })),
     mass_by_klz: Object.fromEntries(Object.entries(s.mass_by_klz).map(([k, p]) => [k, round(p)])),
+    backend,
     device,
   };
 }
@@ -181,27 +212,46 @@ function humanReport(o: ReturnType<typeof randnetReport>): string {
   return lines.join('\n');
 }
 
+/** The space on the chosen backend, with what the report calls its device. */
+async function openSpace(
+  args: RandnetArgs,
+  io: CliIo,
+): Promise<{ space: FunctionCounter; backend: Backend; description: string }> {
+  const options = {
+    batch: Math.min(args.batch, args.samples),
+    capacity: args.capacity,
+    maxProbes: args.maxProbes,
+  };
+  const flagError = (err: unknown) => {
+    if (!(err instanceof RangeError)) return undefined;
+    const flag = /^(capacity|batch|max probes)/.test(err.message);
+    return flag ? `--${err.message.replace('max probes', 'max-probes')}` : err.message;
+  };
+  // --backend cpu needs no WebGPU adapter at all; auto asks the adapter whether it is a software one.
+  const gpu = args.backend === 'cpu' ? null : await cliDevice(io);
+  const backend = chooseBackend(args.backend, gpu !== null && isSoftwareDevice(gpu.device), null);
+  if (backend === 'gpu' && gpu) {
+    const space = await asUsage(() => FunctionSpace.create(gpu.device, args.net, options), flagError);
+    return { space, backend, description: gpu.description };
+  }
+  // A device acquired only to ask whether it is a software one is freed (an injected one is the caller's).
+  if (gpu && !io.device) gpu.device.destroy();
+  // The CPU backend lives in src/cpu (worker_threads, wabt): loaded only when it runs.
+  const { CpuFunctionSpace } = await import('../../cpu/randnet-space');
+  const space = await asUsage(() => CpuFunctionSpace.create(args.net, options), flagError);
+  const description = cpuDeviceDescription(space.threads);
+  if (!io.device) io.stderr.write(`occam-lens: backend cpu, ${description}\n`);
+  return { space, backend, description };
+}
+
 /** Runs a parsed randnet command; returns the exit status. */
 async function execute(args: RandnetArgs, io: CliIo): Promise<number> {
-  const { device, description } = await cliDevice(io);
-  const space = await asUsage(
-    () =>
-      FunctionSpace.create(device, args.net, {
-        batch: Math.min(args.batch, args.samples),
-        capacity: args.capacity,
-        maxProbes: args.maxProbes,
-      }),
-    (err) => {
-      if (!(err instanceof RangeError)) return undefined;
-      const flag = /^(capacity|batch|max probes)/.test(err.message);
-      return flag ? `--${err.message.replace('max probes', 'max-probes')}` : err.message;
-    },
-  );
+  const { space, backend, description } = await openSpace(args, io);
   try {
     const progress = new Progress('occam-lens randnet', io.stderr, !args.quiet);
     const t0 = performance.now();
     while (space.samples < args.samples) {
-      await space.advance(Math.min(space.sampler.batch, args.samples - space.samples));
+      await space.advance(Math.min(space.batch, args.samples - space.samples));
       progress.update(space.samples, args.samples, 'networks');
     }
     const snapshot = await space.read();
@@ -211,7 +261,8 @@ async function execute(args: RandnetArgs, io: CliIo): Promise<number> {
     if (summed + snapshot.other !== args.samples) {
       throw new Error(`hash table total ${summed} + other ${snapshot.other} ≠ samples ${args.samples}`);
     }
-    const out = randnetReport(args, summarise(snapshot, args.net.inputs, args.top), seconds, description);
+    const summary = summarise(snapshot, args.net.inputs, args.top);
+    const out = randnetReport(args, summary, seconds, backend, description);
     io.stdout(args.json ? `${JSON.stringify(out)}\n` : `${humanReport(out)}\n`);
     if (snapshot.other > 0) {
       io.stderr.write(
@@ -221,7 +272,7 @@ async function execute(args: RandnetArgs, io: CliIo): Promise<number> {
     }
     return 0;
   } finally {
-    space.destroy();
+    await space.destroy();
   }
 }
 

@@ -20,46 +20,65 @@ function toArray(bits: Bits): Uint8Array {
     }
     return out;
   }
-  return Uint8Array.from(bits as ArrayLike<number>, (b) => (b ? 1 : 0));
+  // A plain loop: Uint8Array.from(bits, map) goes through the iterator protocol, ~20× slower.
+  const out = new Uint8Array(bits.length);
+  for (let i = 0; i < bits.length; i++) out[i] = bits[i] ? 1 : 0;
+  return out;
 }
 
 /**
  * LZ76 phrase count N_w by the Kaspar–Schuster algorithm (Phys. Rev. A 36, 842 (1987)): scan left to
  * right; a new phrase starts whenever the current component cannot be copied from any earlier start.
- * Works on any symbol array; an empty string has 0 phrases, a single symbol 1.
+ * Works on any 0/1 array; an empty string has 0 phrases, a single symbol 1.
+ *
+ * The scan, phrase by phrase: at phrase start l, the longest match M of s[l..] with a copy starting
+ * at some i < l (the copy may overlap l) gives a phrase of length M + 1; a match that reaches the end
+ * closes the last phrase. All starts i are tried at once, as a bit set: the set of i whose copy still
+ * matches after m symbols is narrowed by "s[i + m] = s[l + m]", one AND of the string shifted by m per
+ * symbol, so a phrase costs M + 1 word-parallel steps instead of l character scans. The count is
+ * Kaspar–Schuster's exactly (tests/core/function-space/complexity.test.ts holds it to the definition)
+ * at a fraction of the cost: a summary of 10^5 random networks meets ~25,000 distinct 128-bit functions.
  */
 export function lz76(bits: Bits): number {
   const s = toArray(bits);
   const n = s.length;
   if (n <= 1) return n;
-  // Kaspar–Schuster with 0-based indices: the component starting at l is compared with the copy
-  // starting at i (i < l), extended while they agree (length k).
+  // Bit p of the string is bit p mod 32 of word ⌊p/32⌋; zero words past the end for the shifts.
+  const nw = (n + 31) >>> 5;
+  const str = new Int32Array(2 * nw + 1);
+  for (let p = 0; p < n; p++) str[p >>> 5] |= s[p] << (p & 31);
+  const cand = new Int32Array(nw);
   let c = 1;
   let l = 1;
-  let i = 0;
-  let k = 1;
-  let kMax = 1;
   for (;;) {
-    if (s[i + k - 1] !== s[l + k - 1]) {
-      if (k > kMax) kMax = k;
-      i++;
-      if (i === l) {
-        c++;
-        l += kMax;
-        if (l + 1 > n) break;
-        i = 0;
-        k = 1;
-        kMax = 1;
-      } else {
-        k = 1;
-      }
-    } else {
-      k++;
-      if (l + k > n) {
-        c++;
-        break;
-      }
+    const rem = n - l;
+    // Candidates: every start i < l.
+    for (let w = 0; w < nw; w++) {
+      const lo = 32 * w;
+      cand[w] = l >= lo + 32 ? -1 : l > lo ? (1 << (l - lo)) - 1 : 0;
     }
+    let m = 0;
+    while (m < rem) {
+      // Starts i with s[i + m] = s[l + m]: word w of the string shifted down by m, or its complement.
+      const q = m >>> 5;
+      const r = m & 31;
+      const flip = s[l + m] === 1 ? 0 : -1;
+      let any = 0;
+      for (let w = 0; w < nw; w++) {
+        const shifted = r === 0 ? str[w + q] : (str[w + q] >>> r) | (str[w + q + 1] << (32 - r));
+        any |= cand[w] & (shifted ^ flip);
+      }
+      if (any === 0) break;
+      for (let w = 0; w < nw; w++) {
+        const shifted = r === 0 ? str[w + q] : (str[w + q] >>> r) | (str[w + q + 1] << (32 - r));
+        cand[w] &= shifted ^ flip;
+      }
+      m++;
+    }
+    c++;
+    if (m >= rem) break; // the last phrase is a copy that reaches the end
+    l += m + 1;
+    if (l >= n) break;
   }
   return c;
 }

@@ -17,8 +17,22 @@ export interface FunctionSpaceOptions {
   readonly maxProbes?: number;
 }
 
+/**
+ * What a caller of a function-space run needs, whichever backend samples and counts (this GPU one, or
+ * the CLI's CPU one in src/cpu/randnet-space.ts): the CLI's output code sees only this and the snapshot.
+ */
+export interface FunctionCounter {
+  /** Networks sampled so far (the index of the next one). */
+  readonly samples: number;
+  /** Networks per advance() call that keeps the backend busy (one batch). */
+  readonly batch: number;
+  advance(count: number): Promise<void>;
+  read(): Promise<TableSnapshot>;
+  destroy(): void | Promise<void>;
+}
+
 /** A sampler and a table wired together: `advance(count)` samples and counts the next networks. */
-export class FunctionSpace {
+export class FunctionSpace implements FunctionCounter {
   readonly sampler: RandNetSampler;
   readonly table: FunctionTable;
   private nextIndex = 0;
@@ -52,6 +66,10 @@ export class FunctionSpace {
   /** Networks sampled so far (the index of the next one). */
   get samples(): number {
     return this.nextIndex;
+  }
+
+  get batch(): number {
+    return this.sampler.batch;
   }
 
   /** Samples and counts the next `count` networks, in batches; resolves when at most one batch is queued. */
@@ -124,21 +142,40 @@ export interface FunctionSummary {
  */
 const klzKey = (k: number): string => k.toFixed(1);
 
+/**
+ * The order of `keyToBits` strings (character i = bit i, all of one length), computed on the keys: at
+ * the lowest bit index where they differ, the key with a 0 there comes first.
+ */
+export function compareKeyBits(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  for (let w = 0; w < 4; w++) {
+    const x = a[w] ^ b[w];
+    if (x !== 0) return (a[w] & x & -x) !== 0 ? 1 : -1;
+  }
+  return 0;
+}
+
+/** The key's first N bits as 0/1 values, for kLz (no string: a summary meets tens of thousands). */
+function keyBitArray(key: ArrayLike<number>, points: number): Uint8Array {
+  const bits = new Uint8Array(points);
+  for (let i = 0; i < points; i++) bits[i] = (key[i >>> 5] >>> (i & 31)) & 1;
+  return bits;
+}
+
 /** The top functions by count and the mass by K_LZ. K_LZ is computed once per distinct function. */
 export function summarise(snapshot: TableSnapshot, inputs: number, top: number): FunctionSummary {
   const samples = snapshot.total;
+  const points = 2 ** inputs;
   // The table's slot order depends on the GPU's scheduling; ties in count are broken by the function's
-  // bits so a seed reproduces the output byte for byte (issue 16).
-  const sorted = snapshot.entries
-    .map((e) => ({ count: e.count, bits: keyToBits(e.key, inputs) }))
-    .sort((a, b) => b.count - a.count || (a.bits < b.bits ? -1 : a.bits > b.bits ? 1 : 0));
+  // bits so a seed reproduces the output byte for byte (issue 16). Strings are made for the printed
+  // rows only: 10^5 random networks give ~25,000 distinct functions (issue 17).
+  const sorted = [...snapshot.entries].sort((a, b) => b.count - a.count || compareKeyBits(a.key, b.key));
   const mass = new Map<number, number>();
   for (const e of sorted) {
-    const k = kLz(e.bits);
+    const k = kLz(keyBitArray(e.key, points));
     mass.set(k, (mass.get(k) ?? 0) + e.count);
   }
   const rows = sorted.slice(0, top).map((e) => {
-    const bits = e.bits;
+    const bits = keyToBits(e.key, inputs);
     return {
       bits,
       count: e.count,
