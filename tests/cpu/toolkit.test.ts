@@ -3,6 +3,9 @@
  * the f32x4 math against Math.* (a few ulp: the tolerances below are Cephes' published single-precision
  * bounds with a margin), Box–Muller against the twin, and the worker pool over shared memory.
  */
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { boxMuller, philox4x32_10, uniformOpen01 } from '../../src/core/rng';
 import { compileWat, PHILOX_WAT, VMATH_WAT } from '../../src/cpu/wat-lib';
@@ -293,5 +296,47 @@ describe('compileWat', () => {
     await expect(compileWat('(module\n  (func (result i32) (i32.bogus)))', 'broken')).rejects.toThrow(
       /CPU kernel broken does not assemble: .*broken\.wat:2/s,
     );
+  });
+});
+
+describe('compileWat cache', () => {
+  const withCache = async (value: string, body: () => Promise<void>) => {
+    const before = process.env.OCCAM_WASM_CACHE;
+    process.env.OCCAM_WASM_CACHE = value;
+    try {
+      await body();
+    } finally {
+      if (before === undefined) delete process.env.OCCAM_WASM_CACHE;
+      else process.env.OCCAM_WASM_CACHE = before;
+    }
+  };
+  const text = '(module (func (export "seven") (result i32) (i32.const 7)))';
+  const seven = async (m: WebAssembly.Module) =>
+    ((await WebAssembly.instantiate(m)).exports.seven as () => number)();
+
+  it('keeps the assembled binary by the text, serves it again, and survives a damaged entry', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'occam-wasm-'));
+    try {
+      await withCache(dir, async () => {
+        expect(await seven(await compileWat(text, 'seven'))).toBe(7);
+        const files = readdirSync(dir).filter((f) => f.endsWith('.wasm'));
+        expect(files).toHaveLength(1);
+        expect(await seven(await compileWat(text, 'seven'))).toBe(7);
+        // A different text is a different entry.
+        await compileWat(text.replace('7', '8'), 'eight');
+        expect(readdirSync(dir).filter((f) => f.endsWith('.wasm'))).toHaveLength(2);
+        // A damaged entry is assembled again, and the run still gets the right module.
+        writeFileSync(join(dir, files[0]), 'not wasm');
+        expect(await seven(await compileWat(text, 'seven'))).toBe(7);
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('OCCAM_WASM_CACHE=off assembles every time and writes nothing', async () => {
+    await withCache('off', async () => {
+      expect(await seven(await compileWat(text, 'seven'))).toBe(7);
+    });
   });
 });
