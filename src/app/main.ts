@@ -31,7 +31,7 @@ export interface OccamHook {
   readonly recoveries: number;
   readonly settled: boolean;
   readonly presetId: string | undefined;
-  /** Counts canvas pixels that differ from the background. */
+  /** Counts canvas pixels that differ from the background, at the size the screen shows it. */
   canvasPixels(): Promise<{ width: number; height: number; nonBackground: number }>;
   /** Sets one field as the GUI would. */
   set(key: Key, value: unknown): void;
@@ -404,16 +404,21 @@ async function canvasPixels(
   const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve));
   if (!blob) return { width: canvas.width, height: canvas.height, nonBackground: 0 };
   const bitmap = await createImageBitmap(blob);
-  const off = new OffscreenCanvas(bitmap.width, bitmap.height);
+  // Counted as the screen shows the canvas: at its CSS size × the screen's pixel ratio, so a reduced
+  // render scale (a software GPU, frame-budget.ts) is scaled up as the browser scales it.
+  const dpr = Math.min(2, window.devicePixelRatio || 1);
+  const width = Math.max(1, Math.round((canvas.clientWidth || bitmap.width) * dpr));
+  const height = Math.max(1, Math.round((canvas.clientHeight || bitmap.height) * dpr));
+  const off = new OffscreenCanvas(width, height);
   const ctx = off.getContext('2d')!;
-  ctx.drawImage(bitmap, 0, 0);
-  const data = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
+  ctx.drawImage(bitmap, 0, 0, width, height);
+  const data = ctx.getImageData(0, 0, width, height).data;
   let nonBackground = 0;
   for (let i = 0; i < data.length; i += 4) {
     if (Math.abs(data[i] - 13) + Math.abs(data[i + 1] - 15) + Math.abs(data[i + 2] - 20) > 24)
       nonBackground++;
   }
-  return { width: bitmap.width, height: bitmap.height, nonBackground };
+  return { width, height, nonBackground };
 }
 
 /**
