@@ -1,38 +1,91 @@
 /**
- * Issue 3's frame-time figures: compute (walker steps) and render (three.js draw) per frame at 10^5
- * and 10^6 walkers, in headless Chromium (Debian's, the DESIGN.md flags) through the app's own
- * `window.__occam.benchFrame` hook. On a software adapter the absolute times say nothing about real
- * GPUs; the compute/render split and the scaling with walkers are what to read.
+ * The app's frame split (issue 17): per frame at 10^5 and 10^6 walkers, in headless Chromium
+ * (Debian's, the DESIGN.md flags) through the app's own `window.__occam.benchFrame` hook, with and
+ * without the software GPU's frame budget (src/app/frame-budget.ts: render scale, steps per frame).
+ * Each part is timed alone until the queue is done (onSubmittedWorkDone): walker compute, the stats
+ * and histogram readbacks, three.js's draw (walkers alone, surface alone), an idle animation frame
+ * (the page's compositing) and a presented frame; "live" is the app's own loop, everything at once.
+ * On a software adapter the absolute times say nothing about real GPUs; the split and what scales
+ * with what are what to read. Nothing here is asserted.
+ *
+ * Run alone: `npm run build:cli && node dist-cli/bench.js --only frame` (or `--frame-walkers 1e5`).
  */
 import { serveApp, waitForFrames } from '../src/cli/headless';
 import type { Table } from './table';
 
-export async function frameBench(walkerCounts: readonly number[] = [1e5, 1e6], frames = 3): Promise<Table> {
+/** What `window.__occam.benchFrame` returns (src/app/lab.ts FrameSplit), as far as this table reads it. */
+interface Split {
+  walkers: number;
+  steps: number;
+  computeMs: number;
+  statsMs: number;
+  histogramMs: number;
+  renderMs: number;
+  pointsMs: number;
+  surfaceMs: number;
+  idleFrameMs: number;
+  presentMs: number;
+  liveFrameMs: number;
+  canvas: [number, number];
+  renderScale: number;
+}
+
+const ms = (x: number) => `${x.toFixed(0)}`;
+
+export async function frameBench(
+  walkerCounts: readonly number[] = [1e5, 1e6],
+  frames = 4,
+  viewport = { width: 1280, height: 720 },
+): Promise<Table> {
   const served = await serveApp({ log: (t) => process.stderr.write(`  ${t}\n`) });
   const rows: string[][] = [];
   try {
-    const { page, errors } = await served.page({ width: 1280, height: 720 });
+    const { page, errors } = await served.page(viewport);
     await page.goto(served.url);
     await waitForFrames(page, 2, 180_000);
     for (const walkers of walkerCounts) {
-      const r = await page.evaluate(([w, f]) => window.__occam!.benchFrame(w, f), [walkers, frames] as const);
-      rows.push([
-        r.walkers.toExponential(0),
-        `${r.computeMs.toFixed(0)} ms`,
-        `${r.renderMs.toFixed(0)} ms`,
-        `${r.totalMs.toFixed(0)} ms`,
-        `${((100 * r.computeMs) / r.totalMs).toFixed(0)}% / ${((100 * r.renderMs) / r.totalMs).toFixed(0)}%`,
-      ]);
-      process.stderr.write(`  frame ${walkers} done\n`);
+      for (const budget of [false, true]) {
+        const r: Split = await page.evaluate(([w, f, b]) => window.__occam!.benchFrame(w, f, { budget: b }), [
+          walkers,
+          frames,
+          budget,
+        ] as const);
+        rows.push([
+          r.walkers.toExponential(0),
+          budget ? 'on' : 'off',
+          `${r.canvas[0]}×${r.canvas[1]} (${r.renderScale})`,
+          String(r.steps),
+          ms(r.computeMs),
+          ms(r.statsMs),
+          ms(r.histogramMs),
+          `${ms(r.renderMs)} (${ms(r.pointsMs)} / ${ms(r.surfaceMs)})`,
+          ms(r.idleFrameMs),
+          ms(r.presentMs),
+          `${ms(r.liveFrameMs)} (${(1000 / r.liveFrameMs).toFixed(1)} fps)`,
+        ]);
+        process.stderr.write(`  frame ${walkers} budget ${budget ? 'on' : 'off'} done\n`);
+      }
     }
     if (errors.length > 0) process.stderr.write(`  page errors: ${errors.join('; ')}\n`);
   } finally {
     await served.close();
   }
   return {
-    title: `App frame time in headless Chromium (1280×720, mean of ${frames} frames)`,
-    header: ['walkers', 'compute', 'render', 'frame', 'compute / render'],
+    title: `App frame split in headless Chromium (${viewport.width}×${viewport.height} page, ms per frame, mean of ${frames})`,
+    header: [
+      'walkers',
+      'budget',
+      'canvas (scale)',
+      'steps/frame',
+      'compute',
+      'stats read',
+      'histogram',
+      'draw (walkers / surface)',
+      'idle frame',
+      'present',
+      'live frame',
+    ],
     rows,
-    note: 'compute = one frame of walker steps; render = three.js draw of surface + walkers; each ended by onSubmittedWorkDone().',
+    note: 'Each part alone, ended by onSubmittedWorkDone(). idle frame: an animation frame that submits nothing (the page composites); present: a drawn frame in an animation frame minus the draw alone; live frame: the app loop itself. budget on: the software frame budget (render scale, steps per frame within a compute budget; src/app/frame-budget.ts).',
   };
 }

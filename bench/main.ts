@@ -4,6 +4,8 @@
  *   --max-log2 K      largest walker population 2^K in the engine table (default 20)
  *   --only a,b        run only these tables: engine, models, llc, randnet, sgd, frame, capture
  *   --no-browser      skip the tables that run the app in headless Chromium (frame, capture)
+ *   --frame-walkers a,b  the frame table's walker counts (default 1e5,1e6); that table runs only
+ *                     when asked (--only frame): minutes on SwiftShader
  *   --numpy-walkers N, --numpy-steps S, --numpy-nets M, --repeats R
  *                     the numpy table's work (default issue 17's: 262144 walkers × 1000 steps, 10^5
  *                     networks) and its repeats (default 3, median quoted)
@@ -53,7 +55,9 @@ async function main(): Promise<void> {
     cli: fileURLToPath(new URL('./occam-lens.js', import.meta.url)),
     baselines: defaultBaselines(),
   };
-  only.splice(only.indexOf('frame') >>> 0, only.includes('frame') ? 1 : 0);
+  // The frame table takes minutes on SwiftShader: only when asked for by name.
+  if (!option('--only')?.split(',').includes('frame')) only.splice(only.indexOf('frame') >>> 0, 1);
+  const frameWalkers = (option('--frame-walkers') ?? '1e5,1e6').split(',').map(Number);
   const { device, adapterDescription } = await acquireNodeDevice();
   console.log(`Occam Lens benchmarks on ${adapterDescription}, Node ${process.version}`);
   const runs: Record<(typeof TABLES)[number], () => Promise<Table>> = {
@@ -63,7 +67,7 @@ async function main(): Promise<void> {
     randnet: () => randnetBench(device),
     sgd: () => sgdBench(device),
     numpy: async () => numpyBench(numpy),
-    frame: () => frameBench(),
+    frame: () => frameBench(frameWalkers),
     capture: () => captureBench(),
   };
   for (const name of TABLES) {

@@ -15,6 +15,7 @@ import { type Derived, derive } from '../scene/derive';
 import { gridPosteriorOf, scenePosterior } from '../scene/posterior';
 import type { SceneState } from '../scene/schema';
 import { resolveWalkerCount, type WalkerCount } from '../scene/walker-count';
+import { budgetNote, budgetSteps, readbacksDue, StepCost } from './frame-budget';
 import { ConcentrationSweep } from './jobs/concentration-sweep';
 import { freeEnergyAnalysis } from './jobs/free-energy';
 import { GeneralisationAnalysis } from './jobs/generalisation-view';
@@ -42,6 +43,36 @@ export interface LabCallbacks {
    */
   phase?(stage: string | null, newScene: boolean): void;
 }
+
+/** The frame split of `benchFrame` (ms per frame; see `timeFrames`). */
+export interface FrameSplit {
+  walkers: number;
+  /** Steps per frame the live loop would take now (after the frame budget). */
+  steps: number;
+  /** Walker steps (and, for d > 2, the slice projection). */
+  computeMs: number;
+  /** The statistics reduction and its readback. */
+  statsMs: number;
+  /** The walker histogram and its readback. */
+  histogramMs: number;
+  /** three.js's draw of the whole scene; then the walkers alone and the surface alone. */
+  renderMs: number;
+  pointsMs: number;
+  surfaceMs: number;
+  /** An animation frame that submits nothing: the page's own compositing. */
+  idleFrameMs: number;
+  /** A presented frame (drawn in an animation frame) minus the draw alone. */
+  presentMs: number;
+  /** compute + stats + histogram + a presented frame: a live frame's parts, run one after another. */
+  totalMs: number;
+  /** The canvas's device pixels, and its render scale (1: the screen's pixel ratio). */
+  canvas: [number, number];
+  renderScale: number;
+  /** The live loop's frame interval (all of the above as the app runs them, with the page's own work). */
+  liveFrameMs: number;
+}
+
+const nextFrame = (): Promise<void> => new Promise((ok) => requestAnimationFrame(() => ok()));
 
 const isSoftware = (info: GPUAdapterInfo | undefined): boolean =>
   !!info &&
@@ -104,6 +135,12 @@ export class Lab {
   /** The last frame's GPU work is still running (see the frame loop). */
   private gpuBehind = false;
   private readonly software: boolean;
+  /** Software adapter: the measured cost of a walker step, for the frame budget (frame-budget.ts). */
+  private readonly stepCost = new StepCost();
+  /** The frame budget acts (software adapters only); benchmarks turn it off for the "before" row. */
+  private budgetOn = true;
+  /** When the live loop last started each readback (performance.now(); the software cadence). */
+  private lastRead = { stats: Number.NEGATIVE_INFINITY, histogram: Number.NEGATIVE_INFINITY };
   readonly stats: LabStats = {
     frames: 0,
     fps: 0,
@@ -135,6 +172,8 @@ export class Lab {
     polyShares: null,
     polySharesMixed: null,
     polyReadings: 0,
+    stepsPerFrame: 0,
+    frameBudget: null,
   };
   private rate = { t0: performance.now(), frames: 0, steps: 0 };
   private readonly onResize = () => this.view.resize();
@@ -151,6 +190,7 @@ export class Lab {
     this.density = density;
     this.state = { ...state };
     this.software = isSoftware(adapterInfo);
+    view.canvas.parentElement?.classList.toggle('software-gpu', this.software);
     // In the side column itself (not the density host), so CSS can order it after the controls.
     const host = density.root.parentElement;
     this.analysis = new AnalysisPanel(host?.parentElement ?? host ?? document.body);
@@ -199,7 +239,7 @@ export class Lab {
     state: SceneState,
     cb: LabCallbacks,
   ): Promise<Lab> {
-    const view = await SceneView.create(canvas, device);
+    const view = await SceneView.create(canvas, device, isSoftware(adapterInfo));
     const density = new DensityPanel(densityParent);
     const lab = new Lab(device, adapterInfo, view, density, state, cb);
     await lab.commit();
@@ -375,6 +415,7 @@ export class Lab {
       this.analysis.resetLlc();
       engine.reset(s.init);
       this.engine = engine;
+      this.stepCost.reset();
       this.stats.walkers = w.count;
       this.stats.warmupFrom = 0;
       this.live.restart();
@@ -468,15 +509,30 @@ export class Lab {
       this.resetIfRequested(engine, s.init);
       // Function-space mode covers the stage: the walkers pause and leave the GPU to the networks.
       if (live && !covered && (s.running || this.stepRequested)) {
-        engine.advance(s.steps);
-        this.live.stepsSinceClear += s.steps;
-        this.rate.steps += s.steps * engine.walkers;
+        const steps = this.stepsPerFrame(s.steps, engine.walkers);
+        const t = performance.now();
+        engine.advance(steps);
+        // The loop keeps one frame in flight, so the queue is empty here: done = these steps' time.
+        if (this.software)
+          void this.device.queue
+            .onSubmittedWorkDone()
+            .then(() => this.stepCost.add(performance.now() - t, steps, engine.walkers))
+            .catch(() => {});
+        this.live.stepsSinceClear += steps;
+        this.rate.steps += steps * engine.walkers;
+        this.stats.stepsPerFrame = steps;
         this.stepRequested = false;
       }
+      const budget = this.software && this.budgetOn;
+      this.stats.frameBudget = budget
+        ? budgetNote(this.renderScale, this.stats.stepsPerFrame || s.steps, s.steps)
+        : null;
       this.projection?.run();
       if (live && !covered) {
-        this.live.readStats(engine, dd);
-        if (s.density || s.exact) this.live.readHistogram(dd);
+        const now = performance.now();
+        const due = readbacksDue(now, this.lastRead, budget, s.density || s.exact);
+        if (due.stats && this.live.readStats(engine, dd)) this.lastRead.stats = now;
+        if (due.histogram && this.live.readHistogram(dd)) this.lastRead.histogram = now;
       }
     }
     // A capture draw neither steps the sweep nor waits for the chart throttle (clips are deterministic).
@@ -525,6 +581,30 @@ export class Lab {
     this.cb.stats?.(this.stats, dd);
   }
 
+  /**
+   * Steps the live loop takes this frame: the requested ones, or on a software adapter as many as the
+   * frame budget allows (frame-budget.ts; the HUD says so). Capture steps the requested count itself.
+   */
+  stepsPerFrame(requested: number, walkers: number): number {
+    return this.software && this.budgetOn
+      ? budgetSteps(requested, walkers, this.stepCost.msPerWalkerStep)
+      : requested;
+  }
+
+  /** Turns the software frame budget (render scale and steps per frame) on or off: benchmarks. */
+  setFrameBudget(on: boolean): void {
+    this.budgetOn = on;
+    this.view.capResolution = on && this.software;
+    this.view.resize();
+    // style.css: no backdrop blur over the 3-D view (the compositor blurs on the CPU too).
+    this.view.canvas.parentElement?.classList.toggle('software-gpu', on && this.software);
+  }
+
+  /** The 3-D view's render scale (1: the screen's pixel ratio; below 1 on a software adapter). */
+  get renderScale(): number {
+    return this.view.renderScale;
+  }
+
   /** A requested reset (button, capture restart): the walkers restart and their statistics go. */
   resetIfRequested(engine: WalkerEngine, init: SceneState['init']): void {
     if (!this.resetRequested) return;
@@ -545,32 +625,91 @@ export class Lab {
     this.projection?.run();
   }
 
-  /** Times compute and drawing separately (each waits for the queue), for benchmarks. */
-  async benchFrame(
-    frames = 10,
-  ): Promise<{ walkers: number; computeMs: number; renderMs: number; totalMs: number }> {
+  /**
+   * Benchmarks: the live loop's own frame time over `frames` frames (the scene as it is, running or
+   * not), then each part of a frame timed alone (see timeFrames).
+   */
+  async benchFrame(frames = 10): Promise<FrameSplit> {
     const engine = this.engine;
     if (!engine) throw new Error('no engine yet');
-    const q = this.device.queue;
+    const f0 = this.stats.frames;
+    await new Promise<void>((ok) => {
+      const wait = () => (this.stats.frames > f0 ? ok() : requestAnimationFrame(wait));
+      wait();
+    });
+    const t0 = performance.now();
+    const f1 = this.stats.frames;
+    await new Promise<void>((ok) => {
+      const wait = () =>
+        this.stats.frames >= f1 + frames || this.disposed ? ok() : requestAnimationFrame(wait);
+      wait();
+    });
+    const liveFrameMs = (performance.now() - t0) / (this.stats.frames - f1);
     this.paused = true;
     try {
-      return await this.timeFrames(engine, q, frames);
+      return { ...(await this.timeFrames(engine, frames)), liveFrameMs };
     } finally {
       this.paused = false;
     }
   }
 
-  private async timeFrames(engine: WalkerEngine, q: GPUQueue, frames: number) {
-    await q.onSubmittedWorkDone();
-    let t = performance.now();
-    for (let i = 0; i < frames; i++) engine.advance(this.state.steps);
-    await q.onSubmittedWorkDone();
-    const computeMs = (performance.now() - t) / frames;
-    t = performance.now();
-    for (let i = 0; i < frames; i++) this.view.render();
-    await q.onSubmittedWorkDone();
-    const renderMs = (performance.now() - t) / frames;
-    return { walkers: engine.walkers, computeMs, renderMs, totalMs: computeMs + renderMs };
+  /**
+   * The frame split (issue 17): each part of a live frame run alone, `frames` times, each time until
+   * the queue is done (onSubmittedWorkDone), so a part's figure is its GPU time plus its submit. The
+   * presented frames run in animation frames: the browser presents and composites the page between
+   * them, and the figure minus the draw is what presenting costs. Nothing here is a test.
+   */
+  private async timeFrames(engine: WalkerEngine, frames: number): Promise<Omit<FrameSplit, 'liveFrameMs'>> {
+    const q = this.device.queue;
+    const { s, d } = this.current();
+    const view = this.view;
+    const steps = this.stepsPerFrame(s.steps, engine.walkers);
+    const time = async (fn: () => unknown, paced = false): Promise<number> => {
+      await q.onSubmittedWorkDone();
+      if (paced) await nextFrame();
+      const t = performance.now();
+      for (let i = 0; i < frames; i++) {
+        await fn();
+        await q.onSubmittedWorkDone();
+        if (paced) await nextFrame();
+      }
+      return (performance.now() - t) / frames;
+    };
+    const visible = { surface: s.surface, points: s.points };
+    try {
+      const computeMs = await time(() => {
+        engine.advance(steps);
+        this.projection?.run();
+      });
+      const statsMs = await time(() => this.live.readStats(engine, d));
+      const histogramMs = await time(() => this.live.readHistogram(d));
+      const renderMs = await time(() => view.render());
+      view.setVisible({ surface: false, points: visible.points });
+      const pointsMs = await time(() => view.render());
+      view.setVisible({ surface: visible.surface, points: false });
+      const surfaceMs = await time(() => view.render());
+      view.setVisible(visible);
+      const idleFrameMs = await time(() => {}, true);
+      const presentedMs = await time(() => view.render(), true);
+      const canvas = view.canvas;
+      return {
+        walkers: engine.walkers,
+        steps,
+        computeMs,
+        statsMs,
+        histogramMs,
+        renderMs,
+        pointsMs,
+        surfaceMs,
+        idleFrameMs,
+        presentMs: Math.max(0, presentedMs - renderMs),
+        totalMs: computeMs + statsMs + histogramMs + presentedMs,
+        canvas: [canvas.width, canvas.height],
+        renderScale: this.renderScale,
+      };
+    } finally {
+      view.setVisible(visible);
+    }
   }
 
   /** True once the engine matches the state and nothing is being rebuilt. */

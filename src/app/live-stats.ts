@@ -74,6 +74,10 @@ export interface LabStats extends LiveReadings {
   /** Whether those shares' two starts agree (null: one start, untested; or no reading). */
   polySharesMixed: boolean | null;
   polyReadings: number;
+  /** Steps the last stepping frame took (the frame budget may take fewer than asked; 0: none yet). */
+  stepsPerFrame: number;
+  /** What the software GPU's frame budget changes (render scale, fewer steps), or null: nothing. */
+  frameBudget: string | null;
 }
 
 /** What the readbacks read from and write to: the lab. */

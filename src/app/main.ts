@@ -12,7 +12,7 @@ import { defaultState, type Key, parseField, type SceneState } from '../scene/sc
 import { CaptureController } from './capture/capture';
 import { addCaptureFolder, type CaptureHook, captureHook } from './capture/capture-gui';
 import { download, pickJsonFile } from './files';
-import { Lab } from './lab';
+import { type FrameSplit, Lab } from './lab';
 import { LabCapture } from './lab-capture';
 import type { LabStats } from './live-stats';
 import { ControlPanel } from './ui/gui';
@@ -31,16 +31,20 @@ export interface OccamHook {
   readonly recoveries: number;
   readonly settled: boolean;
   readonly presetId: string | undefined;
-  /** Counts canvas pixels that differ from the background. */
+  /** Counts canvas pixels that differ from the background, at the size the screen shows it. */
   canvasPixels(): Promise<{ width: number; height: number; nonBackground: number }>;
   /** Sets one field as the GUI would. */
   set(key: Key, value: unknown): void;
-  /** Times compute vs drawing at the current (or a given) walker count. */
-  benchFrame(
-    walkers?: number,
-    frames?: number,
-  ): Promise<{ walkers: number; computeMs: number; renderMs: number; totalMs: number }>;
+  /**
+   * The frame split (compute, readbacks, draw, present) at the current (or a given) walker count;
+   * `budget: false` measures without the software frame budget (render scale, steps per frame).
+   */
+  benchFrame(walkers?: number, frames?: number, opts?: { budget?: boolean }): Promise<FrameSplit>;
   readPositions(): Promise<Float32Array>;
+  /** Walkers the 3-D view's points draw (from the draw's own count, not from pixels). */
+  readonly drawnWalkers: number;
+  /** The 3-D view's render scale (1: the screen's pixel ratio; below 1 on a software adapter). */
+  readonly renderScale: number;
   /** The live analysis panel (λ̂ summary, the last concentration-vs-n view), for tests. */
   readonly analysis: import('./view/charts/analysis-panel').AnalysisPanel | null;
   /** Screenshots and recordings (src/app/capture). */
@@ -366,20 +370,26 @@ class App {
       },
       canvasPixels: () => canvasPixels(this.stage.querySelector('canvas')!),
       set: (key, value) => this.set(key, value),
-      benchFrame: async (walkers, frames = 10) => {
+      benchFrame: async (walkers, frames = 10, opts = {}) => {
         if (walkers !== undefined) {
           this.set('walkers', walkers);
           while (!this.lab?.settled) await new Promise((r) => setTimeout(r, 50));
         }
-        const wasRunning = this.state.running;
-        this.set('running', false);
+        const lab = this.lab!;
+        lab.setFrameBudget(opts.budget ?? true);
         try {
-          return await this.lab!.benchFrame(frames);
+          return await lab.benchFrame(frames);
         } finally {
-          this.set('running', wasRunning);
+          lab.setFrameBudget(true);
         }
       },
       readPositions: () => this.lab!.readPositions(),
+      get drawnWalkers() {
+        return app.lab?.view.walkers?.drawn ?? 0;
+      },
+      get renderScale() {
+        return app.lab?.renderScale ?? 1;
+      },
       get analysis() {
         return app.lab?.analysis ?? null;
       },
@@ -394,16 +404,21 @@ async function canvasPixels(
   const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve));
   if (!blob) return { width: canvas.width, height: canvas.height, nonBackground: 0 };
   const bitmap = await createImageBitmap(blob);
-  const off = new OffscreenCanvas(bitmap.width, bitmap.height);
+  // Counted as the screen shows the canvas: at its CSS size × the screen's pixel ratio, so a reduced
+  // render scale (a software GPU, frame-budget.ts) is scaled up as the browser scales it.
+  const dpr = Math.min(2, window.devicePixelRatio || 1);
+  const width = Math.max(1, Math.round((canvas.clientWidth || bitmap.width) * dpr));
+  const height = Math.max(1, Math.round((canvas.clientHeight || bitmap.height) * dpr));
+  const off = new OffscreenCanvas(width, height);
   const ctx = off.getContext('2d')!;
-  ctx.drawImage(bitmap, 0, 0);
-  const data = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
+  ctx.drawImage(bitmap, 0, 0, width, height);
+  const data = ctx.getImageData(0, 0, width, height).data;
   let nonBackground = 0;
   for (let i = 0; i < data.length; i += 4) {
     if (Math.abs(data[i] - 13) + Math.abs(data[i + 1] - 15) + Math.abs(data[i + 2] - 20) > 24)
       nonBackground++;
   }
-  return { width: bitmap.width, height: bitmap.height, nonBackground };
+  return { width, height, nonBackground };
 }
 
 /**

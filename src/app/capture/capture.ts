@@ -106,7 +106,7 @@ export class CaptureController {
     const old = r.getPixelRatio();
     if (Math.abs(old - ratio) > 1e-9) r.setPixelRatio(ratio);
     // Walkers keep their on-screen size: 1-pixel points become quads of the scaled pixel.
-    target.view.walkers?.setPixelScale(ratio / old);
+    target.view.walkers?.setPixelScale(ratio / target.view.screenRatio);
     try {
       return fn();
     } finally {

@@ -176,7 +176,7 @@ export async function recordClip(env: RecordingEnv, opts: RecordOptions): Promis
     const renderer = target.view.renderer;
     const oldRatio = renderer.getPixelRatio();
     renderer.setPixelRatio(gpuRatio);
-    target.view.walkers?.setPixelScale(gpuRatio / oldRatio);
+    target.view.walkers?.setPixelScale(gpuRatio / target.view.screenRatio);
     try {
       if (mode === 'offline') {
         target.hold(true);

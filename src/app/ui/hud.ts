@@ -24,6 +24,8 @@ export class Hud {
   /** Function-space mode's rows (random networks), shown instead of the walkers'. */
   private readonly fsRows: HTMLElement;
   private last = 0;
+  /** The software GPU's frame budget, when it acts (a line under the title; hidden otherwise). */
+  private readonly budget: HTMLElement;
   /** Offline capture's clip rate: the rate rows then say they are simulated time, not the screen's. */
   private offlineFps: number | null = null;
 
@@ -66,7 +68,11 @@ export class Hud {
       (dl ?? table).append(dt, dd);
       this.rows.set(id, dd);
     }
-    this.root.append(this.title, table, this.fsRows);
+    this.budget = document.createElement('div');
+    this.budget.id = 'hud-budget';
+    this.budget.className = 'hud-budget';
+    this.budget.hidden = true;
+    this.root.append(this.title, this.budget, table, this.fsRows);
     parent.append(this.root);
   }
 
@@ -81,6 +87,10 @@ export class Hud {
       if (el && el.textContent !== text) el.textContent = text;
     };
     const fs = state.fspace ? s.functionSpace : null;
+    // Trust or flag: a reduced render scale or fewer steps than asked is said while it acts.
+    const note = fs || this.offlineFps !== null ? null : s.frameBudget;
+    this.budget.hidden = note === null;
+    if (note !== null && this.budget.textContent !== note) this.budget.textContent = note;
     this.walkerRows.hidden = fs !== null;
     this.fsRows.hidden = fs === null;
     if (fs) {

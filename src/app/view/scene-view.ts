@@ -22,6 +22,7 @@ import {
   WebGPURenderer,
 } from 'three/webgpu';
 import type { Window2D } from '../../gpu/grid-compute';
+import { renderPixelRatio } from '../frame-budget';
 import type { ColormapName } from './colormap';
 import { lossRange, SurfaceColorbar } from './surface-colorbar';
 import { SURFACE_HEIGHT, SurfaceMesh } from './surface-mesh';
@@ -60,10 +61,19 @@ export class SceneView {
   private labelKey = '';
   /** The narrow-stage fit factor the camera distance was last set for (0: never). */
   private fit = 0;
+  /**
+   * The on-screen render scale (frame-budget.ts): below 1 on a software adapter, whose per-pixel cost
+   * of drawing and presenting dominates a frame. Captures set their own pixel ratio.
+   */
+  renderScale = 1;
+  /** The screen's pixel ratio (capped at 2) the render scale is relative to. */
+  screenRatio = 1;
 
   private constructor(
     readonly canvas: HTMLCanvasElement,
     renderer: WebGPURenderer,
+    /** Draw at a capped resolution (a software adapter; benchmarks turn it off to compare). */
+    public capResolution: boolean,
   ) {
     this.renderer = renderer;
     this.scene.background = new Color(BACKGROUND);
@@ -172,11 +182,12 @@ export class SceneView {
     this.heights.needsUpdate = true;
   }
 
-  static async create(canvas: HTMLCanvasElement, device: GPUDevice): Promise<SceneView> {
+  /** `software`: a software adapter, drawn at a capped resolution (see renderScale). */
+  static async create(canvas: HTMLCanvasElement, device: GPUDevice, software = false): Promise<SceneView> {
     // alpha: the scene paints an opaque background; captures clear it for transparent screenshots.
     const renderer = new WebGPURenderer({ canvas, device, antialias: false, alpha: true });
     await renderer.init();
-    const view = new SceneView(canvas, renderer);
+    const view = new SceneView(canvas, renderer, software);
     view.resize();
     return view;
   }
@@ -237,7 +248,10 @@ export class SceneView {
     const parent = this.canvas.parentElement;
     const w = Math.max(1, parent?.clientWidth ?? this.canvas.clientWidth);
     const h = Math.max(1, parent?.clientHeight ?? this.canvas.clientHeight);
-    this.renderer.setPixelRatio(Math.min(2, window.devicePixelRatio || 1));
+    const { ratio, scale } = renderPixelRatio(w, h, window.devicePixelRatio || 1, this.capResolution);
+    this.renderScale = scale;
+    this.screenRatio = ratio / scale;
+    this.renderer.setPixelRatio(ratio);
     this.renderer.setSize(w, h, true);
     const aspect = w / h;
     // Keep the whole window in view on narrow stages: back the orbit camera off along its current ray.

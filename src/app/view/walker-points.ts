@@ -142,6 +142,14 @@ export class WalkerPoints {
     this.update();
   }
 
+  /** Walkers the points draw (all of them, or none while hidden): tests count them here, not in pixels. */
+  get drawn(): number {
+    if (!this.visible) return 0;
+    const shown = this.points.visible ? this.points : this.sprites;
+    const range = shown === this.points ? this.pointsGeometry.drawRange.count : this.sprites.count;
+    return Math.min(this.walkers, range, this.attribute.count);
+  }
+
   setVisible(on: boolean): void {
     this.visible = on;
     this.update();

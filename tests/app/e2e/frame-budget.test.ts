@@ -1,0 +1,71 @@
+/**
+ * The software GPU's frame budget in headless Chromium (SwiftShader WebGPU; src/app/frame-budget.ts):
+ * at 10⁵ walkers in a 1280 × 720 page the HUD says what the budget changes (render scale, steps per
+ * frame, readings), the 3-D view draws at the reduced scale in an unchanged CSS box, and every walker
+ * is still drawn — counted from the positions buffer and the draw's own count, not from pixels.
+ * No timing is asserted: the steps per frame depend on the measured cost, so only their bounds are.
+ */
+import { describe, expect, test } from 'vitest';
+import { haveChromium, openApp, serveForSuite } from './harness';
+
+describe.skipIf(!haveChromium)('frame budget on a software GPU', () => {
+  const served = serveForSuite();
+
+  test('10⁵ walkers: the HUD shows the budget, the view draws at scale 0.5 and all walkers are drawn', async () => {
+    const { page, errors } = await openApp(served(), 'walkers=100000&steps=8', {
+      width: 1280,
+      height: 720,
+      frames: 4,
+    });
+    // Steps run (the budget never stops the walkers), and a stats reading has landed since.
+    const step0 = await page.evaluate(() => window.__occam!.stats!.step);
+    await page.waitForFunction((s) => (window.__occam?.stats?.step ?? 0) > s, step0, {
+      timeout: 120_000,
+      polling: 100,
+    });
+    const s = await page.evaluate(() => ({ ...window.__occam!.stats! }));
+    expect(s.walkers).toBe(100_000);
+    expect(s.stepsPerFrame).toBeGreaterThanOrEqual(1);
+    expect(s.stepsPerFrame).toBeLessThanOrEqual(8);
+    expect(s.frameBudget).toMatch(/^software GPU: render scale 0\.5 · /);
+    expect(s.frameBudget).toContain(
+      s.stepsPerFrame < 8 ? `${s.stepsPerFrame} of 8 steps/frame (frame budget)` : '8 steps/frame',
+    );
+    // The HUD says it (trust or flag), word for word.
+    await expect
+      .poll(() => page.locator('#hud-budget').textContent(), { timeout: 10_000 })
+      .toMatch(/^software GPU: render scale 0\.5 · .*steps\/frame.* · readings every 0\.5 s \/ 1 s$/);
+    expect(await page.locator('#hud-budget').isVisible()).toBe(true);
+
+    // The canvas keeps its CSS box; its backing store is half as wide and high.
+    const view = await page.evaluate(() => {
+      const c = document.querySelector('#stage canvas') as HTMLCanvasElement;
+      const box = c.getBoundingClientRect();
+      return { css: [box.width, box.height], px: [c.width, c.height], scale: window.__occam!.renderScale };
+    });
+    expect(view.scale).toBe(0.5);
+    expect(view.px[0]).toBe(Math.round(view.css[0] * 0.5));
+    expect(view.px[1]).toBe(Math.round(view.css[1] * 0.5));
+    expect(view.css[0]).toBeGreaterThan(600);
+
+    // Every walker is drawn: the draw covers the whole buffer, and the buffer holds 10⁵ finite walkers.
+    expect(await page.evaluate(() => window.__occam!.drawnWalkers)).toBe(100_000);
+    const pos = await page.evaluate(async () => {
+      const p = await window.__occam!.readPositions();
+      let finite = 0;
+      for (const x of p) if (Number.isFinite(x)) finite++;
+      return { length: p.length, finite };
+    });
+    expect(pos).toEqual({ length: 200_000, finite: 200_000 });
+
+    // A screenshot renders at its own pixel ratio and leaves the screen's render scale as it was.
+    const shot = await page.evaluate(async () => {
+      const r = await window.__occam!.capture.screenshot({ scale: 1 });
+      return { width: r.width, height: r.height };
+    });
+    expect(shot).toEqual({ width: 1280, height: 720 });
+    expect(await page.evaluate(() => window.__occam!.renderScale)).toBe(0.5);
+    expect(await page.evaluate(() => window.__occam!.drawnWalkers)).toBe(100_000);
+    expect(errors).toEqual([]);
+  }, 300_000);
+});
