@@ -20,13 +20,19 @@ import { constU32, fieldLength, uniformView } from '../../gpu/reflect';
 import { assemble, computePipeline } from '../../gpu/shader-assembly';
 import { evalModule, evaluateLandscape } from '../landscapes/landscape-eval';
 import { landscapeModule } from '../landscapes/landscape-module';
-import { LandscapeBinding } from '../landscapes/landscape-uniforms';
+import { LandscapeBinding, packLandscapeValues } from '../landscapes/landscape-uniforms';
 import type { Landscape } from '../landscapes/landscapes';
 import { type Diagnostics, diagnoseSums, STUCK_ACCEPTANCE, STUCK_MIN_WINDOW } from '../measures/diagnostics';
 import type { InitKind, PosteriorSettings, SamplerSettings } from '../posterior';
 import { validatePosterior } from '../posterior';
 import { seedKey } from '../rng';
 import { minScoredPerWalker, scoredMoves } from './ula-scoring';
+import {
+  gpuOnlyFeature,
+  type KernelSettings,
+  type WalkerKernelFactory,
+  type WalkerKernels,
+} from './walker-kernels';
 
 export interface EngineConfig extends PosteriorSettings, SamplerSettings {
   readonly walkers: number;
@@ -69,6 +75,11 @@ export interface EngineConfig extends PosteriorSettings, SamplerSettings {
    * `metric` should then hold M's diagonal (the box step cap uses it).
    */
   readonly metricFactor?: readonly (readonly number[])[];
+}
+
+/** How an engine is built beyond its config: step kernels other than the GPU's (the CPU backend). */
+export interface EngineOptions {
+  readonly kernels?: WalkerKernelFactory;
 }
 
 export type PreconditionKind = 'none' | 'diag' | 'full';
@@ -302,6 +313,17 @@ export class WalkerEngine {
   private submitted = 0;
   private completed = 0;
   private maxAhead = 0;
+  /**
+   * Injected step kernels (the CPU backend): their state is the master copy of the walkers. Every
+   * call on them is chained on `cpuChain` (advance() stays synchronous: it only queues), and
+   * `cpuDirty` says the GPU buffers are behind the kernels' state.
+   */
+  private cpu?: WalkerKernels;
+  private cpuChain: Promise<void> = Promise.resolve();
+  private cpuDirty = false;
+  private cpuDescription?: string;
+  /** packLandscapeValues of the current params (the CPU kernels' copy of bind group 1). */
+  private lpValues?: { params: readonly number[]; values: Float32Array };
 
   private constructor(
     device: GPUDevice,
@@ -420,12 +442,19 @@ export class WalkerEngine {
   }
 
   /** Compiles (or reuses) the pipelines for the landscape and allocates the walkers. */
-  static async create(device: GPUDevice, config: EngineConfig): Promise<WalkerEngine> {
+  static async create(
+    device: GPUDevice,
+    config: EngineConfig,
+    options: EngineOptions = {},
+  ): Promise<WalkerEngine> {
     validatePosterior(config);
     WalkerEngine.checkSampler(config);
     WalkerEngine.checkGroups(config);
     WalkerEngine.checkMetric(config);
     checkWalkers(device, config.walkers, config.landscape.dim);
+    const kernels = options.kernels;
+    const refused = kernels && (gpuOnlyFeature(config) ?? kernels.unsupported(config));
+    if (refused) throw new RangeError(`${kernels.description}: ${refused}`);
     const dim = config.landscape.dim;
     const walkerCode = landscapeModule(
       config.landscape,
@@ -455,7 +484,7 @@ export class WalkerEngine {
       ),
       computePipeline(device, momentCode, 'walker_moments', momentLayout.pipeline, `${label}/moments`),
     ]);
-    return new WalkerEngine(device, config, walkerCode, reduceCode, exchangeCode, {
+    const engine = new WalkerEngine(device, config, walkerCode, reduceCode, exchangeCode, {
       init,
       ula,
       mala,
@@ -463,6 +492,92 @@ export class WalkerEngine {
       exchange,
       moments,
     });
+    if (kernels) {
+      try {
+        engine.cpu = await kernels.create(config);
+      } catch (e) {
+        engine.destroy();
+        throw e;
+      }
+      engine.cpuDescription = kernels.description;
+    }
+    return engine;
+  }
+
+  /** Which kernels advance the walkers: the GPU's WGSL, or injected ones (the CPU backend). */
+  get backend(): 'gpu' | 'cpu' {
+    return this.cpu ? 'cpu' : 'gpu';
+  }
+
+  /** The injected kernels in words (undefined on the GPU path). */
+  get kernelsDescription(): string | undefined {
+    return this.cpuDescription;
+  }
+
+  /** Queues `job` after every kernel call queued so far (a failure surfaces at the next flush). */
+  private queueCpu(job: (cpu: WalkerKernels) => Promise<void> | void): void {
+    const cpu = this.cpu!;
+    const next = this.cpuChain.then(async () => {
+      await job(cpu);
+      this.cpuDirty = true;
+    });
+    next.catch(() => undefined);
+    this.cpuChain = next;
+  }
+
+  /**
+   * Waits for the injected kernels' queued work and copies their state into the GPU buffers (when it
+   * changed), so that GPU passes reading walker state see it. A no-op on the GPU path. Call it before
+   * binding `positions` or `currentLoss` in a pass of your own.
+   */
+  flush(): Promise<void> {
+    if (!this.cpu) return Promise.resolve();
+    // Chained, so that no kernel call runs while the state is copied.
+    const next = this.cpuChain.then(() => {
+      if (!this.cpuDirty || this.destroyed) return;
+      const st = this.cpu!.state;
+      const n = this.walkers;
+      // Through one unshared staging array: writeBuffer takes no view of a SharedArrayBuffer.
+      const staging = new Uint8Array(4 * n * Math.max(this.dim, 4));
+      const put = (target: GPUBuffer, view: Float32Array | Uint32Array, floats: number) => {
+        staging.set(new Uint8Array(view.buffer, view.byteOffset, 4 * floats));
+        this.device.queue.writeBuffer(target, 0, staging, 0, 4 * floats);
+      };
+      put(this.positions, st.positions, n * this.dim);
+      put(this.currentLoss, st.currentLoss, n);
+      put(this.lossSum, st.lossSum, n);
+      put(this.accepts, st.accepts, n);
+      put(this.diverged, st.diverged, n);
+      put(this.diagSums, st.diagSums, 4 * n);
+      put(this.diagHalf, st.diagHalf, 4 * n);
+      this.cpuDirty = false;
+    });
+    this.cpuChain = next;
+    return next;
+  }
+
+  /** The settings of one kernel call, as writeSim would write them (captured when queued). */
+  private kernelSettings(initKind: InitKind): KernelSettings {
+    const c = this.config;
+    const [seedLo, seedHi] = seedKey(c.seed);
+    if (this.lpValues?.params !== c.params)
+      this.lpValues = { params: c.params, values: packLandscapeValues(c.landscape, c.params) };
+    return {
+      seedLo,
+      seedHi,
+      priorKind: c.prior.kind === 'gauss' ? 1 : 0,
+      priorScale: c.prior.scale,
+      gamma: c.gamma,
+      groups: this.groups,
+      groupSize: Math.ceil(this.walkers / this.groups),
+      accumulate: this.accumulate,
+      initKind: initKind === 'prior' ? 1 : initKind === 'mixed' ? 2 : 0,
+      wstar: floatsOf(c.wstar, 32),
+      groupNbeta: floatsOf(c.groupNbeta ?? [c.n * c.beta], MAX_GROUPS),
+      groupEps: floatsOf(c.groupEps ?? new Array<number>(this.groups).fill(c.eps), MAX_GROUPS),
+      metric: this.metricValues(),
+      lp: this.lpValues.values,
+    };
   }
 
   private static checkGroups(c: EngineConfig): void {
@@ -518,6 +633,11 @@ export class WalkerEngine {
   }
 
   private writeMetric(): void {
+    this.device.queue.writeBuffer(this.metricBuffer, 0, this.metricValues());
+  }
+
+  /** The metric buffer's contents: each group's diagonal, then its packed dense factor (L = I by default). */
+  private metricValues(): Float32Array<ArrayBuffer> {
     const d = this.dim;
     const stride = metricStride(d);
     const values = new Float32Array(MAX_GROUPS * stride);
@@ -531,7 +651,7 @@ export class WalkerEngine {
     this.config.metricFactor?.forEach((row, g) => {
       values.set(row, g * stride + d);
     });
-    this.device.queue.writeBuffer(this.metricBuffer, 0, values);
+    return values;
   }
 
   /** The diagonal proposal metric of group g (ones unless preconditioned). */
@@ -601,6 +721,8 @@ export class WalkerEngine {
     WalkerEngine.checkSampler(next);
     WalkerEngine.checkGroups(next);
     WalkerEngine.checkMetric(next);
+    const refused = this.cpu && gpuOnlyFeature(next);
+    if (refused) throw new RangeError(`${this.cpuDescription}: ${refused}`);
     if (changes.params && changes.params !== this.config.params) this.landscapeBinding.update(next.params);
     this.config = next;
     if ('metric' in changes || 'metricFactor' in changes) this.writeMetric();
@@ -731,6 +853,11 @@ export class WalkerEngine {
     this.halfAt = undefined;
     this.stepsSinceAcceptClear = 0;
     this.clearSwapCounters();
+    if (this.cpu) {
+      const s = this.kernelSettings(init);
+      this.queueCpu((cpu) => cpu.init(s));
+      return;
+    }
     this.writeSim(0, init);
     this.dispatch(this.pipelines.init, 'init-walkers');
   }
@@ -765,6 +892,14 @@ export class WalkerEngine {
     encoder.clearBuffer(this.diagSums);
     encoder.clearBuffer(this.diagHalf);
     this.device.queue.submit([encoder.finish()]);
+    if (this.cpu) {
+      this.queueCpu(({ state }) => {
+        state.lossSum.fill(0);
+        state.accepts.fill(0);
+        state.diagSums.fill(0);
+        state.diagHalf.fill(0);
+      });
+    }
     this.swapAttempts.fill(0);
     this.samples = 0;
     this.halfAt = undefined;
@@ -788,9 +923,15 @@ export class WalkerEngine {
       // A dispatch also ends at the split-chain midpoint, where the diagnostics' sums are copied.
       const half = this.accumulate ? this.halfAt : undefined;
       if (half !== undefined && this.samples < half) k = Math.min(k, half - this.samples);
-      // writeBuffer and submit are ordered on the queue, so each dispatch sees its own step_base.
-      this.writeSim(k, 'wstar');
-      this.dispatch(pipeline, this.config.sampler);
+      if (this.cpu) {
+        // The same dispatch boundaries as the GPU's: each call starts its f32 loss sum at 0.
+        const [s, sampler, base] = [this.kernelSettings('wstar'), this.config.sampler, this.stepIndex >>> 0];
+        this.queueCpu((cpu) => cpu.steps(sampler, s, k, base));
+      } else {
+        // writeBuffer and submit are ordered on the queue, so each dispatch sees its own step_base.
+        this.writeSim(k, 'wstar');
+        this.dispatch(pipeline, this.config.sampler);
+      }
       this.stepIndex += k;
       done += k;
       this.stepsSinceAcceptClear += k;
@@ -798,7 +939,9 @@ export class WalkerEngine {
       // Even pairs after steps 2K, 4K, …; odd pairs after K, 3K, … (alternation lets a state travel
       // the whole ladder; either sweep alone preserves every group's posterior).
       if (every > 0 && this.stepIndex % every === 0) this.exchangeOnce((this.stepIndex / every) % 2);
-      if (half !== undefined && this.samples === half) {
+      if (half !== undefined && this.samples === half && this.cpu) {
+        this.queueCpu(({ state }) => state.diagHalf.set(state.diagSums));
+      } else if (half !== undefined && this.samples === half) {
         const encoder = this.device.createCommandEncoder({ label: 'diag-half' });
         encoder.copyBufferToBuffer(this.diagSums, 0, this.diagHalf, 0, this.diagSums.size);
         this.device.queue.submit([encoder.finish()]);
@@ -829,6 +972,7 @@ export class WalkerEngine {
     this.assertAlive();
     if (!Number.isInteger(count) || count < 0)
       throw new RangeError(`step count must be a non-negative integer, got ${count}`);
+    if (this.cpu) return this.runCpu(count, onProgress, shouldStop);
     // A fence every quarter of the bound; wait for the oldest once half the bound is queued. One
     // advance() below is one dispatch and at most one exchange (it stops at the next boundary), so
     // the queue never holds more than MAX_SUBMITS_AHEAD / 2 + 2.
@@ -858,6 +1002,23 @@ export class WalkerEngine {
     return queued;
   }
 
+  /** run() on injected kernels: one kernel call at a time, awaited (its progress is exact). */
+  private async runCpu(
+    count: number,
+    onProgress?: (done: number) => void,
+    shouldStop?: () => boolean,
+  ): Promise<number> {
+    let queued = 0;
+    while (queued < count && !shouldStop?.()) {
+      const k = Math.min(this.stepsToBoundary(), count - queued);
+      this.advance(k);
+      queued += k;
+      await this.cpuChain;
+      onProgress?.(queued);
+    }
+    return queued;
+  }
+
   /** The buffers that hold walker state (a checkpoint reads and restores exactly these). */
   private get stateBuffers(): Record<string, GPUBuffer> {
     return {
@@ -875,6 +1036,7 @@ export class WalkerEngine {
   /** Everything needed to continue this engine's run exactly: GPU state, counters, tuned steps. */
   async snapshot(): Promise<EngineSnapshot> {
     this.assertAlive();
+    await this.flush();
     const buffers: Record<string, ArrayBuffer> = {};
     for (const [name, b] of Object.entries(this.stateBuffers))
       buffers[name] = await this.readBuffer(b, b.size);
@@ -911,6 +1073,18 @@ export class WalkerEngine {
         throw new RangeError(`snapshot buffer '${name}' is missing or has the wrong size`);
     }
     for (const [name, b] of Object.entries(targets)) this.device.queue.writeBuffer(b, 0, s.buffers[name]);
+    if (this.cpu) {
+      const n = this.walkers;
+      this.queueCpu(({ state }) => {
+        state.positions.set(new Float32Array(s.buffers.positions, 0, n * this.dim));
+        state.currentLoss.set(new Float32Array(s.buffers.currentLoss, 0, n));
+        state.lossSum.set(new Float32Array(s.buffers.lossSum, 0, n));
+        state.accepts.set(new Uint32Array(s.buffers.accepts, 0, n));
+        state.diverged.set(new Uint32Array(s.buffers.diverged, 0, n));
+        state.diagSums.set(new Float32Array(s.buffers.diagSums, 0, 4 * n));
+        state.diagHalf.set(new Float32Array(s.buffers.diagHalf, 0, 4 * n));
+      });
+    }
     this.stepIndex = s.step;
     this.samples = s.samples;
     this.stepsSinceAcceptClear = s.stepsSinceAcceptClear;
@@ -971,6 +1145,7 @@ export class WalkerEngine {
     shifts: { loss?: number; chainMean?: number },
   ): Promise<WalkerStats[]> {
     this.assertAlive();
+    await this.flush();
     const center = query.center ?? this.config.wstar;
     const radius = query.radius ?? 0;
     const slot = this.partials.size;
@@ -1079,6 +1254,7 @@ export class WalkerEngine {
 
   private async momentsOnce(cross: boolean): Promise<WalkerMoments[]> {
     this.assertAlive();
+    await this.flush();
     const d = this.dim;
     // Sums per workgroup row: D first moments, then D squares or D(D+1)/2 packed cross products.
     const rowLen = cross ? d + (d * (d + 1)) / 2 : 2 * d;
@@ -1186,8 +1362,9 @@ export class WalkerEngine {
     return this.groupReadback;
   }
 
-  private readBuffer(source: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
+  private async readBuffer(source: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
     this.assertAlive();
+    await this.flush();
     return readBuffer(this.device, source, bytes, 'walkers/readback');
   }
 
@@ -1211,6 +1388,13 @@ export class WalkerEngine {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    if (this.cpu) {
+      const cpu = this.cpu;
+      this.cpuChain
+        .catch(() => undefined)
+        .then(() => cpu.close())
+        .catch(() => undefined);
+    }
     for (const b of this.owned) b.destroy();
     this.groupReadback?.destroy();
     this.landscapeBinding.destroy();
