@@ -143,24 +143,19 @@ export function walkerKernelWat(parts: WalkerKernelParts): string {
     (local.set $y ${sel('(f32x4.sub (global.get $period) (local.get $y))', '(local.get $y)', '(f32x4.gt (local.get $y) (global.get $r2v))')})
     (f32x4.sub (local.get $y) (global.get $rv)))`;
 
-  // log_folded_normal(y, mu, s): the fast path, or the images' log-sum-exp where any lane is near a wall.
-  const lfn = `
-  (func $lfn (param $y v128) (param $mu v128) (param $s v128) (result v128)
-    (local $d0 v128) (local $fast v128) (local $slow v128) (local $reach v128) (local $rmax i32)
-    (local $o i32) (local $of v128) (local $active v128) (local $fam i32) (local $base v128) (local $kc v128)
-    (local $d v128) (local $t v128) (local $m v128) (local $sum v128) (local $gt v128) (local $e v128)
-    (local.set $d0 (f32x4.div (f32x4.sub (local.get $y) (local.get $mu)) (local.get $s)))
-    (local.set $fast (f32x4.mul (f32x4.mul ${splat(-0.5)} (local.get $d0)) (local.get $d0)))
-    (if (i32.ne (global.get $prior_kind) (i32.const 0)) (then (return (local.get $fast))))
-    ;; Lanes where |mu| + 8s ≤ r fails (NaN included, as in WGSL) take the slow path.
-    (local.set $slow (v128.not (f32x4.le (f32x4.add (f32x4.abs (local.get $mu)) (f32x4.mul ${splat(8)} (local.get $s))) (global.get $rv))))
-    (if (i32.eqz (v128.any_true (local.get $slow))) (then (return (local.get $fast))))
-    (local.set $reach (f32x4.min (f32x4.max (f32x4.ceil (f32x4.div (f32x4.mul ${splat(8)} (local.get $s)) (global.get $period))) ${splat(1)}) ${splat(8)}))
-    ;; Each lane sums its own 2·reach + 1 images per family; the loop runs the widest lane's range.
-    (local.set $rmax (i32.trunc_sat_f32_s (f32.max (f32.max (f32x4.extract_lane 0 (local.get $reach)) (f32x4.extract_lane 1 (local.get $reach)))
-      (f32.max (f32x4.extract_lane 2 (local.get $reach)) (f32x4.extract_lane 3 (local.get $reach))))))
-    (local.set $m ${splat('-3.0e38')})
-    (local.set $sum ${splat(0)})
+  // log_folded_normal(y, mu, s): the fast path, or the images' log-sum-exp where any lane is near a
+  // wall. The images are those of the WGSL (within `reach` periods of the nearest one of each family,
+  // reach = clamp(⌈8s/P⌉, 1, 8) per lane), summed as m + log Σ exp(t − m) with m their largest term
+  // (two passes, where the WGSL keeps an online log-sum-exp: the same value up to f32 rounding), and a
+  // term more than 24 below m in every lane skips its exp: each is below e^−24 of a sum ≥ 1, under
+  // half an ulp. Near a wall that leaves 2 of the 6 exps (the direct image and its reflection).
+  const imageTerm = `
+        (local.set $of (f32x4.splat (f32.convert_i32_s (local.get $o))))
+        (local.set $active (f32x4.le (f32x4.abs (local.get $of)) (local.get $reach)))
+        (local.set $d (f32x4.div (f32x4.sub (f32x4.add (local.get $base)
+          (f32x4.mul (global.get $period) (f32x4.add (local.get $kc) (local.get $of)))) (local.get $mu)) (local.get $s)))
+        (local.set $t (f32x4.mul (f32x4.mul ${splat(-0.5)} (local.get $d)) (local.get $d)))`;
+  const overImages = (body: string) => `
     (local.set $fam (i32.const 0))
     (loop $fams
       (local.set $base (if (result v128) (local.get $fam)
@@ -168,28 +163,35 @@ export function walkerKernelWat(parts: WalkerKernelParts): string {
       (local.set $kc (f32x4.nearest (f32x4.div (f32x4.sub (local.get $mu) (local.get $base)) (global.get $period))))
       (local.set $o (i32.sub (i32.const 0) (local.get $rmax)))
       (loop $images
-        (local.set $of (f32x4.splat (f32.convert_i32_s (local.get $o))))
-        (local.set $active (f32x4.le (f32x4.abs (local.get $of)) (local.get $reach)))
-        (local.set $d (f32x4.div (f32x4.sub (f32x4.add (local.get $base)
-          (f32x4.mul (global.get $period) (f32x4.add (local.get $kc) (local.get $of)))) (local.get $mu)) (local.get $s)))
-        (local.set $t (f32x4.mul (f32x4.mul ${splat(-0.5)} (local.get $d)) (local.get $d)))
-        (local.set $gt (f32x4.gt (local.get $t) (local.get $m)))
-        ;; exp(m − t) where t > m, else exp(t − m): both are −|t − m| exactly.
-        (local.set $e (call $vexp (f32x4.neg (f32x4.abs (f32x4.sub (local.get $t) (local.get $m))))))
-        (local.set $sum ${sel(
-          sel(
-            `(f32x4.add (f32x4.mul (local.get $sum) (local.get $e)) ${splat(1)})`,
-            '(f32x4.add (local.get $sum) (local.get $e))',
-            '(local.get $gt)',
-          ),
-          '(local.get $sum)',
-          '(local.get $active)',
-        )})
-        (local.set $m ${sel(sel('(local.get $t)', '(local.get $m)', '(local.get $gt)'), '(local.get $m)', '(local.get $active)')})
+        ${imageTerm}
+        ${body}
         (local.set $o (i32.add (local.get $o) (i32.const 1)))
         (br_if $images (i32.le_s (local.get $o) (local.get $rmax))))
       (local.set $fam (i32.add (local.get $fam) (i32.const 1)))
-      (br_if $fams (i32.lt_u (local.get $fam) (i32.const 2))))
+      (br_if $fams (i32.lt_u (local.get $fam) (i32.const 2))))`;
+  const lfn = `
+  (func $lfn (param $y v128) (param $mu v128) (param $s v128) (result v128)
+    (local $d0 v128) (local $fast v128) (local $slow v128) (local $reach v128) (local $rmax i32)
+    (local $o i32) (local $of v128) (local $active v128) (local $fam i32) (local $base v128) (local $kc v128)
+    (local $d v128) (local $t v128) (local $m v128) (local $sum v128) (local $x v128)
+    (local.set $d0 (f32x4.div (f32x4.sub (local.get $y) (local.get $mu)) (local.get $s)))
+    (local.set $fast (f32x4.mul (f32x4.mul ${splat(-0.5)} (local.get $d0)) (local.get $d0)))
+    (if (i32.ne (global.get $prior_kind) (i32.const 0)) (then (return (local.get $fast))))
+    ;; Lanes where |mu| + 8s ≤ r fails (NaN included, as in WGSL) take the slow path.
+    (local.set $slow (v128.not (f32x4.le (f32x4.add (f32x4.abs (local.get $mu)) (f32x4.mul ${splat(8)} (local.get $s))) (global.get $rv))))
+    (if (i32.eqz (v128.any_true (local.get $slow))) (then (return (local.get $fast))))
+    (local.set $reach (f32x4.min (f32x4.max (f32x4.ceil (f32x4.div (f32x4.mul ${splat(8)} (local.get $s)) (global.get $period))) ${splat(1)}) ${splat(8)}))
+    ;; The loop runs the widest lane's range; each lane counts only its own images ($active).
+    (local.set $rmax (i32.trunc_sat_f32_s (f32.max (f32.max (f32x4.extract_lane 0 (local.get $reach)) (f32x4.extract_lane 1 (local.get $reach)))
+      (f32.max (f32x4.extract_lane 2 (local.get $reach)) (f32x4.extract_lane 3 (local.get $reach))))))
+    (local.set $m ${splat('-3.0e38')})
+    ${overImages(`(local.set $m ${sel('(f32x4.max (local.get $m) (local.get $t))', '(local.get $m)', '(local.get $active)')})`)}
+    (local.set $sum ${splat(0)})
+    ${overImages(`
+        (local.set $x (f32x4.sub (local.get $t) (local.get $m)))
+        (if (v128.any_true (v128.and (local.get $active) (f32x4.gt (local.get $x) ${splat(-24)})))
+          (then (local.set $sum (f32x4.add (local.get $sum)
+            (v128.and (local.get $active) (call $vexp (local.get $x)))))))`)}
     ${sel('(f32x4.add (local.get $m) (call $vlog (local.get $sum)))', '(local.get $fast)', '(local.get $slow)')})`;
 
   // log q(dst | src) of the folded diagonal-metric Langevin proposal (log_proposal).

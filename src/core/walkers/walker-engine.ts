@@ -281,13 +281,17 @@ export class WalkerEngine {
   private readonly row: number;
   private readonly reduceGroups: number;
   private config: EngineConfig;
+  /**
+   * With injected kernels only the passes that read walker state are compiled (reduce; moments on
+   * first use): a software GPU spends seconds compiling each walker kernel it would never run.
+   */
   private pipelines: {
-    init: GPUComputePipeline;
-    ula: GPUComputePipeline;
-    mala: GPUComputePipeline;
+    init?: GPUComputePipeline;
+    ula?: GPUComputePipeline;
+    mala?: GPUComputePipeline;
     reduce: GPUComputePipeline;
-    exchange: GPUComputePipeline;
-    moments: GPUComputePipeline;
+    exchange?: GPUComputePipeline;
+    moments?: Promise<GPUComputePipeline>;
   };
   /** The cross-moment pipeline (walker_cross_moments), built on first use (--precondition full). */
   private crossMoments?: Promise<GPUComputePipeline>;
@@ -322,6 +326,8 @@ export class WalkerEngine {
   private cpuChain: Promise<void> = Promise.resolve();
   private cpuDirty = false;
   private cpuDescription?: string;
+  /** flush()'s copy of each state array (writeBuffer takes no view of shared memory). */
+  private cpuStaging?: Uint8Array<ArrayBuffer>;
   /** packLandscapeValues of the current params (the CPU kernels' copy of bind group 1). */
   private lpValues?: { params: readonly number[]; values: Float32Array };
 
@@ -470,11 +476,30 @@ export class WalkerEngine {
     const label = `${config.landscape.id}/d${dim}`;
     const momentCode = assemble(dim, momentsWgsl);
     const momentLayout = computeLayouts(device, 'moments', ['uniform', 'read-only-storage', 'storage']);
-    const [init, ula, mala, reduce, exchange, moments] = await Promise.all([
+    const moments = () =>
+      computePipeline(device, momentCode, 'walker_moments', momentLayout.pipeline, `${label}/moments`);
+    const reduce = computePipeline(
+      device,
+      reduceCode,
+      'reduce_stats',
+      layouts.reducePipeline,
+      `${label}/reduce`,
+    );
+    if (kernels) {
+      // The kernels (a WAT compile, worker start-up) and the GPU's reduction compile side by side.
+      const [cpu, reducePipeline] = await Promise.all([kernels.create(config), reduce]);
+      const engine = new WalkerEngine(device, config, walkerCode, reduceCode, exchangeCode, {
+        reduce: reducePipeline,
+      });
+      engine.cpu = cpu;
+      engine.cpuDescription = kernels.description;
+      return engine;
+    }
+    const [init, ula, mala, reducePipeline, exchange, momentPipeline] = await Promise.all([
       computePipeline(device, walkerCode, 'init_walkers', layouts.walkerPipeline, `${label}/init`),
       computePipeline(device, walkerCode, 'ula_steps', layouts.walkerPipeline, `${label}/ula`),
       computePipeline(device, walkerCode, 'mala_steps', layouts.walkerPipeline, `${label}/mala`),
-      computePipeline(device, reduceCode, 'reduce_stats', layouts.reducePipeline, `${label}/reduce`),
+      reduce,
       computePipeline(
         device,
         exchangeCode,
@@ -482,26 +507,16 @@ export class WalkerEngine {
         exchangeLayouts(device).pipeline,
         `d${dim}/exchange`,
       ),
-      computePipeline(device, momentCode, 'walker_moments', momentLayout.pipeline, `${label}/moments`),
+      moments(),
     ]);
-    const engine = new WalkerEngine(device, config, walkerCode, reduceCode, exchangeCode, {
+    return new WalkerEngine(device, config, walkerCode, reduceCode, exchangeCode, {
       init,
       ula,
       mala,
-      reduce,
+      reduce: reducePipeline,
       exchange,
-      moments,
+      moments: Promise.resolve(momentPipeline),
     });
-    if (kernels) {
-      try {
-        engine.cpu = await kernels.create(config);
-      } catch (e) {
-        engine.destroy();
-        throw e;
-      }
-      engine.cpuDescription = kernels.description;
-    }
-    return engine;
   }
 
   /** Which kernels advance the walkers: the GPU's WGSL, or injected ones (the CPU backend). */
@@ -538,7 +553,8 @@ export class WalkerEngine {
       const st = this.cpu!.state;
       const n = this.walkers;
       // Through one unshared staging array: writeBuffer takes no view of a SharedArrayBuffer.
-      const staging = new Uint8Array(4 * n * Math.max(this.dim, 4));
+      this.cpuStaging ??= new Uint8Array(4 * n * Math.max(this.dim, 4));
+      const staging = this.cpuStaging;
       const put = (target: GPUBuffer, view: Float32Array | Uint32Array, floats: number) => {
         staging.set(new Uint8Array(view.buffer, view.byteOffset, 4 * floats));
         this.device.queue.writeBuffer(target, 0, staging, 0, 4 * floats);
@@ -809,7 +825,7 @@ export class WalkerEngine {
     if (pairs === 0) return;
     const encoder = this.device.createCommandEncoder({ label: 'exchange' });
     const pass = encoder.beginComputePass({ label: 'exchange' });
-    pass.setPipeline(this.pipelines.exchange);
+    pass.setPipeline(this.pipelines.exchange!);
     pass.setBindGroup(0, this.exchangeBindGroup);
     pass.dispatchWorkgroups(Math.ceil((pairs * size) / WALKER_WG));
     pass.end();
@@ -859,7 +875,7 @@ export class WalkerEngine {
       return;
     }
     this.writeSim(0, init);
-    this.dispatch(this.pipelines.init, 'init-walkers');
+    this.dispatch(this.pipelines.init!, 'init-walkers');
   }
 
   /**
@@ -916,7 +932,7 @@ export class WalkerEngine {
         `a run holds at most 2^32 = ${MAX_RUN_STEPS} steps (burn-in + sampling: the RNG's step counter is 32 bits); ${this.stepIndex} done, ${count} more asked`,
       );
     }
-    const pipeline = this.config.sampler === 'mala' ? this.pipelines.mala : this.pipelines.ula;
+    const pipeline = this.config.sampler === 'mala' ? this.pipelines.mala! : this.pipelines.ula!;
     const every = this.exchanging ? this.config.exchangeEvery! : 0;
     for (let done = 0; done < count; ) {
       let k = Math.min(this.stepsToBoundary(), count - done);
@@ -1258,7 +1274,14 @@ export class WalkerEngine {
     const d = this.dim;
     // Sums per workgroup row: D first moments, then D squares or D(D+1)/2 packed cross products.
     const rowLen = cross ? d + (d * (d + 1)) / 2 : 2 * d;
-    let pipeline = this.pipelines.moments;
+    this.pipelines.moments ??= computePipeline(
+      this.device,
+      assemble(d, momentsWgsl),
+      'walker_moments',
+      computeLayouts(this.device, 'moments', ['uniform', 'read-only-storage', 'storage']).pipeline,
+      `${this.config.landscape.id}/d${d}/moments`,
+    );
+    let pipeline = await this.pipelines.moments;
     if (cross) {
       this.crossMoments ??= computePipeline(
         this.device,
