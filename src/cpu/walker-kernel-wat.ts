@@ -174,6 +174,7 @@ export function walkerKernelWat(parts: WalkerKernelParts): string {
     (local $d0 v128) (local $fast v128) (local $slow v128) (local $reach v128) (local $rmax i32)
     (local $o i32) (local $of v128) (local $active v128) (local $fam i32) (local $base v128) (local $kc v128)
     (local $d v128) (local $t v128) (local $m v128) (local $sum v128) (local $x v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128) (local $t4 v128) (local $t5 v128)
     (local.set $d0 (f32x4.div (f32x4.sub (local.get $y) (local.get $mu)) (local.get $s)))
     (local.set $fast (f32x4.mul (f32x4.mul ${splat(-0.5)} (local.get $d0)) (local.get $d0)))
     (if (i32.ne (global.get $prior_kind) (i32.const 0)) (then (return (local.get $fast))))
@@ -184,14 +185,45 @@ export function walkerKernelWat(parts: WalkerKernelParts): string {
     ;; The loop runs the widest lane's range; each lane counts only its own images ($active).
     (local.set $rmax (i32.trunc_sat_f32_s (f32.max (f32.max (f32x4.extract_lane 0 (local.get $reach)) (f32x4.extract_lane 1 (local.get $reach)))
       (f32.max (f32x4.extract_lane 2 (local.get $reach)) (f32x4.extract_lane 3 (local.get $reach))))))
-    (local.set $m ${splat('-3.0e38')})
-    ${overImages(`(local.set $m ${sel('(f32x4.max (local.get $m) (local.get $t))', '(local.get $m)', '(local.get $active)')})`)}
-    (local.set $sum ${splat(0)})
-    ${overImages(`
+    (if (i32.eq (local.get $rmax) (i32.const 1)) (then
+      ;; Every lane's reach is 1 (8s ≤ P: any sane step): the six images in straight-line code.
+      ${range(6)
+        .map(
+          (k) => `
+      ${
+        k % 3 === 0
+          ? `(local.set $base ${k === 0 ? '(local.get $y)' : '(f32x4.sub (global.get $r2v) (local.get $y))'})
+      (local.set $kc (f32x4.nearest (f32x4.div (f32x4.sub (local.get $mu) (local.get $base)) (global.get $period))))`
+          : ''
+      }
+      (local.set $d (f32x4.div (f32x4.sub (f32x4.add (local.get $base)
+        (f32x4.mul (global.get $period) (f32x4.add (local.get $kc) ${splat((k % 3) - 1)}))) (local.get $mu)) (local.get $s)))
+      (local.set $t${k} (f32x4.mul (f32x4.mul ${splat(-0.5)} (local.get $d)) (local.get $d)))`,
+        )
+        .join('')}
+      (local.set $m (f32x4.max (f32x4.max (f32x4.max (local.get $t0) (local.get $t1)) (f32x4.max (local.get $t2) (local.get $t3)))
+        (f32x4.max (local.get $t4) (local.get $t5))))
+      (local.set $sum ${splat(0)})
+      ${range(6)
+        .map(
+          (k) => `
+      (local.set $x (f32x4.sub (local.get $t${k}) (local.get $m)))
+      (if (v128.any_true (f32x4.gt (local.get $x) ${splat(-24)}))
+        (then (local.set $sum (f32x4.add (local.get $sum) (call $vexp (local.get $x))))))`,
+        )
+        .join('')})
+    (else
+      (local.set $m ${splat('-3.0e38')})
+      ${overImages(`(local.set $m ${sel('(f32x4.max (local.get $m) (local.get $t))', '(local.get $m)', '(local.get $active)')})`)}
+      (local.set $sum ${splat(0)})
+      ${overImages(`
         (local.set $x (f32x4.sub (local.get $t) (local.get $m)))
         (if (v128.any_true (v128.and (local.get $active) (f32x4.gt (local.get $x) ${splat(-24)})))
           (then (local.set $sum (f32x4.add (local.get $sum)
-            (v128.and (local.get $active) (call $vexp (local.get $x)))))))`)}
+            (v128.and (local.get $active) (call $vexp (local.get $x)))))))`)}))
+    ;; A lone image (sum = 1 in every slow lane: the walls' images negligible) needs no log: log 1 = 0.
+    (if (i32.eqz (v128.any_true (v128.and (local.get $slow) (f32x4.ne (local.get $sum) ${splat(1)}))))
+      (then (return ${sel('(local.get $m)', '(local.get $fast)', '(local.get $slow)')})))
     ${sel('(f32x4.add (local.get $m) (call $vlog (local.get $sum)))', '(local.get $fast)', '(local.get $slow)')})`;
 
   // log q(dst | src) of the folded diagonal-metric Langevin proposal (log_proposal).
