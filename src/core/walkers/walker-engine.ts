@@ -30,6 +30,7 @@ import { minScoredPerWalker, scoredMoves } from './ula-scoring';
 import {
   gpuOnlyFeature,
   type KernelSettings,
+  type KernelState,
   type WalkerKernelFactory,
   type WalkerKernels,
 } from './walker-kernels';
@@ -199,6 +200,15 @@ export interface StatsQuery {
 }
 
 export const MAX_GROUPS = 64;
+/** What an init or step call of injected kernels changes (never the midpoint copy diagHalf). */
+const STEP_STATE: readonly (keyof KernelState)[] = [
+  'positions',
+  'currentLoss',
+  'lossSum',
+  'accepts',
+  'diverged',
+  'diagSums',
+];
 const REDUCE_WG = 256;
 const WALKER_WG = 64;
 
@@ -320,11 +330,12 @@ export class WalkerEngine {
   /**
    * Injected step kernels (the CPU backend): their state is the master copy of the walkers. Every
    * call on them is chained on `cpuChain` (advance() stays synchronous: it only queues), and
-   * `cpuDirty` says the GPU buffers are behind the kernels' state.
+   * `cpuDirty` names the state arrays whose GPU buffers are behind the kernels' (flush() copies
+   * only those: diagHalf, say, changes once per run).
    */
   private cpu?: WalkerKernels;
   private cpuChain: Promise<void> = Promise.resolve();
-  private cpuDirty = false;
+  private readonly cpuDirty = new Set<keyof KernelState>();
   private cpuDescription?: string;
   /** flush()'s copy of each state array (writeBuffer takes no view of shared memory). */
   private cpuStaging?: Uint8Array<ArrayBuffer>;
@@ -530,11 +541,14 @@ export class WalkerEngine {
   }
 
   /** Queues `job` after every kernel call queued so far (a failure surfaces at the next flush). */
-  private queueCpu(job: (cpu: WalkerKernels) => Promise<void> | void): void {
+  private queueCpu(
+    job: (cpu: WalkerKernels) => Promise<void> | void,
+    changes: readonly (keyof KernelState)[],
+  ): void {
     const cpu = this.cpu!;
     const next = this.cpuChain.then(async () => {
       await job(cpu);
-      this.cpuDirty = true;
+      for (const name of changes) this.cpuDirty.add(name);
     });
     next.catch(() => undefined);
     this.cpuChain = next;
@@ -549,24 +563,27 @@ export class WalkerEngine {
     if (!this.cpu) return Promise.resolve();
     // Chained, so that no kernel call runs while the state is copied.
     const next = this.cpuChain.then(() => {
-      if (!this.cpuDirty || this.destroyed) return;
+      if (this.cpuDirty.size === 0 || this.destroyed) return;
       const st = this.cpu!.state;
       const n = this.walkers;
       // Through one unshared staging array: writeBuffer takes no view of a SharedArrayBuffer.
       this.cpuStaging ??= new Uint8Array(4 * n * Math.max(this.dim, 4));
       const staging = this.cpuStaging;
-      const put = (target: GPUBuffer, view: Float32Array | Uint32Array, floats: number) => {
+      const put = (name: keyof KernelState, target: GPUBuffer, floats: number) => {
+        if (!this.cpuDirty.has(name)) return;
+        const view = st[name];
         staging.set(new Uint8Array(view.buffer, view.byteOffset, 4 * floats));
+        // writeBuffer copies its data at the call, so the staging array is reused at once.
         this.device.queue.writeBuffer(target, 0, staging, 0, 4 * floats);
       };
-      put(this.positions, st.positions, n * this.dim);
-      put(this.currentLoss, st.currentLoss, n);
-      put(this.lossSum, st.lossSum, n);
-      put(this.accepts, st.accepts, n);
-      put(this.diverged, st.diverged, n);
-      put(this.diagSums, st.diagSums, 4 * n);
-      put(this.diagHalf, st.diagHalf, 4 * n);
-      this.cpuDirty = false;
+      put('positions', this.positions, n * this.dim);
+      put('currentLoss', this.currentLoss, n);
+      put('lossSum', this.lossSum, n);
+      put('accepts', this.accepts, n);
+      put('diverged', this.diverged, n);
+      put('diagSums', this.diagSums, 4 * n);
+      put('diagHalf', this.diagHalf, 4 * n);
+      this.cpuDirty.clear();
     });
     this.cpuChain = next;
     return next;
@@ -871,7 +888,7 @@ export class WalkerEngine {
     this.clearSwapCounters();
     if (this.cpu) {
       const s = this.kernelSettings(init);
-      this.queueCpu((cpu) => cpu.init(s));
+      this.queueCpu((cpu) => cpu.init(s), STEP_STATE);
       return;
     }
     this.writeSim(0, init);
@@ -909,12 +926,17 @@ export class WalkerEngine {
     encoder.clearBuffer(this.diagHalf);
     this.device.queue.submit([encoder.finish()]);
     if (this.cpu) {
-      this.queueCpu(({ state }) => {
-        state.lossSum.fill(0);
-        state.accepts.fill(0);
-        state.diagSums.fill(0);
-        state.diagHalf.fill(0);
-      });
+      this.queueCpu(
+        ({ state }) => {
+          state.lossSum.fill(0);
+          state.accepts.fill(0);
+          state.diagSums.fill(0);
+          state.diagHalf.fill(0);
+        },
+        // Marked although the GPU cleared them above: a flush queued before this call may still
+        // copy the old sums over the cleared buffers.
+        ['lossSum', 'accepts', 'diagSums', 'diagHalf'],
+      );
     }
     this.swapAttempts.fill(0);
     this.samples = 0;
@@ -942,7 +964,7 @@ export class WalkerEngine {
       if (this.cpu) {
         // The same dispatch boundaries as the GPU's: each call starts its f32 loss sum at 0.
         const [s, sampler, base] = [this.kernelSettings('wstar'), this.config.sampler, this.stepIndex >>> 0];
-        this.queueCpu((cpu) => cpu.steps(sampler, s, k, base));
+        this.queueCpu((cpu) => cpu.steps(sampler, s, k, base), STEP_STATE);
       } else {
         // writeBuffer and submit are ordered on the queue, so each dispatch sees its own step_base.
         this.writeSim(k, 'wstar');
@@ -956,7 +978,7 @@ export class WalkerEngine {
       // the whole ladder; either sweep alone preserves every group's posterior).
       if (every > 0 && this.stepIndex % every === 0) this.exchangeOnce((this.stepIndex / every) % 2);
       if (half !== undefined && this.samples === half && this.cpu) {
-        this.queueCpu(({ state }) => state.diagHalf.set(state.diagSums));
+        this.queueCpu(({ state }) => state.diagHalf.set(state.diagSums), ['diagHalf']);
       } else if (half !== undefined && this.samples === half) {
         const encoder = this.device.createCommandEncoder({ label: 'diag-half' });
         encoder.copyBufferToBuffer(this.diagSums, 0, this.diagHalf, 0, this.diagSums.size);
@@ -1091,15 +1113,19 @@ export class WalkerEngine {
     for (const [name, b] of Object.entries(targets)) this.device.queue.writeBuffer(b, 0, s.buffers[name]);
     if (this.cpu) {
       const n = this.walkers;
-      this.queueCpu(({ state }) => {
-        state.positions.set(new Float32Array(s.buffers.positions, 0, n * this.dim));
-        state.currentLoss.set(new Float32Array(s.buffers.currentLoss, 0, n));
-        state.lossSum.set(new Float32Array(s.buffers.lossSum, 0, n));
-        state.accepts.set(new Uint32Array(s.buffers.accepts, 0, n));
-        state.diverged.set(new Uint32Array(s.buffers.diverged, 0, n));
-        state.diagSums.set(new Float32Array(s.buffers.diagSums, 0, 4 * n));
-        state.diagHalf.set(new Float32Array(s.buffers.diagHalf, 0, 4 * n));
-      });
+      this.queueCpu(
+        ({ state }) => {
+          state.positions.set(new Float32Array(s.buffers.positions, 0, n * this.dim));
+          state.currentLoss.set(new Float32Array(s.buffers.currentLoss, 0, n));
+          state.lossSum.set(new Float32Array(s.buffers.lossSum, 0, n));
+          state.accepts.set(new Uint32Array(s.buffers.accepts, 0, n));
+          state.diverged.set(new Uint32Array(s.buffers.diverged, 0, n));
+          state.diagSums.set(new Float32Array(s.buffers.diagSums, 0, 4 * n));
+          state.diagHalf.set(new Float32Array(s.buffers.diagHalf, 0, 4 * n));
+          // The GPU buffers hold these bytes already, unless a flush queued earlier overwrites them.
+        },
+        [...STEP_STATE, 'diagHalf'],
+      );
     }
     this.stepIndex = s.step;
     this.samples = s.samples;
