@@ -146,9 +146,9 @@ export function walkerKernelWat(parts: WalkerKernelParts): string {
   // log_folded_normal(y, mu, s): the fast path, or the images' log-sum-exp where any lane is near a
   // wall. The images are those of the WGSL (within `reach` periods of the nearest one of each family,
   // reach = clamp(⌈8s/P⌉, 1, 8) per lane), summed as m + log Σ exp(t − m) with m their largest term
-  // (two passes, where the WGSL keeps an online log-sum-exp: the same value up to f32 rounding), and a
-  // term more than 24 below m in every lane skips its exp: each is below e^−24 of a sum ≥ 1, under
-  // half an ulp. Near a wall that leaves 2 of the 6 exps (the direct image and its reflection).
+  // (two passes, where the WGSL keeps an online log-sum-exp: the same value up to f32 rounding). A term
+  // more than 24 below m is dropped (below e^−24 of a sum ≥ 1: under half an ulp), and the largest
+  // one adds 1 with no exp: near a wall that leaves at most the reflection's exp of the WGSL's six.
   const imageTerm = `
         (local.set $of (f32x4.splat (f32.convert_i32_s (local.get $o))))
         (local.set $active (f32x4.le (f32x4.abs (local.get $of)) (local.get $reach)))
@@ -174,7 +174,7 @@ export function walkerKernelWat(parts: WalkerKernelParts): string {
     (local $d0 v128) (local $fast v128) (local $slow v128) (local $reach v128) (local $rmax i32)
     (local $o i32) (local $of v128) (local $active v128) (local $fam i32) (local $base v128) (local $kc v128)
     (local $d v128) (local $t v128) (local $m v128) (local $sum v128) (local $x v128)
-    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128) (local $t4 v128) (local $t5 v128)
+    (local $live v128) (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128) (local $t4 v128) (local $t5 v128)
     (local.set $d0 (f32x4.div (f32x4.sub (local.get $y) (local.get $mu)) (local.get $s)))
     (local.set $fast (f32x4.mul (f32x4.mul ${splat(-0.5)} (local.get $d0)) (local.get $d0)))
     (if (i32.ne (global.get $prior_kind) (i32.const 0)) (then (return (local.get $fast))))
@@ -208,8 +208,12 @@ export function walkerKernelWat(parts: WalkerKernelParts): string {
         .map(
           (k) => `
       (local.set $x (f32x4.sub (local.get $t${k}) (local.get $m)))
-      (if (v128.any_true (f32x4.gt (local.get $x) ${splat(-24)}))
-        (then (local.set $sum (f32x4.add (local.get $sum) (call $vexp (local.get $x))))))`,
+      (local.set $live (f32x4.gt (local.get $x) ${splat(-24)}))
+      (if (v128.any_true (local.get $live)) (then
+        ;; The largest term is e^0 = 1: no exp where every live lane holds it.
+        (local.set $sum (f32x4.add (local.get $sum) (v128.and (local.get $live)
+          (if (result v128) (v128.any_true (v128.andnot (local.get $live) (f32x4.eq (local.get $x) ${splat(0)})))
+            (then (call $vexp (local.get $x))) (else ${splat(1)})))))))`,
         )
         .join('')})
     (else
@@ -453,8 +457,41 @@ export function walkerKernelWat(parts: WalkerKernelParts): string {
       (br $quads))))`;
 
   // The move of langevin_move: raw = w − (ε/2)·M·g + √(εM)·z, folded when the prior is a box.
+  // The step loop's hot helpers, inlined (V8 does not inline wasm calls): the noise normals, the
+  // fold, the divergence test and the potential's gradient, each the same code as its function.
+  const normalsInline = range(blocks)
+    .map(
+      (b) => `
+        (call $philox (local.get $iv) (i32x4.splat (local.get $step)) (i32x4.splat (i32.const ${b}))
+          (v128.const i32x4 0 0 0 0) (global.get $k0) (global.get $k1))
+        (local.set $r3) (local.set $r2) (local.set $r1) (local.set $r0)
+        (call $box_muller (local.get $r0) (local.get $r1)) (local.set $z${4 * b + 1}) (local.set $z${4 * b})
+        ${4 * b + 2 < d ? `(call $box_muller (local.get $r2) (local.get $r3)) (local.set $z${4 * b + 3}) (local.set $z${4 * b + 2})` : ''}`,
+    )
+    .join('');
+  const foldInline = (src: string, dst: string) => `
+          (local.set $ft (f32x4.add ${src} (global.get $rv)))
+          (local.set $fy (f32x4.sub (local.get $ft)
+            (f32x4.mul (global.get $period) (f32x4.floor (f32x4.div (local.get $ft) (global.get $period))))))
+          (local.set ${dst} (f32x4.sub ${sel('(f32x4.sub (global.get $period) (local.get $fy))', '(local.get $fy)', '(f32x4.gt (local.get $fy) (global.get $r2v))')} (global.get $rv)))`;
+  const divergedInline = `
+        (local.set $dm (v128.or ${nonFinite('(local.get $ly)')} (f32x4.gt (f32x4.abs (local.get $ly)) ${splat('1e30')})))
+        ${range(d)
+          .map(
+            (j) =>
+              `(local.set $dm (v128.or (local.get $dm) (v128.or ${nonFinite(`(local.get $raw${j})`)} (f32x4.gt (f32x4.abs (local.get $raw${j})) ${splat('1e15')}))))`,
+          )
+          .join('\n        ')}`;
+  const pgradInline = `
+        (call $grad ${gets('y', d)}) ${setAll('gy', d)}
+        ${range(d)
+          .map(
+            (j) =>
+              `(local.set $gy${j} (f32x4.add (f32x4.add (f32x4.mul (global.get $nb) (local.get $gy${j})) (f32x4.mul (global.get $pprec) (local.get $y${j}))) (f32x4.mul (global.get $gam) (f32x4.sub (local.get $y${j}) (global.get $ws${j})))))`,
+          )
+          .join('\n        ')}`;
   const move = (dst: string) => `
-        (call $normals (local.get $iv) (local.get $step) (i32.const 0)) ${setAll('z', d)}
+        ${normalsInline}
         ${range(d)
           .map(
             (j) =>
@@ -463,8 +500,8 @@ export function walkerKernelWat(parts: WalkerKernelParts): string {
           .join('\n        ')}
         (if (i32.eqz (global.get $prior_kind))
           (then ${range(d)
-            .map((j) => `(local.set $${dst}${j} (call $fold (local.get $raw${j})))`)
-            .join(' ')})
+            .map((j) => foldInline(`(local.get $raw${j})`, `$${dst}${j}`))
+            .join('')})
           (else ${range(d)
             .map((j) => `(local.set $${dst}${j} (local.get $raw${j}))`)
             .join(' ')}))`;
@@ -486,7 +523,8 @@ export function walkerKernelWat(parts: WalkerKernelParts): string {
           ${withU ? `(local.set $u ${sel('(local.get $up)', '(local.get $u)', '(local.get $dm)')})` : ''}
           (local.set $l ${sel('(local.get $lp)', '(local.get $l)', '(local.get $dm)')})))`;
 
-  const stepLocals = `${commonLocals} ${locals('w', d)} ${locals('g', d)} ${locals('z', d)} ${locals('raw', d)}
+  const stepLocals = `${commonLocals} ${locals('w', d)} ${locals('g', d)} ${locals('z', 4 * blocks)} ${locals('raw', d)}
+    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128) (local $ft v128) (local $fy v128)
     ${locals('y', d)} ${locals('gy', d)} ${locals('p', d)} ${locals('gp', d)}
     (local $l v128) (local $ly v128) (local $lp v128) (local $u v128) (local $uy v128) (local $up v128)
     (local $lr v128) (local $dm v128) (local $am v128) (local $t v128) (local $lsum v128) (local $acc v128) (local $div v128)
@@ -512,8 +550,8 @@ export function walkerKernelWat(parts: WalkerKernelParts): string {
         (local.set $step (i32.add (local.get $base) (local.get $k)))
         ${move('y')}
         (local.set $ly (call $loss ${gets('y', d)}))
-        (local.set $dm (call $diverged ${gets('raw', d)} (local.get $ly)))
-        (call $pgrad ${gets('y', d)}) ${setAll('gy', d)}
+        ${divergedInline}
+        ${pgradInline}
         ;; Scored steps (ula-scoring.ts): (step + ⌊i/64⌋) mod 8 = 0, constant over the quad.
         (if (i32.eqz (i32.and (i32.add (local.get $step) (i32.shr_u (local.get $q) (i32.const 6))) (i32.const 7)))
           (then
@@ -549,9 +587,9 @@ export function walkerKernelWat(parts: WalkerKernelParts): string {
         (local.set $step (i32.add (local.get $base) (local.get $k)))
         ${move('y')}
         (local.set $ly (call $loss ${gets('y', d)}))
-        (local.set $dm (call $diverged ${gets('raw', d)} (local.get $ly)))
+        ${divergedInline}
         (local.set $uy (call $potential ${gets('y', d)} (local.get $ly)))
-        (call $pgrad ${gets('y', d)}) ${setAll('gy', d)}
+        ${pgradInline}
         (local.set $lr (f32x4.sub (f32x4.add (f32x4.sub (local.get $u) (local.get $uy))
           (call $logprop ${gets('w', d)} ${gets('y', d)} ${gets('gy', d)}))
           (call $logprop ${gets('y', d)} ${gets('w', d)} ${gets('g', d)})))

@@ -299,7 +299,8 @@ export class WalkerEngine {
     init?: GPUComputePipeline;
     ula?: GPUComputePipeline;
     mala?: GPUComputePipeline;
-    reduce: GPUComputePipeline;
+    /** Awaited at the first reduction: with injected kernels the burn-in runs while it compiles. */
+    reduce: Promise<GPUComputePipeline>;
     exchange?: GPUComputePipeline;
     moments?: Promise<GPUComputePipeline>;
   };
@@ -497,11 +498,11 @@ export class WalkerEngine {
       `${label}/reduce`,
     );
     if (kernels) {
-      // The kernels (a WAT compile, worker start-up) and the GPU's reduction compile side by side.
-      const [cpu, reducePipeline] = await Promise.all([kernels.create(config), reduce]);
-      const engine = new WalkerEngine(device, config, walkerCode, reduceCode, exchangeCode, {
-        reduce: reducePipeline,
-      });
+      // The GPU's reduction compiles (seconds on a software GPU) while the kernels assemble, start
+      // their workers and run the burn-in; the first reduction awaits it.
+      reduce.catch(() => undefined);
+      const cpu = await kernels.create(config);
+      const engine = new WalkerEngine(device, config, walkerCode, reduceCode, exchangeCode, { reduce });
       engine.cpu = cpu;
       engine.cpuDescription = kernels.description;
       return engine;
@@ -524,7 +525,7 @@ export class WalkerEngine {
       init,
       ula,
       mala,
-      reduce: reducePipeline,
+      reduce: Promise.resolve(reducePipeline),
       exchange,
       moments: Promise.resolve(momentPipeline),
     });
@@ -1194,6 +1195,7 @@ export class WalkerEngine {
     // One range: the engine's own readback buffer; several: one kept for that many ranges (calls are
     // queued by statsQueue, so neither is ever mapped or pending when reused).
     const readback = ranges.length === 1 ? this.partialsReadback : this.groupsReadback(slot * ranges.length);
+    const reducePipeline = await this.pipelines.reduce;
     ranges.forEach((range, i) => {
       this.reduceParams.set({
         walkers: range.count,
@@ -1210,7 +1212,7 @@ export class WalkerEngine {
       this.device.queue.writeBuffer(this.reduceUniform, 0, this.reduceParams.arrayBuffer);
       const encoder = this.device.createCommandEncoder({ label: 'reduce' });
       const pass = encoder.beginComputePass({ label: 'reduce' });
-      pass.setPipeline(this.pipelines.reduce);
+      pass.setPipeline(reducePipeline);
       pass.setBindGroup(0, this.reduceBindGroup);
       pass.dispatchWorkgroups(this.reduceGroups);
       pass.end();
