@@ -116,6 +116,7 @@ export class Lab {
     lambdaHat: Number.NaN,
     massNear: Number.NaN,
     resultProblem: null,
+    warmupFrom: 0,
     massRadius: 0,
     mixing: null,
     tv: null,
@@ -375,6 +376,7 @@ export class Lab {
       engine.reset(s.init);
       this.engine = engine;
       this.stats.walkers = w.count;
+      this.stats.warmupFrom = 0;
       this.live.restart();
       changed.add('hist');
       changed.add('wstar');
@@ -384,6 +386,8 @@ export class Lab {
         this.engine.reset(s.init);
         this.live.restart();
       }
+      // A new posterior (or a restart): the live numbers burn in again before they count.
+      if (changed.has('uniforms') || changed.has('reset')) this.stats.warmupFrom = this.engine.step;
       if (changed.has('uniforms') || changed.has('reset')) this.analysis.resetLlc();
     }
     if (changed.has('hist') && this.engine) {
@@ -526,6 +530,7 @@ export class Lab {
     if (!this.resetRequested) return;
     engine.reset(init);
     this.live.restart();
+    this.stats.warmupFrom = 0;
     this.resetRequested = false;
     this.analysis.resetLlc();
   }

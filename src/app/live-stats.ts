@@ -5,6 +5,7 @@
  * check), the λ̂ chart's samples, and the density panel with its TV distance to the exact masses.
  */
 
+import { BURN_IN_POLICY } from '../core/measures/burnin';
 import { liveMixing, STUCK_MIN_WINDOW } from '../core/measures/diagnostics';
 import { runFailure } from '../core/measures/result-check';
 import type { WalkerEngine, WalkerStats } from '../core/walkers/walker-engine';
@@ -43,6 +44,8 @@ export interface LiveReadings {
    * or null: the HUD flags it and a notice says it once (issue 16).
    */
   resultProblem: string | null;
+  /** The step at which the walkers last restarted or their posterior changed: the live warm-up's start. */
+  warmupFrom: number;
 }
 
 /** The HUD's statistics: the walkers' readings above and the frame loop's own (lab.ts fills those). */
@@ -88,6 +91,19 @@ export interface LiveStatsHost {
   /** The exact cell masses for this window and bin count, or null (none computed for them, or d > 2). */
   exact(window: Derived['window'], bins: number): Float64Array | null;
   notice(text: string, kind: 'info' | 'warn' | 'error'): void;
+}
+
+/**
+ * Why a live reading is not a result yet because the walkers are still burning in: the first
+ * BURN_IN_POLICY.defaultBurnin steps (the CLI's default burn-in) after a restart or a change of the
+ * posterior, or null once they are past it. Before that the walkers remember where they started,
+ * so λ̂ is a transient (e.g. 0.355 at step 200 on the crossing, whose value is 0.388), whatever the
+ * mixing checks say about the two starts.
+ */
+export function warmupNote(step: number, warmupFrom: number): string | null {
+  const done = Math.max(0, step - warmupFrom);
+  const need = BURN_IN_POLICY.defaultBurnin;
+  return done < need ? `burning in: step ${done} of ${need}` : null;
 }
 
 /** Each cell's share of the walkers inside the window (all zero when none is inside). */
@@ -170,6 +186,7 @@ export class LiveStats {
           lossAtWstar,
           acceptance: st.acceptance,
           mixing: stats.mixing,
+          warmup: warmupNote(engine.step, stats.warmupFrom),
         });
         if (this.stepsSinceClear >= 64) {
           engine.clearCounters();

@@ -6,6 +6,7 @@
  */
 import { defaultWstar, type Landscape, landscapes } from '../core/landscapes/landscapes';
 import { describe, LIMITS, within } from '../core/limits';
+import { BURN_IN_POLICY } from '../core/measures/burnin';
 import type { InitKind, Prior, SamplerKind } from '../core/posterior';
 import { wbicBeta } from '../core/posterior';
 import {
@@ -197,7 +198,7 @@ Options:
                      trap walkers (the stuck count reports it); no such issue with a gauss prior
   --walkers N        parallel walkers (default ${DEFAULTS.walkers}; capped by the device's buffer limits)
   --steps S          sampling steps per walker (default 2000)
-  --burnin B         burn-in steps per walker, not counted in λ̂ (default 1000)
+  --burnin B         burn-in steps per walker, not counted in λ̂ (default ${BURN_IN_POLICY.defaultBurnin})
   --seed K           integer seed, 0 ≤ K < 2^53 (default ${DEFAULTS.seed}); the same seed reproduces a run exactly
   --init I           mixed (even walkers at w*, odd ones from the prior: overdispersed starts for the
                      convergence diagnostics), wstar (every walker at w*, as devinterp's chains do) or
@@ -357,7 +358,7 @@ export function parseCli(argv: readonly string[]): Parsed {
   const walkers = num('walkers', v.walkers, DEFAULTS.walkers, intIn(1), 'a positive integer');
   // Two steps at least: the batch-means SE needs two batches (one step gives a NaN, never a result).
   const steps = num('steps', v.steps, 2000, intIn(2), 'an integer ≥ 2');
-  const burnin = num('burnin', v.burnin, 1000, intIn(0), 'an integer ≥ 0');
+  const burnin = num('burnin', v.burnin, BURN_IN_POLICY.defaultBurnin, intIn(0), 'an integer ≥ 0');
   if (steps + burnin > MAX_RUN_STEPS) {
     throw new UsageError(
       `--steps: --steps + --burnin must be at most 2^32 = ${MAX_RUN_STEPS} (the RNG's step counter is 32 bits), got ${steps + burnin}`,

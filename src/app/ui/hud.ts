@@ -2,7 +2,7 @@
 import { BURN_IN_POLICY, ulaAcceptanceThreshold } from '../../core/measures/burnin';
 import type { Derived } from '../../scene/derive';
 import type { SceneState } from '../../scene/schema';
-import type { LabStats } from '../live-stats';
+import { type LabStats, warmupNote } from '../live-stats';
 
 const si = (x: number): string => {
   if (!Number.isFinite(x)) return '—';
@@ -110,22 +110,35 @@ export class Hud {
         ? `MH ${num(s.acceptance, 3)}${biased ? ' · BIASED: lower ε' : ''}`
         : `${num(s.acceptance, 3)}${mala}`,
     );
-    this.rows.get('acc')?.classList.toggle('flagged', biased);
-    this.rows.get('lambda')?.classList.toggle('flagged', biased);
+    // Outside MALA's healthy band the acceptance is flagged too (the step is badly off).
+    this.rows.get('acc')?.classList.toggle('flagged', biased || mala !== '');
     set('div', String(s.diverged));
     const theory = exact ? `  (λ = ${num(exact.lambda, 3)}, m = ${exact.m})` : '';
-    // Unmixed walkers' numbers are flagged, never shown as plain results (data-flag for styling/tests).
+    // Unmixed or still-burning-in walkers' numbers are flagged, never shown as plain results
+    // (data-flag for styling/tests; the class for the warning colour).
+    const warming = warmupNote(s.step, s.warmupFrom);
     const flag = (id: string, text: string) => {
       const el = this.rows.get(id);
-      if (el && s.mixing) el.dataset.flag = 'unmixed';
+      const why = s.mixing ? 'unmixed' : warming ? 'burn-in' : null;
+      if (el && why) el.dataset.flag = why;
       else if (el) delete el.dataset.flag;
-      set(id, s.mixing ? `⚠ not mixed: ${s.mixing} (${text})` : text);
+      el?.classList.toggle('flagged', why !== null || (id === 'lambda' && biased));
+      set(id, s.mixing ? `⚠ not mixed: ${s.mixing} (${text})` : warming ? `⚠ ${warming} (${text})` : text);
     };
     // A run that is no result is flagged, never shown as a number (issue 16; the notice says why).
-    if (s.resultProblem) set('lambda', '⚠ no result (see notice)');
-    else {
+    if (s.resultProblem) {
+      set('lambda', '⚠ no result (see notice)');
+      this.rows.get('lambda')?.classList.add('flagged');
+    } else {
       const bias = biased ? ' (biased: ULA step too large)' : '';
-      flag('lambda', s.mixing ? `λ̂ ${num(s.lambdaHat, 3)}${bias}` : `${num(s.lambdaHat, 3)}${bias}${theory}`);
+      // ± one standard error across walkers: how far the reading is from the walkers' own mean.
+      const se = Number.isFinite(s.lambdaSe) ? ` ± ${num(s.lambdaSe, 3)}` : '';
+      flag(
+        'lambda',
+        s.mixing || warming
+          ? `λ̂ ${num(s.lambdaHat, 3)}${se}${bias}`
+          : `${num(s.lambdaHat, 3)}${se}${bias}${theory}`,
+      );
     }
     const radius = `r = ${num(s.massRadius, 3)}${state.massR > 0 ? '' : ' (auto 1/√(nβ))'}`;
     flag('mass', `${num(100 * s.massNear, 1)}% within ${radius}`);

@@ -78,6 +78,11 @@ export const BURN_IN_POLICY = {
    * settles within ~10 multiplicative steps of its initial guess).
    */
   lightMaxRounds: 12,
+  /**
+   * Burn-in steps when nobody chooses: the CLI's --burnin default, and the live view's warm-up (its
+   * λ̂ is flagged "burning in" for this many steps after the walkers restart or the posterior changes).
+   */
+  defaultBurnin: 1000,
   defaultPrecondition: 'diag' as PreconditionKind,
 } as const;
 

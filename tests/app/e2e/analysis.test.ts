@@ -172,10 +172,18 @@ describe.skipIf(!haveChromium)('shaping and measuring landscapes in the browser'
   test('the λ̂ chart settles at the exact λ = 1 of the regular minimum', async () => {
     const { page, errors } = await openApp(
       served(),
-      'preset=regular-minimum&walkers=4096&steps=16&density=false',
+      'preset=regular-minimum&walkers=4096&steps=64&density=false',
       { width: 1100, height: 900 },
     );
-    await waitForSteps(page, 480);
+    // Until the walkers are past the live warm-up (BURN_IN_POLICY.defaultBurnin = 1000 steps) and the
+    // running mean's window (the second half of the history) is too, the readout flags λ̂ as burning in.
+    await expect
+      .poll(() => page.locator('#llc-readout').getAttribute('data-flag'), { timeout: 60_000 })
+      .toBe('burn-in');
+    expect(await page.locator('#llc-readout').textContent()).toMatch(
+      /^⚠ (burning in: step \d+ of 1000|the running mean still holds burn-in steps) — λ̂/,
+    );
+    await waitForSteps(page, 2100);
     // The running mean gets a batch-means SE once its half of the history holds ≥ 10 readings (on
     // SwiftShader a reading lands every few frames).
     const running = /running (-?[\d.]+) ± ([\d.]+)/;

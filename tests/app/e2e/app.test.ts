@@ -75,6 +75,16 @@ describe.skipIf(!haveChromium)('app in headless Chromium', () => {
     // The URL follows the GUI, so a copied link reproduces the scene.
     await expect.poll(() => page.evaluate(() => location.hash)).toBe('#n=1000000&walkers=8192&steps=16');
     await page.waitForFunction(() => window.__occam!.settled);
+    // The new posterior's λ̂ burns in again before it counts: flagged in the HUD, not shown as a result
+    // (flag and text read together, so a fast device cannot pass the warm-up between two reads).
+    const lambdaRow = () =>
+      page.evaluate(() => {
+        const el = document.getElementById('hud-lambda')!;
+        return `${el.dataset.flag ?? ''}|${el.className}|${el.textContent}`;
+      });
+    await expect
+      .poll(lambdaRow, { timeout: 30_000 })
+      .toMatch(/^burn-in\|flagged\|⚠ burning in: step \d+ of 1000 \(λ̂ /);
     await waitForSteps(page, 160);
     const after = { spread: await spread(), loss: (await stats(page)).meanLoss };
     // Theory: the transverse width scales as 1/√(nβ), i.e. by √(145/72382) ≈ 0.045, and E[L] ≈ λ/(nβ)

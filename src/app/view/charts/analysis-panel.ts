@@ -21,6 +21,8 @@ export interface LlcSample {
   readonly acceptance: number;
   /** Why this reading is not a result (the walkers have not mixed), or null (diagnostics.ts). */
   readonly mixing?: string | null;
+  /** Why the walkers are still burning in (live-stats.ts warmupNote), or null once past it. */
+  readonly warmup?: string | null;
 }
 
 export interface ConcentrationTarget {
@@ -265,12 +267,16 @@ export class AnalysisPanel {
     const last = this.samples.at(-1);
     const lines: string[] = [];
     // An unmixed reading, now or in the running mean's window, is flagged, never shown as a result.
-    const unmixed = last?.mixing ?? half.find((p) => p.mixing)?.mixing ?? null;
-    if (unmixed) this.readout.dataset.flag = 'unmixed';
+    // So is one taken while the walkers still burn in (its running mean holds the transient).
+    const mixing = last?.mixing ?? half.find((p) => p.mixing)?.mixing ?? null;
+    const warming =
+      last?.warmup ?? (half.some((p) => p.warmup) ? 'the running mean still holds burn-in steps' : null);
+    const unmixed = mixing ? `not mixed: ${mixing}` : warming;
+    if (unmixed) this.readout.dataset.flag = mixing ? 'unmixed' : 'burn-in';
     else delete this.readout.dataset.flag;
     lines.push(
       unmixed
-        ? `⚠ not mixed: ${unmixed} — λ̂ (${num(last?.lambdaHat ?? Number.NaN)} now, running ${num(run.mean)}) is not a result yet` +
+        ? `⚠ ${unmixed} — λ̂ (${num(last?.lambdaHat ?? Number.NaN)} now, running ${num(run.mean)}) is not a result yet` +
             `${exact ? ` · exact λ = ${num(exact.lambda)}, m = ${exact.m}` : ''}`
         : `λ̂ = ${num(last?.lambdaHat ?? Number.NaN)} ± ${num(last?.lambdaSe ?? Number.NaN)} now; ` +
             `running ${num(run.mean)} ± ${num(run.se)}${exact ? ` · exact λ = ${num(exact.lambda)}, m = ${exact.m}` : ' · exact λ unknown here'}`,
