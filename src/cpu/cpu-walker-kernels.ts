@@ -17,8 +17,8 @@ import type {
   WalkerKernelFactory,
   WalkerKernels,
 } from '../core/walkers/walker-kernels';
+import { landscapeWat } from './landscape-wat';
 import { CTX, walkerKernelWat } from './walker-kernel-wat';
-import { landscapeWat } from './walker-landscape-fallback';
 import { compileWat, PHILOX_WAT, VMATH_WAT } from './wat-lib';
 import { cpuThreads, WasmWorkerPool } from './worker-pool';
 
