@@ -20,6 +20,8 @@
  * walker count to a multiple of 64, so the ULA scoring phase ⌊i/64⌋ is constant over a quad).
  */
 
+import { philox2Wat } from './walker-philox2';
+
 /** Byte offsets of the context block's fields (i32 unless marked f32). */
 export const CTX = {
   positions: 0,
@@ -459,14 +461,45 @@ export function walkerKernelWat(parts: WalkerKernelParts): string {
   // The move of langevin_move: raw = w − (ε/2)·M·g + √(εM)·z, folded when the prior is a box.
   // The step loop's hot helpers, inlined (V8 does not inline wasm calls): the noise normals, the
   // fold, the divergence test and the potential's gradient, each the same code as its function.
-  const normalsInline = range(blocks)
-    .map(
-      (b) => `
-        (call $philox (local.get $iv) (i32x4.splat (local.get $step)) (i32x4.splat (i32.const ${b}))
-          (v128.const i32x4 0 0 0 0) (global.get $k0) (global.get $k1))
-        (local.set $r3) (local.set $r2) (local.set $r1) (local.set $r0)
-        (call $box_muller (local.get $r0) (local.get $r1)) (local.set $z${4 * b + 1}) (local.set $z${4 * b})
-        ${4 * b + 2 < d ? `(call $box_muller (local.get $r2) (local.get $r3)) (local.set $z${4 * b + 3}) (local.set $z${4 * b + 2})` : ''}`,
+  const counter = (step: string, b: number, stream: number) =>
+    `(local.get $iv) (i32x4.splat ${step}) (i32x4.splat (i32.const ${b})) (i32x4.splat (i32.const ${stream}))`;
+  // Block b's normals from the words in $r0..$r3 (or $s0..$s3) into $z (or $zn) (draw_normals).
+  const boxMuller = (r: string, z: string, b: number) => `
+        (call $box_muller (local.get $${r}0) (local.get $${r}1)) (local.set $${z}${4 * b + 1}) (local.set $${z}${4 * b})
+        ${4 * b + 2 < d ? `(call $box_muller (local.get $${r}2) (local.get $${r}3)) (local.set $${z}${4 * b + 3}) (local.set $${z}${4 * b + 2})` : ''}`;
+  const words = (r: string) => `(local.set $${r}3) (local.set $${r}2) (local.set $${r}1) (local.set $${r}0)`;
+  const step = '(local.get $step)';
+  const step1 = '(i32.add (local.get $step) (i32.const 1))';
+  // ULA: the noise of steps t and t + 1 from one $philox2 (two independent chains, overlapped), the
+  // second step's normals kept for the next iteration ($pair).
+  const ulaNormals = `
+        (if (local.get $pair)
+          (then ${range(d)
+            .map((j) => `(local.set $z${j} (local.get $zn${j}))`)
+            .join(' ')} (local.set $pair (i32.const 0)))
+          (else ${range(blocks)
+            .map(
+              (b) => `
+            (call $philox2 ${counter(step, b, 0)} ${counter(step1, b, 0)} (global.get $k0) (global.get $k1))
+            ${words('s')} ${words('r')}
+            ${boxMuller('r', 'z', b)}
+            ${boxMuller('s', 'zn', b)}`,
+            )
+            .join('')}
+            (local.set $pair (i32.const 1))))`;
+  // MALA: block 0's noise and the step's accept word (philox(i, step, 0, STREAM_ACCEPT).x) together.
+  const malaNormals = range(blocks)
+    .map((b) =>
+      b === 0
+        ? `
+        (call $philox2 ${counter(step, 0, 0)} ${counter(step, 0, 1)} (global.get $k0) (global.get $k1))
+        ${words('s')} ${words('r')}
+        (local.set $aw (local.get $s0))
+        ${boxMuller('r', 'z', 0)}`
+        : `
+        (call $philox ${counter(step, b, 0)} (global.get $k0) (global.get $k1))
+        ${words('r')}
+        ${boxMuller('r', 'z', b)}`,
     )
     .join('');
   const foldInline = (src: string, dst: string) => `
@@ -490,8 +523,8 @@ export function walkerKernelWat(parts: WalkerKernelParts): string {
               `(local.set $gy${j} (f32x4.add (f32x4.add (f32x4.mul (global.get $nb) (local.get $gy${j})) (f32x4.mul (global.get $pprec) (local.get $y${j}))) (f32x4.mul (global.get $gam) (f32x4.sub (local.get $y${j}) (global.get $ws${j})))))`,
           )
           .join('\n        ')}`;
-  const move = (dst: string) => `
-        ${normalsInline}
+  const move = (dst: string, normals: string) => `
+        ${normals}
         ${range(d)
           .map(
             (j) =>
@@ -505,7 +538,8 @@ export function walkerKernelWat(parts: WalkerKernelParts): string {
           (else ${range(d)
             .map((j) => `(local.set $${dst}${j} (local.get $raw${j}))`)
             .join(' ')}))`;
-  const acceptMask = `(f32x4.lt (call $vlog (call $uniform_open01 (call $first_word (local.get $iv) (local.get $step)))) (local.get $lr))`;
+  const acceptMask = (word: string) =>
+    `(f32x4.lt (call $vlog (call $uniform_open01 ${word})) (local.get $lr))`;
   // A diverged lane is counted and re-drawn from the prior (STREAM_REDRAW), then its loss and gradient.
   const redraw = (withU: boolean) => `
         (if (v128.any_true (local.get $dm)) (then
@@ -525,6 +559,7 @@ export function walkerKernelWat(parts: WalkerKernelParts): string {
 
   const stepLocals = `${commonLocals} ${locals('w', d)} ${locals('g', d)} ${locals('z', 4 * blocks)} ${locals('raw', d)}
     (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128) (local $ft v128) (local $fy v128)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) ${locals('zn', 4 * blocks)} (local $pair i32) (local $aw v128)
     ${locals('y', d)} ${locals('gy', d)} ${locals('p', d)} ${locals('gp', d)}
     (local $l v128) (local $ly v128) (local $lp v128) (local $u v128) (local $uy v128) (local $up v128)
     (local $lr v128) (local $dm v128) (local $am v128) (local $t v128) (local $lsum v128) (local $acc v128) (local $div v128)
@@ -535,7 +570,7 @@ export function walkerKernelWat(parts: WalkerKernelParts): string {
       ${loadDiag}
       (call $pgrad ${gets('w', d)}) ${setAll('g', d)}
       (local.set $lsum ${splat(0)}) (local.set $acc (v128.const i32x4 0 0 0 0)) (local.set $div (v128.const i32x4 0 0 0 0))
-      (local.set $k (i32.const 0))`;
+      (local.set $k (i32.const 0)) (local.set $pair (i32.const 0))`;
 
   const ula = `
   (func (export "ula") (param $ctx i32) (param $first i32) (param $count i32) (param $steps i32) (param $base i32)
@@ -548,7 +583,7 @@ export function walkerKernelWat(parts: WalkerKernelParts): string {
       (block $stepsDone (loop $stepLoop
         (br_if $stepsDone (i32.ge_u (local.get $k) (local.get $steps)))
         (local.set $step (i32.add (local.get $base) (local.get $k)))
-        ${move('y')}
+        ${move('y', ulaNormals)}
         (local.set $ly (call $loss ${gets('y', d)}))
         ${divergedInline}
         ${pgradInline}
@@ -559,7 +594,7 @@ export function walkerKernelWat(parts: WalkerKernelParts): string {
               (f32x4.sub (call $potential ${gets('w', d)} (local.get $l)) (call $potential ${gets('y', d)} (local.get $ly)))
               (call $logprop ${gets('w', d)} ${gets('y', d)} ${gets('gy', d)}))
               (call $logprop ${gets('y', d)} ${gets('w', d)} ${gets('g', d)})))
-            (local.set $acc (i32x4.sub (local.get $acc) (v128.andnot ${acceptMask} (local.get $dm))))))
+            (local.set $acc (i32x4.sub (local.get $acc) (v128.andnot ${acceptMask('(call $first_word (local.get $iv) (local.get $step))')} (local.get $dm))))))
         ;; ULA takes every move that did not diverge.
         ${range(d)
           .map((j) => `(local.set $w${j} (local.get $y${j})) (local.set $g${j} (local.get $gy${j}))`)
@@ -585,7 +620,7 @@ export function walkerKernelWat(parts: WalkerKernelParts): string {
       (block $stepsDone (loop $stepLoop
         (br_if $stepsDone (i32.ge_u (local.get $k) (local.get $steps)))
         (local.set $step (i32.add (local.get $base) (local.get $k)))
-        ${move('y')}
+        ${move('y', malaNormals)}
         (local.set $ly (call $loss ${gets('y', d)}))
         ${divergedInline}
         (local.set $uy (call $potential ${gets('y', d)} (local.get $ly)))
@@ -593,7 +628,7 @@ export function walkerKernelWat(parts: WalkerKernelParts): string {
         (local.set $lr (f32x4.sub (f32x4.add (f32x4.sub (local.get $u) (local.get $uy))
           (call $logprop ${gets('w', d)} ${gets('y', d)} ${gets('gy', d)}))
           (call $logprop ${gets('y', d)} ${gets('w', d)} ${gets('g', d)})))
-        (local.set $am (v128.andnot ${acceptMask} (local.get $dm)))
+        (local.set $am (v128.andnot ${acceptMask('(local.get $aw)')} (local.get $dm)))
         ${range(d)
           .map(
             (j) =>
@@ -630,6 +665,7 @@ export function walkerKernelWat(parts: WalkerKernelParts): string {
     .map((j) => `${g(`ws${j}`)} ${g(`a${j}`)} ${g(`sq${j}`)}`)
     .join('\n  ')}
   ${parts.philox}
+  ${philox2Wat(parts.philox)}
   ${parts.vmath}
   ${parts.landscape}
   ${normals}
