@@ -19,6 +19,7 @@ import {
 } from '../core/walkers/walker-engine';
 import { schema } from '../scene/schema';
 import { decimal } from '../scene/specs';
+import { BACKEND_FLAGS, BACKEND_HELP, type BackendChoice, parseBackend } from './backend-flag';
 import {
   intIn,
   limited,
@@ -95,6 +96,8 @@ export interface RunArgs {
   readonly hotLadder: number;
   /** Ensemble preconditioning during a tuned burn-in. */
   readonly precondition: PreconditionKind;
+  /** Where the walkers run (llc, sample): backend-flag.ts. */
+  readonly backend: BackendChoice;
 }
 
 const options = {
@@ -132,6 +135,7 @@ const options = {
   force: { type: 'boolean' },
   version: { type: 'boolean', short: 'v' },
   ...REPORT_FLAGS,
+  ...BACKEND_FLAGS,
 } as const;
 
 export const HELP = `occam-lens: Langevin walkers on tempered posteriors, from the command line (WebGPU via Dawn).
@@ -228,6 +232,7 @@ Options:
   --resume FILE      (llc, sample) continue a checkpointed run: the same flags are required (checked);
                      the result is bit for bit the uninterrupted run's on the same device
   --quiet            no progress line on stderr
+  ${BACKEND_HELP.replace(/\n {24}/g, '\n                     ')}
 
 Output of llc --json:
   {landscape, params, n, beta, sampler, walkers, steps, burnin, seed, step, lambda_hat, lambda_hat_se,
@@ -443,6 +448,7 @@ export function parseCli(argv: readonly string[]): Parsed {
       resume: v.resume,
       hotLadder,
       precondition,
+      backend: parseBackend(v.backend),
     },
   };
 }

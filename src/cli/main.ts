@@ -11,10 +11,14 @@ import { type LlcResult, runLlc } from '../core/measures/llc-run';
 import { RunInterrupted } from '../core/measures/measurement-loop';
 import { MONOMIALS, PolyShareTracker } from '../core/measures/poly-functions';
 import { assertResult } from '../core/measures/result-check';
-import { WalkerEngine } from '../core/walkers/walker-engine';
+import { type EngineConfig, isSoftwareDevice, WalkerEngine } from '../core/walkers/walker-engine';
+import { gpuOnlyFeature } from '../core/walkers/walker-kernels';
+import { CpuWalkerKernels } from '../cpu/cpu-walker-kernels';
+import { cpuThreads } from '../cpu/worker-pool';
 import { NoWebGPUError } from '../gpu/device';
 import { posteriorOf } from '../scene/posterior';
 import { HELP, parseCli, type RunArgs } from './args';
+import { type Backend, chooseBackend, cpuDeviceDescription } from './backend-flag';
 import { readCheckpoint, writeCheckpoint } from './checkpoint';
 import { acceptanceFields, cliDevice, round, warnDiverged, warnUnconverged } from './command';
 import { calibrateMain } from './commands/calibrate';
@@ -43,7 +47,7 @@ function landscapeSource(args: RunArgs) {
   };
 }
 
-function report(args: RunArgs, r: LlcResult, device: string, io: CliIo) {
+function report(args: RunArgs, r: LlcResult, device: string, io: CliIo, backend: Backend = 'gpu') {
   const exact = args.landscape.exact(args.params);
   return {
     ...landscapeSource(args),
@@ -72,6 +76,7 @@ function report(args: RunArgs, r: LlcResult, device: string, io: CliIo) {
     exact_lambda: exact?.lambda ?? null,
     exact_m: exact?.m ?? null,
     seconds: round(r.seconds, 3),
+    backend,
     device,
   };
 }
@@ -111,6 +116,10 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
   // Before the run, so a bad path never costs the run (issue 16).
   if (args.out !== undefined) await checkOut(args.out, args.force);
   const { device, description } = await cliDevice(io);
+  if (args.command === 'sweep' || args.ladder > 0 || args.hotLadder > 0) {
+    // Walker groups with replica exchange: the CPU kernels do not swap states.
+    chooseBackend(args.backend, false, 'sweeps and ladders (replica exchange) run on the GPU only');
+  }
   if (args.command === 'sweep') return runSweep(device, args, io);
   if (args.ladder > 0) {
     return runLadder(device, args, io, (fields) => {
@@ -179,16 +188,27 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
   const onSigint = () => {
     interrupted = true;
   };
+  const config: EngineConfig = {
+    ...posterior,
+    walkers: args.walkers,
+    sampler: args.sampler,
+    eps: args.step ?? initialStep(posterior),
+    seed: args.seed,
+    precondition: args.precondition,
+  };
+  // The CPU backend (WebAssembly SIMD on every core) when the adapter is a software one (issue 17).
+  const cpu = new CpuWalkerKernels(cpuThreads(), cpuDeviceDescription);
+  const backend = chooseBackend(
+    args.backend,
+    isSoftwareDevice(device),
+    args.landscape.id === 'poly'
+      ? "the polynomial model's function shares read the walkers on the GPU"
+      : (gpuOnlyFeature(config) ?? cpu.unsupported(config)),
+  );
+  const deviceLine = backend === 'cpu' ? cpu.description : description;
+  if (backend === 'cpu') io.stderr.write(`occam-lens: walkers on the ${cpu.description}\n`);
   const engine = await asUsage(
-    () =>
-      WalkerEngine.create(device, {
-        ...posterior,
-        walkers: args.walkers,
-        sampler: args.sampler,
-        eps: args.step ?? initialStep(posterior),
-        seed: args.seed,
-        precondition: args.precondition,
-      }),
+    () => WalkerEngine.create(device, config, backend === 'cpu' ? { kernels: cpu } : {}),
     rangeAsUsage(),
   );
   // The polynomial model: which monomial each walker's function is nearest to (issue 6, item 5),
@@ -235,7 +255,7 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
       ...[negativeLambdaWarning(result.lambdaHat, result.lambdaHatSe)].filter((x) => x !== null),
     ])
       io.stderr.write(`warning: ${w}.\n`);
-    const base = report(args, result, description, io);
+    const base = report(args, result, deviceLine, io, backend);
     assertResult(
       {
         values: {

@@ -20,13 +20,20 @@ import { constU32, fieldLength, uniformView } from '../../gpu/reflect';
 import { assemble, computePipeline } from '../../gpu/shader-assembly';
 import { evalModule, evaluateLandscape } from '../landscapes/landscape-eval';
 import { landscapeModule } from '../landscapes/landscape-module';
-import { LandscapeBinding } from '../landscapes/landscape-uniforms';
+import { LandscapeBinding, packLandscapeValues } from '../landscapes/landscape-uniforms';
 import type { Landscape } from '../landscapes/landscapes';
 import { type Diagnostics, diagnoseSums, STUCK_ACCEPTANCE, STUCK_MIN_WINDOW } from '../measures/diagnostics';
 import type { InitKind, PosteriorSettings, SamplerSettings } from '../posterior';
 import { validatePosterior } from '../posterior';
 import { seedKey } from '../rng';
 import { minScoredPerWalker, scoredMoves } from './ula-scoring';
+import {
+  gpuOnlyFeature,
+  type KernelSettings,
+  type KernelState,
+  type WalkerKernelFactory,
+  type WalkerKernels,
+} from './walker-kernels';
 
 export interface EngineConfig extends PosteriorSettings, SamplerSettings {
   readonly walkers: number;
@@ -69,6 +76,11 @@ export interface EngineConfig extends PosteriorSettings, SamplerSettings {
    * `metric` should then hold M's diagonal (the box step cap uses it).
    */
   readonly metricFactor?: readonly (readonly number[])[];
+}
+
+/** How an engine is built beyond its config: step kernels other than the GPU's (the CPU backend). */
+export interface EngineOptions {
+  readonly kernels?: WalkerKernelFactory;
 }
 
 export type PreconditionKind = 'none' | 'diag' | 'full';
@@ -188,6 +200,15 @@ export interface StatsQuery {
 }
 
 export const MAX_GROUPS = 64;
+/** What an init or step call of injected kernels changes (never the midpoint copy diagHalf). */
+const STEP_STATE: readonly (keyof KernelState)[] = [
+  'positions',
+  'currentLoss',
+  'lossSum',
+  'accepts',
+  'diverged',
+  'diagSums',
+];
 const REDUCE_WG = 256;
 const WALKER_WG = 64;
 
@@ -270,13 +291,18 @@ export class WalkerEngine {
   private readonly row: number;
   private readonly reduceGroups: number;
   private config: EngineConfig;
+  /**
+   * With injected kernels only the passes that read walker state are compiled (reduce; moments on
+   * first use): a software GPU spends seconds compiling each walker kernel it would never run.
+   */
   private pipelines: {
-    init: GPUComputePipeline;
-    ula: GPUComputePipeline;
-    mala: GPUComputePipeline;
-    reduce: GPUComputePipeline;
-    exchange: GPUComputePipeline;
-    moments: GPUComputePipeline;
+    init?: GPUComputePipeline;
+    ula?: GPUComputePipeline;
+    mala?: GPUComputePipeline;
+    /** Awaited at the first reduction: with injected kernels the burn-in runs while it compiles. */
+    reduce: Promise<GPUComputePipeline>;
+    exchange?: GPUComputePipeline;
+    moments?: Promise<GPUComputePipeline>;
   };
   /** The cross-moment pipeline (walker_cross_moments), built on first use (--precondition full). */
   private crossMoments?: Promise<GPUComputePipeline>;
@@ -302,6 +328,20 @@ export class WalkerEngine {
   private submitted = 0;
   private completed = 0;
   private maxAhead = 0;
+  /**
+   * Injected step kernels (the CPU backend): their state is the master copy of the walkers. Every
+   * call on them is chained on `cpuChain` (advance() stays synchronous: it only queues), and
+   * `cpuDirty` names the state arrays whose GPU buffers are behind the kernels' (flush() copies
+   * only those: diagHalf, say, changes once per run).
+   */
+  private cpu?: WalkerKernels;
+  private cpuChain: Promise<void> = Promise.resolve();
+  private readonly cpuDirty = new Set<keyof KernelState>();
+  private cpuDescription?: string;
+  /** flush()'s copy of each state array (writeBuffer takes no view of shared memory). */
+  private cpuStaging?: Uint8Array<ArrayBuffer>;
+  /** packLandscapeValues of the current params (the CPU kernels' copy of bind group 1). */
+  private lpValues?: { params: readonly number[]; values: Float32Array };
 
   private constructor(
     device: GPUDevice,
@@ -420,12 +460,19 @@ export class WalkerEngine {
   }
 
   /** Compiles (or reuses) the pipelines for the landscape and allocates the walkers. */
-  static async create(device: GPUDevice, config: EngineConfig): Promise<WalkerEngine> {
+  static async create(
+    device: GPUDevice,
+    config: EngineConfig,
+    options: EngineOptions = {},
+  ): Promise<WalkerEngine> {
     validatePosterior(config);
     WalkerEngine.checkSampler(config);
     WalkerEngine.checkGroups(config);
     WalkerEngine.checkMetric(config);
     checkWalkers(device, config.walkers, config.landscape.dim);
+    const kernels = options.kernels;
+    const refused = kernels && (gpuOnlyFeature(config) ?? kernels.unsupported(config));
+    if (refused) throw new RangeError(`${kernels.description}: ${refused}`);
     const dim = config.landscape.dim;
     const walkerCode = landscapeModule(
       config.landscape,
@@ -441,11 +488,30 @@ export class WalkerEngine {
     const label = `${config.landscape.id}/d${dim}`;
     const momentCode = assemble(dim, momentsWgsl);
     const momentLayout = computeLayouts(device, 'moments', ['uniform', 'read-only-storage', 'storage']);
-    const [init, ula, mala, reduce, exchange, moments] = await Promise.all([
+    const moments = () =>
+      computePipeline(device, momentCode, 'walker_moments', momentLayout.pipeline, `${label}/moments`);
+    const reduce = computePipeline(
+      device,
+      reduceCode,
+      'reduce_stats',
+      layouts.reducePipeline,
+      `${label}/reduce`,
+    );
+    if (kernels) {
+      // The GPU's reduction compiles (seconds on a software GPU) while the kernels assemble, start
+      // their workers and run the burn-in; the first reduction awaits it.
+      reduce.catch(() => undefined);
+      const cpu = await kernels.create(config);
+      const engine = new WalkerEngine(device, config, walkerCode, reduceCode, exchangeCode, { reduce });
+      engine.cpu = cpu;
+      engine.cpuDescription = kernels.description;
+      return engine;
+    }
+    const [init, ula, mala, reducePipeline, exchange, momentPipeline] = await Promise.all([
       computePipeline(device, walkerCode, 'init_walkers', layouts.walkerPipeline, `${label}/init`),
       computePipeline(device, walkerCode, 'ula_steps', layouts.walkerPipeline, `${label}/ula`),
       computePipeline(device, walkerCode, 'mala_steps', layouts.walkerPipeline, `${label}/mala`),
-      computePipeline(device, reduceCode, 'reduce_stats', layouts.reducePipeline, `${label}/reduce`),
+      reduce,
       computePipeline(
         device,
         exchangeCode,
@@ -453,16 +519,99 @@ export class WalkerEngine {
         exchangeLayouts(device).pipeline,
         `d${dim}/exchange`,
       ),
-      computePipeline(device, momentCode, 'walker_moments', momentLayout.pipeline, `${label}/moments`),
+      moments(),
     ]);
     return new WalkerEngine(device, config, walkerCode, reduceCode, exchangeCode, {
       init,
       ula,
       mala,
-      reduce,
+      reduce: Promise.resolve(reducePipeline),
       exchange,
-      moments,
+      moments: Promise.resolve(momentPipeline),
     });
+  }
+
+  /** Which kernels advance the walkers: the GPU's WGSL, or injected ones (the CPU backend). */
+  get backend(): 'gpu' | 'cpu' {
+    return this.cpu ? 'cpu' : 'gpu';
+  }
+
+  /** The injected kernels in words (undefined on the GPU path). */
+  get kernelsDescription(): string | undefined {
+    return this.cpuDescription;
+  }
+
+  /** Queues `job` after every kernel call queued so far (a failure surfaces at the next flush). */
+  private queueCpu(
+    job: (cpu: WalkerKernels) => Promise<void> | void,
+    changes: readonly (keyof KernelState)[],
+  ): void {
+    const cpu = this.cpu!;
+    const next = this.cpuChain.then(async () => {
+      await job(cpu);
+      for (const name of changes) this.cpuDirty.add(name);
+    });
+    next.catch(() => undefined);
+    this.cpuChain = next;
+  }
+
+  /**
+   * Waits for the injected kernels' queued work and copies their state into the GPU buffers (when it
+   * changed), so that GPU passes reading walker state see it. A no-op on the GPU path. Call it before
+   * binding `positions` or `currentLoss` in a pass of your own.
+   */
+  flush(): Promise<void> {
+    if (!this.cpu) return Promise.resolve();
+    // Chained, so that no kernel call runs while the state is copied.
+    const next = this.cpuChain.then(() => {
+      if (this.cpuDirty.size === 0 || this.destroyed) return;
+      const st = this.cpu!.state;
+      const n = this.walkers;
+      // Through one unshared staging array: writeBuffer takes no view of a SharedArrayBuffer.
+      this.cpuStaging ??= new Uint8Array(4 * n * Math.max(this.dim, 4));
+      const staging = this.cpuStaging;
+      const put = (name: keyof KernelState, target: GPUBuffer, floats: number) => {
+        if (!this.cpuDirty.has(name)) return;
+        const view = st[name];
+        staging.set(new Uint8Array(view.buffer, view.byteOffset, 4 * floats));
+        // writeBuffer copies its data at the call, so the staging array is reused at once.
+        this.device.queue.writeBuffer(target, 0, staging, 0, 4 * floats);
+      };
+      put('positions', this.positions, n * this.dim);
+      put('currentLoss', this.currentLoss, n);
+      put('lossSum', this.lossSum, n);
+      put('accepts', this.accepts, n);
+      put('diverged', this.diverged, n);
+      put('diagSums', this.diagSums, 4 * n);
+      put('diagHalf', this.diagHalf, 4 * n);
+      this.cpuDirty.clear();
+    });
+    this.cpuChain = next;
+    return next;
+  }
+
+  /** The settings of one kernel call, as writeSim would write them (captured when queued). */
+  private kernelSettings(initKind: InitKind): KernelSettings {
+    const c = this.config;
+    const [seedLo, seedHi] = seedKey(c.seed);
+    if (this.lpValues?.params !== c.params)
+      this.lpValues = { params: c.params, values: packLandscapeValues(c.landscape, c.params) };
+    return {
+      seedLo,
+      seedHi,
+      priorKind: c.prior.kind === 'gauss' ? 1 : 0,
+      priorScale: c.prior.scale,
+      gamma: c.gamma,
+      groups: this.groups,
+      groupSize: Math.ceil(this.walkers / this.groups),
+      accumulate: this.accumulate,
+      initKind: initKind === 'prior' ? 1 : initKind === 'mixed' ? 2 : 0,
+      wstar: floatsOf(c.wstar, 32),
+      groupNbeta: floatsOf(c.groupNbeta ?? [c.n * c.beta], MAX_GROUPS),
+      groupEps: floatsOf(c.groupEps ?? new Array<number>(this.groups).fill(c.eps), MAX_GROUPS),
+      metric: this.metricValues(),
+      lp: this.lpValues.values,
+    };
   }
 
   private static checkGroups(c: EngineConfig): void {
@@ -518,6 +667,11 @@ export class WalkerEngine {
   }
 
   private writeMetric(): void {
+    this.device.queue.writeBuffer(this.metricBuffer, 0, this.metricValues());
+  }
+
+  /** The metric buffer's contents: each group's diagonal, then its packed dense factor (L = I by default). */
+  private metricValues(): Float32Array<ArrayBuffer> {
     const d = this.dim;
     const stride = metricStride(d);
     const values = new Float32Array(MAX_GROUPS * stride);
@@ -531,7 +685,7 @@ export class WalkerEngine {
     this.config.metricFactor?.forEach((row, g) => {
       values.set(row, g * stride + d);
     });
-    this.device.queue.writeBuffer(this.metricBuffer, 0, values);
+    return values;
   }
 
   /** The diagonal proposal metric of group g (ones unless preconditioned). */
@@ -601,6 +755,8 @@ export class WalkerEngine {
     WalkerEngine.checkSampler(next);
     WalkerEngine.checkGroups(next);
     WalkerEngine.checkMetric(next);
+    const refused = this.cpu && gpuOnlyFeature(next);
+    if (refused) throw new RangeError(`${this.cpuDescription}: ${refused}`);
     if (changes.params && changes.params !== this.config.params) this.landscapeBinding.update(next.params);
     this.config = next;
     if ('metric' in changes || 'metricFactor' in changes) this.writeMetric();
@@ -687,7 +843,7 @@ export class WalkerEngine {
     if (pairs === 0) return;
     const encoder = this.device.createCommandEncoder({ label: 'exchange' });
     const pass = encoder.beginComputePass({ label: 'exchange' });
-    pass.setPipeline(this.pipelines.exchange);
+    pass.setPipeline(this.pipelines.exchange!);
     pass.setBindGroup(0, this.exchangeBindGroup);
     pass.dispatchWorkgroups(Math.ceil((pairs * size) / WALKER_WG));
     pass.end();
@@ -731,8 +887,13 @@ export class WalkerEngine {
     this.halfAt = undefined;
     this.stepsSinceAcceptClear = 0;
     this.clearSwapCounters();
+    if (this.cpu) {
+      const s = this.kernelSettings(init);
+      this.queueCpu((cpu) => cpu.init(s), STEP_STATE);
+      return;
+    }
     this.writeSim(0, init);
-    this.dispatch(this.pipelines.init, 'init-walkers');
+    this.dispatch(this.pipelines.init!, 'init-walkers');
   }
 
   /**
@@ -765,6 +926,19 @@ export class WalkerEngine {
     encoder.clearBuffer(this.diagSums);
     encoder.clearBuffer(this.diagHalf);
     this.device.queue.submit([encoder.finish()]);
+    if (this.cpu) {
+      this.queueCpu(
+        ({ state }) => {
+          state.lossSum.fill(0);
+          state.accepts.fill(0);
+          state.diagSums.fill(0);
+          state.diagHalf.fill(0);
+        },
+        // Marked although the GPU cleared them above: a flush queued before this call may still
+        // copy the old sums over the cleared buffers.
+        ['lossSum', 'accepts', 'diagSums', 'diagHalf'],
+      );
+    }
     this.swapAttempts.fill(0);
     this.samples = 0;
     this.halfAt = undefined;
@@ -781,16 +955,22 @@ export class WalkerEngine {
         `a run holds at most 2^32 = ${MAX_RUN_STEPS} steps (burn-in + sampling: the RNG's step counter is 32 bits); ${this.stepIndex} done, ${count} more asked`,
       );
     }
-    const pipeline = this.config.sampler === 'mala' ? this.pipelines.mala : this.pipelines.ula;
+    const pipeline = this.config.sampler === 'mala' ? this.pipelines.mala! : this.pipelines.ula!;
     const every = this.exchanging ? this.config.exchangeEvery! : 0;
     for (let done = 0; done < count; ) {
       let k = Math.min(this.stepsToBoundary(), count - done);
       // A dispatch also ends at the split-chain midpoint, where the diagnostics' sums are copied.
       const half = this.accumulate ? this.halfAt : undefined;
       if (half !== undefined && this.samples < half) k = Math.min(k, half - this.samples);
-      // writeBuffer and submit are ordered on the queue, so each dispatch sees its own step_base.
-      this.writeSim(k, 'wstar');
-      this.dispatch(pipeline, this.config.sampler);
+      if (this.cpu) {
+        // The same dispatch boundaries as the GPU's: each call starts its f32 loss sum at 0.
+        const [s, sampler, base] = [this.kernelSettings('wstar'), this.config.sampler, this.stepIndex >>> 0];
+        this.queueCpu((cpu) => cpu.steps(sampler, s, k, base), STEP_STATE);
+      } else {
+        // writeBuffer and submit are ordered on the queue, so each dispatch sees its own step_base.
+        this.writeSim(k, 'wstar');
+        this.dispatch(pipeline, this.config.sampler);
+      }
       this.stepIndex += k;
       done += k;
       this.stepsSinceAcceptClear += k;
@@ -798,7 +978,9 @@ export class WalkerEngine {
       // Even pairs after steps 2K, 4K, …; odd pairs after K, 3K, … (alternation lets a state travel
       // the whole ladder; either sweep alone preserves every group's posterior).
       if (every > 0 && this.stepIndex % every === 0) this.exchangeOnce((this.stepIndex / every) % 2);
-      if (half !== undefined && this.samples === half) {
+      if (half !== undefined && this.samples === half && this.cpu) {
+        this.queueCpu(({ state }) => state.diagHalf.set(state.diagSums), ['diagHalf']);
+      } else if (half !== undefined && this.samples === half) {
         const encoder = this.device.createCommandEncoder({ label: 'diag-half' });
         encoder.copyBufferToBuffer(this.diagSums, 0, this.diagHalf, 0, this.diagSums.size);
         this.device.queue.submit([encoder.finish()]);
@@ -829,6 +1011,7 @@ export class WalkerEngine {
     this.assertAlive();
     if (!Number.isInteger(count) || count < 0)
       throw new RangeError(`step count must be a non-negative integer, got ${count}`);
+    if (this.cpu) return this.runCpu(count, onProgress, shouldStop);
     // A fence every quarter of the bound; wait for the oldest once half the bound is queued. One
     // advance() below is one dispatch and at most one exchange (it stops at the next boundary), so
     // the queue never holds more than MAX_SUBMITS_AHEAD / 2 + 2.
@@ -858,6 +1041,23 @@ export class WalkerEngine {
     return queued;
   }
 
+  /** run() on injected kernels: one kernel call at a time, awaited (its progress is exact). */
+  private async runCpu(
+    count: number,
+    onProgress?: (done: number) => void,
+    shouldStop?: () => boolean,
+  ): Promise<number> {
+    let queued = 0;
+    while (queued < count && !shouldStop?.()) {
+      const k = Math.min(this.stepsToBoundary(), count - queued);
+      this.advance(k);
+      queued += k;
+      await this.cpuChain;
+      onProgress?.(queued);
+    }
+    return queued;
+  }
+
   /** The buffers that hold walker state (a checkpoint reads and restores exactly these). */
   private get stateBuffers(): Record<string, GPUBuffer> {
     return {
@@ -875,6 +1075,7 @@ export class WalkerEngine {
   /** Everything needed to continue this engine's run exactly: GPU state, counters, tuned steps. */
   async snapshot(): Promise<EngineSnapshot> {
     this.assertAlive();
+    await this.flush();
     const buffers: Record<string, ArrayBuffer> = {};
     for (const [name, b] of Object.entries(this.stateBuffers))
       buffers[name] = await this.readBuffer(b, b.size);
@@ -911,6 +1112,22 @@ export class WalkerEngine {
         throw new RangeError(`snapshot buffer '${name}' is missing or has the wrong size`);
     }
     for (const [name, b] of Object.entries(targets)) this.device.queue.writeBuffer(b, 0, s.buffers[name]);
+    if (this.cpu) {
+      const n = this.walkers;
+      this.queueCpu(
+        ({ state }) => {
+          state.positions.set(new Float32Array(s.buffers.positions, 0, n * this.dim));
+          state.currentLoss.set(new Float32Array(s.buffers.currentLoss, 0, n));
+          state.lossSum.set(new Float32Array(s.buffers.lossSum, 0, n));
+          state.accepts.set(new Uint32Array(s.buffers.accepts, 0, n));
+          state.diverged.set(new Uint32Array(s.buffers.diverged, 0, n));
+          state.diagSums.set(new Float32Array(s.buffers.diagSums, 0, 4 * n));
+          state.diagHalf.set(new Float32Array(s.buffers.diagHalf, 0, 4 * n));
+          // The GPU buffers hold these bytes already, unless a flush queued earlier overwrites them.
+        },
+        [...STEP_STATE, 'diagHalf'],
+      );
+    }
     this.stepIndex = s.step;
     this.samples = s.samples;
     this.stepsSinceAcceptClear = s.stepsSinceAcceptClear;
@@ -971,12 +1188,14 @@ export class WalkerEngine {
     shifts: { loss?: number; chainMean?: number },
   ): Promise<WalkerStats[]> {
     this.assertAlive();
+    await this.flush();
     const center = query.center ?? this.config.wstar;
     const radius = query.radius ?? 0;
     const slot = this.partials.size;
     // One range: the engine's own readback buffer; several: one kept for that many ranges (calls are
     // queued by statsQueue, so neither is ever mapped or pending when reused).
     const readback = ranges.length === 1 ? this.partialsReadback : this.groupsReadback(slot * ranges.length);
+    const reducePipeline = await this.pipelines.reduce;
     ranges.forEach((range, i) => {
       this.reduceParams.set({
         walkers: range.count,
@@ -993,7 +1212,7 @@ export class WalkerEngine {
       this.device.queue.writeBuffer(this.reduceUniform, 0, this.reduceParams.arrayBuffer);
       const encoder = this.device.createCommandEncoder({ label: 'reduce' });
       const pass = encoder.beginComputePass({ label: 'reduce' });
-      pass.setPipeline(this.pipelines.reduce);
+      pass.setPipeline(reducePipeline);
       pass.setBindGroup(0, this.reduceBindGroup);
       pass.dispatchWorkgroups(this.reduceGroups);
       pass.end();
@@ -1079,10 +1298,18 @@ export class WalkerEngine {
 
   private async momentsOnce(cross: boolean): Promise<WalkerMoments[]> {
     this.assertAlive();
+    await this.flush();
     const d = this.dim;
     // Sums per workgroup row: D first moments, then D squares or D(D+1)/2 packed cross products.
     const rowLen = cross ? d + (d * (d + 1)) / 2 : 2 * d;
-    let pipeline = this.pipelines.moments;
+    this.pipelines.moments ??= computePipeline(
+      this.device,
+      assemble(d, momentsWgsl),
+      'walker_moments',
+      computeLayouts(this.device, 'moments', ['uniform', 'read-only-storage', 'storage']).pipeline,
+      `${this.config.landscape.id}/d${d}/moments`,
+    );
+    let pipeline = await this.pipelines.moments;
     if (cross) {
       this.crossMoments ??= computePipeline(
         this.device,
@@ -1186,8 +1413,9 @@ export class WalkerEngine {
     return this.groupReadback;
   }
 
-  private readBuffer(source: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
+  private async readBuffer(source: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
     this.assertAlive();
+    await this.flush();
     return readBuffer(this.device, source, bytes, 'walkers/readback');
   }
 
@@ -1211,6 +1439,13 @@ export class WalkerEngine {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    if (this.cpu) {
+      const cpu = this.cpu;
+      this.cpuChain
+        .catch(() => undefined)
+        .then(() => cpu.close())
+        .catch(() => undefined);
+    }
     for (const b of this.owned) b.destroy();
     this.groupReadback?.destroy();
     this.landscapeBinding.destroy();
