@@ -306,6 +306,10 @@ describe.skipIf(noGpu)('the built occam-lens command', () => {
         '--steps',
         '1500',
         '--json',
+        // The GPU kernels: on the CPU backend this run ends well inside the second after which
+        // progress starts, so there would be no line to see.
+        '--backend',
+        'gpu',
       ],
       {
         encoding: 'utf8',

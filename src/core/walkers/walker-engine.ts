@@ -26,6 +26,7 @@ import { type Diagnostics, diagnoseSums, STUCK_ACCEPTANCE, STUCK_MIN_WINDOW } fr
 import type { InitKind, PosteriorSettings, SamplerSettings } from '../posterior';
 import { validatePosterior } from '../posterior';
 import { seedKey } from '../rng';
+import { reduceState } from './state-reduction';
 import { minScoredPerWalker, scoredMoves } from './ula-scoring';
 import {
   gpuOnlyFeature,
@@ -292,15 +293,15 @@ export class WalkerEngine {
   private readonly reduceGroups: number;
   private config: EngineConfig;
   /**
-   * With injected kernels only the passes that read walker state are compiled (reduce; moments on
-   * first use): a software GPU spends seconds compiling each walker kernel it would never run.
+   * With injected kernels only the passes that read walker state are compiled (moments on first
+   * use; the statistics are summed on the host): a software GPU spends seconds compiling each walker kernel it would never run.
    */
   private pipelines: {
     init?: GPUComputePipeline;
     ula?: GPUComputePipeline;
     mala?: GPUComputePipeline;
-    /** Awaited at the first reduction: with injected kernels the burn-in runs while it compiles. */
-    reduce: Promise<GPUComputePipeline>;
+    /** The GPU reduction; absent with injected kernels (their sums are taken on the host). */
+    reduce?: Promise<GPUComputePipeline>;
     exchange?: GPUComputePipeline;
     moments?: Promise<GPUComputePipeline>;
   };
@@ -490,19 +491,13 @@ export class WalkerEngine {
     const momentLayout = computeLayouts(device, 'moments', ['uniform', 'read-only-storage', 'storage']);
     const moments = () =>
       computePipeline(device, momentCode, 'walker_moments', momentLayout.pipeline, `${label}/moments`);
-    const reduce = computePipeline(
-      device,
-      reduceCode,
-      'reduce_stats',
-      layouts.reducePipeline,
-      `${label}/reduce`,
-    );
+    const reduce = () =>
+      computePipeline(device, reduceCode, 'reduce_stats', layouts.reducePipeline, `${label}/reduce`);
     if (kernels) {
-      // The GPU's reduction compiles (seconds on a software GPU) while the kernels assemble, start
-      // their workers and run the burn-in; the first reduction awaits it.
-      reduce.catch(() => undefined);
+      // No GPU reduction either: the kernels' statistics are summed on the host (cpuSums), which
+      // saves compiling it (seconds on a software GPU) and a state copy per reading.
       const cpu = await kernels.create(config);
-      const engine = new WalkerEngine(device, config, walkerCode, reduceCode, exchangeCode, { reduce });
+      const engine = new WalkerEngine(device, config, walkerCode, reduceCode, exchangeCode, {});
       engine.cpu = cpu;
       engine.cpuDescription = kernels.description;
       return engine;
@@ -511,7 +506,7 @@ export class WalkerEngine {
       computePipeline(device, walkerCode, 'init_walkers', layouts.walkerPipeline, `${label}/init`),
       computePipeline(device, walkerCode, 'ula_steps', layouts.walkerPipeline, `${label}/ula`),
       computePipeline(device, walkerCode, 'mala_steps', layouts.walkerPipeline, `${label}/mala`),
-      reduce,
+      reduce(),
       computePipeline(
         device,
         exchangeCode,
@@ -1188,14 +1183,55 @@ export class WalkerEngine {
     shifts: { loss?: number; chainMean?: number },
   ): Promise<WalkerStats[]> {
     this.assertAlive();
-    await this.flush();
     const center = query.center ?? this.config.wstar;
     const radius = query.radius ?? 0;
+    const sums = this.cpu
+      ? await this.cpuSums(ranges, center, radius, shifts)
+      : await this.gpuSums(ranges, center, radius, shifts);
+    return ranges.map((range, i) => this.finishStats(range, sums[i], shifts));
+  }
+
+  /** reduce.wgsl's sums of each range, on the host over the kernels' own state (state-reduction.ts). */
+  private async cpuSums(
+    ranges: readonly { first: number; count: number }[],
+    center: readonly number[],
+    radius: number,
+    shifts: { loss?: number; chainMean?: number },
+  ): Promise<Float64Array[]> {
+    // After every kernel call queued so far (and nothing runs on the state while it is read).
+    let sums: Float64Array[] = [];
+    const read = this.cpuChain.then(() => {
+      sums = ranges.map((range) =>
+        reduceState(this.cpu!.state, this.dim, {
+          first: range.first,
+          count: range.count,
+          invSamples: this.samples > 0 ? 1 / this.samples : 0,
+          shift: shifts.chainMean ?? 0,
+          lossShift: shifts.loss ?? 0,
+          radius2: radius * radius,
+          stuckBelow: STUCK_ACCEPTANCE * this.scoredSinceAcceptClear,
+          center,
+        }),
+      );
+    });
+    this.cpuChain = read;
+    await read;
+    return sums;
+  }
+
+  /** reduce.wgsl's sums of each range on the GPU: one dispatch each, the workgroups' rows added in f64. */
+  private async gpuSums(
+    ranges: readonly { first: number; count: number }[],
+    center: readonly number[],
+    radius: number,
+    shifts: { loss?: number; chainMean?: number },
+  ): Promise<Float64Array[]> {
+    await this.flush();
     const slot = this.partials.size;
     // One range: the engine's own readback buffer; several: one kept for that many ranges (calls are
     // queued by statsQueue, so neither is ever mapped or pending when reused).
     const readback = ranges.length === 1 ? this.partialsReadback : this.groupsReadback(slot * ranges.length);
-    const reducePipeline = await this.pipelines.reduce;
+    const reducePipeline = await this.pipelines.reduce!;
     ranges.forEach((range, i) => {
       this.reduceParams.set({
         walkers: range.count,
@@ -1221,10 +1257,21 @@ export class WalkerEngine {
     });
     const all = new Float32Array(await readStaging(readback));
     const row = this.row;
-    return ranges.map((range, i) => {
+    return ranges.map((_, i) => {
       const rows = all.subarray((i * slot) / 4, ((i + 1) * slot) / 4);
       const sum = new Float64Array(row);
       for (let g = 0; g < this.reduceGroups; g++) for (let k = 0; k < row; k++) sum[k] += rows[g * row + k];
+      return sum;
+    });
+  }
+
+  /** WalkerStats from a range's 24 sums (either backend's). */
+  private finishStats(
+    range: { first: number; count: number },
+    sum: Float64Array,
+    shifts: { loss?: number; chainMean?: number },
+  ): WalkerStats {
+    {
       const n = range.count;
       const lossShift = shifts.loss ?? 0;
       const chainShift = shifts.chainMean ?? 0;
@@ -1272,7 +1319,7 @@ export class WalkerEngine {
         },
         startsNow: startsNow(sum[0], sum[1], n, sum[21], sum[22], Math.round(sum[23])),
       };
-    });
+    }
   }
 
   /**
