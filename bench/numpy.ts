@@ -188,6 +188,6 @@ export function numpyBench(o: NumpyOptions): Table {
     rows,
     note:
       `${have.version}. speed = numpy's median time / occam-lens's (> 1: occam-lens faster). occam-lens runs ` +
-      `${o.cli} on the device Dawn picks; S steps = S/2 burn-in + S/2 sampling, --init prior (uniform starts).`,
+      `${o.cli} with --backend auto (the CPU backend when the only adapter is a software one); S steps = S/2 burn-in + S/2 sampling, --init prior (uniform starts).`,
   };
 }
