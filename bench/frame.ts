@@ -13,23 +13,6 @@
 import { serveApp, waitForFrames } from '../src/cli/headless';
 import type { Table } from './table';
 
-/** What `window.__occam.benchFrame` returns (src/app/lab.ts FrameSplit), as far as this table reads it. */
-interface Split {
-  walkers: number;
-  steps: number;
-  computeMs: number;
-  statsMs: number;
-  histogramMs: number;
-  renderMs: number;
-  pointsMs: number;
-  surfaceMs: number;
-  idleFrameMs: number;
-  presentMs: number;
-  liveFrameMs: number;
-  canvas: [number, number];
-  renderScale: number;
-}
-
 const ms = (x: number) => `${x.toFixed(0)}`;
 
 export async function frameBench(
@@ -45,7 +28,8 @@ export async function frameBench(
     await waitForFrames(page, 2, 180_000);
     for (const walkers of walkerCounts) {
       for (const budget of [false, true]) {
-        const r: Split = await page.evaluate(([w, f, b]) => window.__occam!.benchFrame(w, f, { budget: b }), [
+        // Typed by window.__occam's declaration (src/app/lab.ts FrameSplit).
+        const r = await page.evaluate(([w, f, b]) => window.__occam!.benchFrame(w, f, { budget: b }), [
           walkers,
           frames,
           budget,
