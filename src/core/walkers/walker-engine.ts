@@ -1271,55 +1271,53 @@ export class WalkerEngine {
     sum: Float64Array,
     shifts: { loss?: number; chainMean?: number },
   ): WalkerStats {
-    {
-      const n = range.count;
-      const lossShift = shifts.loss ?? 0;
-      const chainShift = shifts.chainMean ?? 0;
-      const meanLossShifted = sum[0] / n;
-      const chainShifted = sum[2] / n;
-      const window = this.stepsSinceAcceptClear;
-      const proposals = scoredMoves(this.config.sampler, this.stepIndex - window, window, range.first, n);
-      const diag = diagnoseSums(
-        {
-          halfSum: sum[8],
-          halfSumSq: sum[9],
-          halfVarSum: sum[10],
-          halfChains: Math.round(sum[11]),
-          chainSum: sum[12],
-          chainSumSq: sum[13],
-          chainVarSum: sum[14],
-          chains: Math.round(sum[15]),
-          evenSum: sum[16],
-          evenSumSq: sum[17],
-          even: Math.round(sum[18]),
-        },
-        this.samples,
-      );
-      return {
+    const n = range.count;
+    const lossShift = shifts.loss ?? 0;
+    const chainShift = shifts.chainMean ?? 0;
+    const meanLossShifted = sum[0] / n;
+    const chainShifted = sum[2] / n;
+    const window = this.stepsSinceAcceptClear;
+    const proposals = scoredMoves(this.config.sampler, this.stepIndex - window, window, range.first, n);
+    const diag = diagnoseSums(
+      {
+        halfSum: sum[8],
+        halfSumSq: sum[9],
+        halfVarSum: sum[10],
+        halfChains: Math.round(sum[11]),
+        chainSum: sum[12],
+        chainSumSq: sum[13],
+        chainVarSum: sum[14],
+        chains: Math.round(sum[15]),
+        evenSum: sum[16],
+        evenSumSq: sum[17],
+        even: Math.round(sum[18]),
+      },
+      this.samples,
+    );
+    return {
+      walkers: n,
+      meanLoss: meanLossShifted + lossShift,
+      varLoss: Math.max(0, sum[1] / n - meanLossShifted ** 2),
+      chainMean: this.samples > 0 ? chainShifted + chainShift : 0,
+      chainMeanVar: this.samples > 0 ? Math.max(0, sum[3] / n - chainShifted ** 2) : 0,
+      samples: this.samples,
+      massNear: sum[4] / n,
+      acceptance: proposals > 0 ? sum[5] / proposals : Number.NaN,
+      diverged: Math.round(sum[6]),
+      diagnostics: {
+        ...diag,
+        // ULA takes every move: its counter holds the MH score, whose lows mean bias (flagged by
+        // ulaAcceptanceThreshold), not walkers that never move.
+        stuck:
+          this.config.sampler !== 'ula' && this.scoredSinceAcceptClear >= STUCK_MIN_WINDOW
+            ? Math.round(sum[19])
+            : 0,
+        divergedWalkers: Math.round(sum[20]),
         walkers: n,
-        meanLoss: meanLossShifted + lossShift,
-        varLoss: Math.max(0, sum[1] / n - meanLossShifted ** 2),
-        chainMean: this.samples > 0 ? chainShifted + chainShift : 0,
-        chainMeanVar: this.samples > 0 ? Math.max(0, sum[3] / n - chainShifted ** 2) : 0,
         samples: this.samples,
-        massNear: sum[4] / n,
-        acceptance: proposals > 0 ? sum[5] / proposals : Number.NaN,
-        diverged: Math.round(sum[6]),
-        diagnostics: {
-          ...diag,
-          // ULA takes every move: its counter holds the MH score, whose lows mean bias (flagged by
-          // ulaAcceptanceThreshold), not walkers that never move.
-          stuck:
-            this.config.sampler !== 'ula' && this.scoredSinceAcceptClear >= STUCK_MIN_WINDOW
-              ? Math.round(sum[19])
-              : 0,
-          divergedWalkers: Math.round(sum[20]),
-          walkers: n,
-          samples: this.samples,
-        },
-        startsNow: startsNow(sum[0], sum[1], n, sum[21], sum[22], Math.round(sum[23])),
-      };
-    }
+      },
+      startsNow: startsNow(sum[0], sum[1], n, sum[21], sum[22], Math.round(sum[23])),
+    };
   }
 
   /**
