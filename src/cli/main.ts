@@ -14,7 +14,7 @@ import { assertResult } from '../core/measures/result-check';
 import { type EngineConfig, isSoftwareDevice, WalkerEngine } from '../core/walkers/walker-engine';
 import { gpuOnlyFeature } from '../core/walkers/walker-kernels';
 import { CpuWalkerKernels } from '../cpu/cpu-walker-kernels';
-import { cpuThreads } from '../cpu/worker-pool';
+import { nodeKernelHost } from '../cpu/node-kernel-host';
 import { NoWebGPUError } from '../gpu/device';
 import { posteriorOf } from '../scene/posterior';
 import { HELP, parseCli, type RunArgs } from './args';
@@ -197,7 +197,7 @@ async function execute(args: RunArgs, io: CliIo): Promise<number> {
     precondition: args.precondition,
   };
   // The CPU backend (WebAssembly SIMD on every core) when the adapter is a software one (issue 17).
-  const cpu = new CpuWalkerKernels(cpuThreads(), cpuDeviceDescription);
+  const cpu = new CpuWalkerKernels(nodeKernelHost(), cpuDeviceDescription);
   const backend = chooseBackend(
     args.backend,
     isSoftwareDevice(device),

@@ -1,7 +1,8 @@
 /**
  * The walkers' CPU backend: WalkerEngine's step kernels (src/core/walkers/walker-kernels.ts) as the
- * WebAssembly SIMD module of walker-kernel-wat.ts, run on worker threads over one shared memory that
- * holds the walker state in the GPU buffers' layouts.
+ * WebAssembly SIMD module of walker-kernel-wat.ts, run by a KernelHost (kernel-host.ts: worker threads
+ * over one shared memory in the CLI, the page's own thread in the browser) over one memory that holds
+ * the walker state in the GPU buffers' layouts.
  *
  * Determinism: walkers never interact in these kernels (each one's trajectory is a function of its
  * index, the seed and the step counter alone), so splitting the walkers over threads cannot change a
@@ -17,10 +18,10 @@ import type {
   WalkerKernelFactory,
   WalkerKernels,
 } from '../core/walkers/walker-kernels';
+import type { KernelHost, KernelRunner } from './kernel-host';
 import { landscapeWat } from './landscape-wat';
 import { CTX, walkerKernelWat } from './walker-kernel-wat';
-import { compileWat, PHILOX_WAT, VMATH_WAT } from './wat-lib';
-import { cpuThreads, WasmWorkerPool } from './worker-pool';
+import { PHILOX_WAT, VMATH_WAT } from './wat-text';
 
 /** Walkers per block of the split (the ULA scoring phase's block: a quad never straddles a phase). */
 const BLOCK = 64;
@@ -33,13 +34,19 @@ const PAGE = 65536;
 const modules = new Map<string, Promise<WebAssembly.Module>>();
 
 /** The compiled kernels of a landscape (cached by module text: one compile per landscape and process). */
-function kernelModule(landscape: Landscape): Promise<WebAssembly.Module> {
+function kernelModule(landscape: Landscape, host: KernelHost): Promise<WebAssembly.Module> {
   const l = landscapeWat(landscape);
   if ('unsupported' in l) throw new Error(l.unsupported);
-  const text = walkerKernelWat({ dim: l.dim, philox: PHILOX_WAT, vmath: VMATH_WAT, landscape: l.wat });
+  const text = walkerKernelWat({
+    dim: l.dim,
+    philox: PHILOX_WAT,
+    vmath: VMATH_WAT,
+    landscape: l.wat,
+    sharedMemory: host.sharedMemory,
+  });
   let m = modules.get(text);
   if (!m) {
-    m = compileWat(text, `walkers-${landscape.id}`);
+    m = host.compile(text, `walkers-${landscape.id}`);
     modules.set(text, m);
     m.catch(() => modules.delete(text));
   }
@@ -95,7 +102,7 @@ class CpuWalkerState implements WalkerKernels {
   private readonly f32: Float32Array;
 
   constructor(
-    private readonly pool: WasmWorkerPool,
+    private readonly pool: KernelRunner,
     private readonly memory: WebAssembly.Memory,
     private readonly at: ReturnType<typeof layout>,
     private readonly walkers: number,
@@ -193,9 +200,12 @@ export class CpuWalkerKernels implements WalkerKernelFactory {
   readonly description: string;
 
   /** `describe` names the backend for a thread count (the CLI's cpuDeviceDescription). */
-  constructor(threads = cpuThreads(), describe = (t: number) => `CPU: WebAssembly SIMD, ${t} threads`) {
-    this.threads = threads;
-    this.description = describe(threads);
+  constructor(
+    private readonly host: KernelHost,
+    describe = (t: number) => `CPU: WebAssembly SIMD, ${t} thread${t === 1 ? '' : 's'}`,
+  ) {
+    this.threads = host.threads;
+    this.description = describe(host.threads);
   }
 
   unsupported(config: KernelConfig): string | null {
@@ -214,11 +224,11 @@ export class CpuWalkerKernels implements WalkerKernelFactory {
     const reason = this.unsupported(config);
     if (reason !== null) throw new RangeError(reason);
     const dim = config.landscape.dim;
-    const module = await kernelModule(config.landscape);
+    const module = await kernelModule(config.landscape, this.host);
     const at = layout(config.walkers, dim);
     const pages = Math.ceil(at.bytes / PAGE) + 1;
-    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
-    const pool = await WasmWorkerPool.create(module, memory, this.threads);
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: this.host.sharedMemory });
+    const pool = await this.host.start(module, memory);
     return new CpuWalkerState(pool, memory, at, config.walkers, dim);
   }
 }

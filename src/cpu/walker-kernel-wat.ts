@@ -57,6 +57,8 @@ export interface WalkerKernelParts {
   readonly philox: string;
   readonly vmath: string;
   readonly landscape: string;
+  /** Import a shared memory (worker threads; the default) or a plain one (one thread, e.g. a page). */
+  readonly sharedMemory?: boolean;
 }
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, j) => j);
@@ -654,7 +656,7 @@ export function walkerKernelWat(parts: WalkerKernelParts): string {
     (drop) (drop) (drop))`;
 
   return `(module
-  (import "env" "memory" (memory 1 65536 shared))
+  (import "env" "memory" (memory 1 65536${parts.sharedMemory === false ? '' : ' shared'}))
   (global $lp_base (mut i32) (i32.const 0))
   (global $landscape_slot (mut i32) (i32.const 0))
   (global $k0 (mut i32) (i32.const 0))

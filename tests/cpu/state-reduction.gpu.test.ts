@@ -13,6 +13,7 @@ import { REDUCTION_ROW, reduceState } from '../../src/core/walkers/state-reducti
 import { WalkerEngine } from '../../src/core/walkers/walker-engine';
 import type { KernelState } from '../../src/core/walkers/walker-kernels';
 import { CpuWalkerKernels } from '../../src/cpu/cpu-walker-kernels';
+import { nodeKernelHost } from '../../src/cpu/node-kernel-host';
 import { device, noGpu } from '../helpers/gpu';
 import { engineConfig, posterior } from '../helpers/scenes';
 
@@ -78,7 +79,7 @@ describe.skipIf(noGpu)('host reduction of walker state', () => {
   it('a CPU-kernel engine reads its statistics without a GPU reduction', async () => {
     const p = posterior('crossing', 10000, [1, 1]);
     const e = await WalkerEngine.create(device!, engineConfig(p, 1024, 'mala', { seed: 2 }), {
-      kernels: new CpuWalkerKernels(2),
+      kernels: new CpuWalkerKernels(nodeKernelHost(2)),
     });
     engines.push(e);
     const r = await runLlc(e, { ...e.settings, steps: 200, burnin: 200, init: 'prior', tuneStep: true });

@@ -9,12 +9,15 @@ import { certainly, exactExpectations2D } from '../../src/core/landscapes/quadra
 import { runLlc } from '../../src/core/measures/llc-run';
 import { type EngineConfig, WalkerEngine } from '../../src/core/walkers/walker-engine';
 import { CpuWalkerKernels } from '../../src/cpu/cpu-walker-kernels';
+import { nodeKernelHost } from '../../src/cpu/node-kernel-host';
 import { device, noGpu } from '../helpers/gpu';
 import { engineConfig, posterior } from '../helpers/scenes';
 
 const engines: WalkerEngine[] = [];
 async function cpuEngine(config: EngineConfig, threads = 2): Promise<WalkerEngine> {
-  const e = await WalkerEngine.create(device!, config, { kernels: new CpuWalkerKernels(threads) });
+  const e = await WalkerEngine.create(device!, config, {
+    kernels: new CpuWalkerKernels(nodeKernelHost(threads)),
+  });
   engines.push(e);
   return e;
 }

@@ -11,6 +11,8 @@ import { drawNormals, philox4x32_10, Stream, seedKey, uniformOpen01 } from '../.
 import { cpuAdvance, cpuInit } from '../../src/core/walkers/cpu-reference';
 import type { KernelSettings, WalkerKernels } from '../../src/core/walkers/walker-kernels';
 import { CpuWalkerKernels } from '../../src/cpu/cpu-walker-kernels';
+import { inThreadKernelHost } from '../../src/cpu/kernel-host';
+import { nodeKernelHost } from '../../src/cpu/node-kernel-host';
 
 const open: WalkerKernels[] = [];
 afterAll(async () => {
@@ -28,11 +30,14 @@ interface Setup {
   gamma?: number;
   wstar?: number[];
   threads?: number;
+  /** The browser's host (the calling thread, an unshared memory) instead of Node's worker pool. */
+  inThread?: boolean;
 }
 
 async function kernels(s: Setup): Promise<WalkerKernels> {
   const landscape = findLandscape(s.id)!;
-  const k = await new CpuWalkerKernels(s.threads ?? 2).create({
+  const host = s.inThread ? inThreadKernelHost() : nodeKernelHost(s.threads ?? 2);
+  const k = await new CpuWalkerKernels(host).create({
     landscape,
     walkers: s.walkers,
     sampler: 'ula',
@@ -198,7 +203,7 @@ describe('walker kernels on the CPU (WebAssembly SIMD)', () => {
     expect(div).toBeGreaterThan(0);
   });
 
-  it('gives bit-identical state with 1 and 2 threads, and twice with the same seed', async () => {
+  it("gives bit-identical state with 1 and 2 threads, on the page's own thread, and twice with the same seed", async () => {
     const s: Setup = {
       id: 'crossing',
       params: [1, 2],
@@ -208,8 +213,8 @@ describe('walker kernels on the CPU (WebAssembly SIMD)', () => {
       prior: { kind: 'box', scale: 1 },
       seed: 42,
     };
-    const run = async (threads: number) => {
-      const k = await kernels({ ...s, threads });
+    const run = async (threads: number, inThread = false) => {
+      const k = await kernels({ ...s, threads, inThread });
       await k.init(settings(s, 2));
       await k.steps('ula', settings(s), 32, 0);
       await k.steps('ula', settings(s, 0, true), 32, 32);
@@ -221,5 +226,7 @@ describe('walker kernels on the CPU (WebAssembly SIMD)', () => {
     const one = await run(1);
     expect(await run(2)).toEqual(one);
     expect(await run(2)).toEqual(one);
+    // The browser's host: an unshared memory and the same module text but for its memory import.
+    expect(await run(1, true)).toEqual(one);
   });
 });
