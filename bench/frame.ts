@@ -27,16 +27,22 @@ export async function frameBench(
     await page.goto(served.url);
     await waitForFrames(page, 2, 180_000);
     for (const walkers of walkerCounts) {
-      for (const budget of [false, true]) {
+      // Before (no budget, the WGSL kernels), the budget alone, then the budget with the CPU kernels.
+      const variants = [
+        { budget: false, kernels: 'gpu' },
+        { budget: true, kernels: 'gpu' },
+        { budget: true, kernels: 'auto' },
+      ] as const;
+      for (const { budget, kernels } of variants) {
         // Typed by window.__occam's declaration (src/app/lab.ts FrameSplit).
-        const r = await page.evaluate(([w, f, b]) => window.__occam!.benchFrame(w, f, { budget: b }), [
-          walkers,
-          frames,
-          budget,
-        ] as const);
+        const r = await page.evaluate(
+          ([w, f, b, k]) => window.__occam!.benchFrame(w, f, { budget: b, kernels: k }),
+          [walkers, frames, budget, kernels] as const,
+        );
         rows.push([
           r.walkers.toExponential(0),
           budget ? 'on' : 'off',
+          r.backend === 'cpu' ? 'CPU (wasm)' : 'GPU (WGSL)',
           `${r.canvas[0]}×${r.canvas[1]} (${r.renderScale})`,
           String(r.steps),
           ms(r.computeMs),
@@ -47,7 +53,7 @@ export async function frameBench(
           ms(r.presentMs),
           `${ms(r.liveFrameMs)} (${(1000 / r.liveFrameMs).toFixed(1)} fps)`,
         ]);
-        process.stderr.write(`  frame ${walkers} budget ${budget ? 'on' : 'off'} done\n`);
+        process.stderr.write(`  frame ${walkers} budget ${budget ? 'on' : 'off'} ${r.backend} done\n`);
       }
     }
     if (errors.length > 0) process.stderr.write(`  page errors: ${errors.join('; ')}\n`);
@@ -59,6 +65,7 @@ export async function frameBench(
     header: [
       'walkers',
       'budget',
+      'walker kernels',
       'canvas (scale)',
       'steps/frame',
       'compute',
@@ -70,6 +77,6 @@ export async function frameBench(
       'live frame',
     ],
     rows,
-    note: 'Each part alone, ended by onSubmittedWorkDone(). idle frame: an animation frame that submits nothing (the page composites); present: a drawn frame in an animation frame minus the draw alone; live frame: the app loop itself. budget on: the software frame budget (render scale, steps per frame within a compute budget; src/app/frame-budget.ts).',
+    note: "Each part alone, ended by onSubmittedWorkDone(). idle frame: an animation frame that submits nothing (the page composites); present: a drawn frame in an animation frame minus the draw alone; live frame: the app loop itself. budget on: the software frame budget (render scale, steps per frame within a compute budget; src/app/frame-budget.ts). walker kernels: the GPU's WGSL, or on a software adapter the CPU backend's WebAssembly SIMD on the page's thread (src/app/walker-backend.ts).",
   };
 }

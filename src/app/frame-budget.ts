@@ -125,11 +125,18 @@ export function readbacksDue(
 
 /**
  * The HUD's line on a software adapter, where the budget is in effect (the readings' cadence always,
- * the render scale and fewer steps when they act): e.g. "software GPU: render scale 0.625 · 1 of 8
+ * the render scale and fewer steps when they act, the CPU kernels when they step the walkers): e.g.
+ * "software GPU: walkers on the CPU, WebAssembly SIMD, 1 thread · render scale 0.625 · 1 of 8
  * steps/frame (frame budget) · readings every 0.5 s / 1 s".
  */
-export function budgetNote(renderScale: number, steps: number, requested: number): string {
+export function budgetNote(
+  renderScale: number,
+  steps: number,
+  requested: number,
+  cpuKernels?: string,
+): string {
   const parts: string[] = [];
+  if (cpuKernels) parts.push(`walkers on the ${cpuKernels}`);
   if (renderScale < 1) parts.push(`render scale ${renderScale}`);
   parts.push(
     steps < requested ? `${steps} of ${requested} steps/frame (frame budget)` : `${steps} steps/frame`,

@@ -45,9 +45,10 @@ export class LabCapture implements CaptureTarget {
     }
     if (steps > 0 && !s.fspace && !s.sgd) {
       engine.advance(steps);
-      lab.projectWalkers();
       lab.live.stepsSinceClear += steps;
     }
+    // Always, stepped or not: CPU kernels' queued work (a restart's init too) reaches the drawn buffer.
+    await lab.projectWalkers();
     await Promise.all([
       lab.live.readStats(engine, d),
       s.density || s.exact ? lab.live.readHistogram(d) : undefined,

@@ -31,6 +31,7 @@ import { SceneView, SURFACE_RES } from './view/scene-view';
 import { SgdBayesView } from './view/sgd-bayes-view';
 import { normaliseHeights } from './view/surface-mesh';
 import { requireGpuBufferOf } from './view/three-buffer-adapter';
+import { type WalkerBackendChoice, walkerEngineOptions } from './walker-backend';
 
 export interface LabCallbacks {
   /** A user-facing message (capped walker count, failed rebuild). */
@@ -49,6 +50,8 @@ export interface FrameSplit {
   walkers: number;
   /** Steps per frame the live loop would take now (after the frame budget). */
   steps: number;
+  /** Which kernels stepped the walkers (the CPU's on a software adapter, walker-backend.ts). */
+  backend: 'gpu' | 'cpu';
   /** Walker steps (and, for d > 2, the slice projection). */
   computeMs: number;
   /** The statistics reduction and its readback. */
@@ -139,6 +142,10 @@ export class Lab {
   private readonly stepCost = new StepCost();
   /** The frame budget acts (software adapters only); benchmarks turn it off for the "before" row. */
   private budgetOn = true;
+  /** Which kernels step the walkers (walker-backend.ts); benchmarks force the GPU's for the "before" row. */
+  private walkerBackend: WalkerBackendChoice = 'auto';
+  /** The last CPU kernel failure reported (reported once, not every frame). */
+  private cpuFailure = '';
   /** When the live loop last started each readback (performance.now(); the software cadence). */
   private lastRead = { stats: Number.NEGATIVE_INFINITY, histogram: Number.NEGATIVE_INFINITY };
   readonly stats: LabStats = {
@@ -174,6 +181,7 @@ export class Lab {
     polyReadings: 0,
     stepsPerFrame: 0,
     frameBudget: null,
+    walkerBackend: 'gpu',
   };
   private rate = { t0: performance.now(), frames: 0, steps: 0 };
   private readonly onResize = () => this.view.resize();
@@ -291,7 +299,7 @@ export class Lab {
     const w = this.resolveWalkers(s, d.landscape.dim);
     const post = [d.key, d.params, d.nbeta, s.gamma, s.prior, s.R, d.wstar];
     return {
-      engine: `${d.key}|${w.count}`,
+      engine: `${d.key}|${w.count}|${this.walkerBackend}`,
       uniforms: JSON.stringify([...post, s.sampler, d.eps, s.seed]),
       reset: `${s.seed}|${s.init}`,
       surface: JSON.stringify([d.key, d.params, d.window, s.logScale, s.colormap, d.slice?.axes]),
@@ -392,11 +400,12 @@ export class Lab {
       // d = 2: the engine writes the drawn buffer itself; d > 2: a projection copies two coordinates.
       const sliced = d.landscape.dim !== 2;
       this.cb.phase?.(`compiling pipelines for ${w.count.toLocaleString()} walkers`, true);
-      const engine = await WalkerEngine.create(this.device, {
-        ...config,
-        walkers: w.count,
-        externalPositions: sliced ? undefined : positions,
-      });
+      const engineConfig = { ...config, walkers: w.count, externalPositions: sliced ? undefined : positions };
+      const engine = await WalkerEngine.create(
+        this.device,
+        engineConfig,
+        walkerEngineOptions(engineConfig, this.software, this.walkerBackend),
+      );
       if (this.disposed) {
         engine.destroy();
         return;
@@ -415,6 +424,7 @@ export class Lab {
       this.analysis.resetLlc();
       engine.reset(s.init);
       this.engine = engine;
+      this.stats.walkerBackend = engine.backend;
       this.stepCost.reset();
       this.stats.walkers = w.count;
       this.stats.warmupFrom = 0;
@@ -513,9 +523,9 @@ export class Lab {
         const t = performance.now();
         engine.advance(steps);
         // The loop keeps one frame in flight, so the queue is empty here: done = these steps' time.
+        // CPU kernels: done when their queued calls have run (the flush below is chained after them).
         if (this.software)
-          void this.device.queue
-            .onSubmittedWorkDone()
+          void (engine.backend === 'cpu' ? engine.flush() : this.device.queue.onSubmittedWorkDone())
             .then(() => this.stepCost.add(performance.now() - t, steps, engine.walkers))
             .catch(() => {});
         this.live.stepsSinceClear += steps;
@@ -525,9 +535,14 @@ export class Lab {
       }
       const budget = this.software && this.budgetOn;
       this.stats.frameBudget = budget
-        ? budgetNote(this.renderScale, this.stats.stepsPerFrame || s.steps, s.steps)
+        ? budgetNote(
+            this.renderScale,
+            this.stats.stepsPerFrame || s.steps,
+            s.steps,
+            engine.kernelsDescription,
+          )
         : null;
-      this.projection?.run();
+      this.syncWalkers(engine);
       if (live && !covered) {
         const now = performance.now();
         const due = readbacksDue(now, this.lastRead, budget, s.density || s.exact);
@@ -600,6 +615,16 @@ export class Lab {
     this.view.canvas.parentElement?.classList.toggle('software-gpu', on && this.software);
   }
 
+  /**
+   * Which kernels step the walkers (walker-backend.ts): 'auto' (the CPU's on a software adapter) or
+   * 'gpu'. A change rebuilds the engine (the walkers restart from the seed); benchmarks only.
+   */
+  setWalkerBackend(choice: WalkerBackendChoice): void {
+    if (choice === this.walkerBackend) return;
+    this.walkerBackend = choice;
+    this.derived = null;
+  }
+
   /** The 3-D view's render scale (1: the screen's pixel ratio; below 1 on a software adapter). */
   get renderScale(): number {
     return this.view.renderScale;
@@ -621,8 +646,34 @@ export class Lab {
   }
 
   /** d > 2: copies the walkers' two slice coordinates into the drawn buffer (after steps). */
-  projectWalkers(): void {
-    this.projection?.run();
+  projectWalkers(): Promise<void> {
+    const engine = this.engine;
+    return engine ? this.syncWalkers(engine) : Promise.resolve();
+  }
+
+  /**
+   * Brings the drawn walkers up to the engine's state: CPU kernels' state is copied into the GPU
+   * buffers (engine.flush(), once their queued calls have run; a no-op when nothing changed), then a
+   * slice (d > 2) projects it into the drawn pairs. On the GPU kernels the projection is queued at
+   * once, before this frame's draw. A failed CPU kernel is reported once, as a notice; the scene
+   * keeps its last good state.
+   */
+  private syncWalkers(engine: WalkerEngine): Promise<void> {
+    if (engine.backend === 'gpu') {
+      this.projection?.run();
+      return Promise.resolve();
+    }
+    const projection = this.projection;
+    return engine
+      .flush()
+      .then(() => {
+        if (projection === this.projection && engine === this.engine) projection?.run();
+      })
+      .catch((e: Error) => {
+        if (this.cpuFailure === e.message) return;
+        this.cpuFailure = e.message;
+        this.cb.notice(`The walkers' CPU kernels failed: ${e.message}`, 'error');
+      });
   }
 
   /**
@@ -679,7 +730,7 @@ export class Lab {
     try {
       const computeMs = await time(() => {
         engine.advance(steps);
-        this.projection?.run();
+        return this.syncWalkers(engine);
       });
       const statsMs = await time(() => this.live.readStats(engine, d));
       const histogramMs = await time(() => this.live.readHistogram(d));
@@ -695,6 +746,7 @@ export class Lab {
       return {
         walkers: engine.walkers,
         steps,
+        backend: engine.backend,
         computeMs,
         statsMs,
         histogramMs,

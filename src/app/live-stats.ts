@@ -78,6 +78,8 @@ export interface LabStats extends LiveReadings {
   stepsPerFrame: number;
   /** What the software GPU's frame budget changes (render scale, fewer steps), or null: nothing. */
   frameBudget: string | null;
+  /** Which kernels step the live walkers: the GPU's WGSL, or the CPU backend (software adapters). */
+  walkerBackend: 'gpu' | 'cpu';
 }
 
 /** What the readbacks read from and write to: the lab. */

@@ -37,10 +37,21 @@ export interface OccamHook {
   set(key: Key, value: unknown): void;
   /**
    * The frame split (compute, readbacks, draw, present) at the current (or a given) walker count;
-   * `budget: false` measures without the software frame budget (render scale, steps per frame).
+   * `budget: false` measures without the software frame budget (render scale, steps per frame);
+   * `kernels: 'gpu'` steps the walkers with the GPU's WGSL even on a software adapter (rebuilding the
+   * engine), where 'auto' (the default) uses the CPU kernels (walker-backend.ts).
    */
-  benchFrame(walkers?: number, frames?: number, opts?: { budget?: boolean }): Promise<FrameSplit>;
+  benchFrame(
+    walkers?: number,
+    frames?: number,
+    opts?: { budget?: boolean; kernels?: 'auto' | 'gpu' },
+  ): Promise<FrameSplit>;
   readPositions(): Promise<Float32Array>;
+  /**
+   * Which kernels step the live walkers: 'auto' (the CPU's on a software adapter, walker-backend.ts)
+   * or 'gpu' (the WGSL everywhere). A change rebuilds the engine; tests and benchmarks only.
+   */
+  setWalkerKernels(choice: 'auto' | 'gpu'): void;
   /** Walkers the 3-D view's points draw (from the draw's own count, not from pixels). */
   readonly drawnWalkers: number;
   /** The 3-D view's render scale (1: the screen's pixel ratio; below 1 on a software adapter). */
@@ -377,13 +388,17 @@ class App {
         }
         const lab = this.lab!;
         lab.setFrameBudget(opts.budget ?? true);
+        lab.setWalkerBackend(opts.kernels ?? 'auto');
         try {
+          while (!lab.settled) await new Promise((r) => setTimeout(r, 50));
           return await lab.benchFrame(frames);
         } finally {
           lab.setFrameBudget(true);
+          lab.setWalkerBackend('auto');
         }
       },
       readPositions: () => this.lab!.readPositions(),
+      setWalkerKernels: (choice) => this.lab?.setWalkerBackend(choice),
       get drawnWalkers() {
         return app.lab?.view.walkers?.drawn ?? 0;
       },

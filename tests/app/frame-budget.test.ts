@@ -131,4 +131,10 @@ describe('budgetNote', () => {
     );
     expect(budgetNote(1, 8, 8)).toBe('software GPU: 8 steps/frame · readings every 0.5 s / 1 s');
   });
+
+  test('names the CPU kernels first when they step the walkers', () => {
+    expect(budgetNote(0.5, 5, 8, 'CPU, WebAssembly SIMD, 1 thread')).toBe(
+      'software GPU: walkers on the CPU, WebAssembly SIMD, 1 thread · render scale 0.5 · 5 of 8 steps/frame (frame budget) · readings every 0.5 s / 1 s',
+    );
+  });
 });

@@ -78,6 +78,5 @@ export function gpuOnlyFeature(config: KernelConfig): string | null {
     return 'the dense metric (--precondition full) runs on the GPU only';
   if ((config.exchangeEvery ?? 0) > 0 && (config.groupNbeta?.length ?? 1) > 1)
     return 'replica exchange runs on the GPU only';
-  if (config.externalPositions !== undefined) return 'an external positions buffer needs the GPU kernels';
   return null;
 }
