@@ -113,7 +113,6 @@ export async function recordClip(env: RecordingEnv, opts: RecordOptions): Promis
   };
   const device = env.host.device();
   if (!device) throw new Error('no GPU device');
-  const rec = env.begin(total);
   const t0 = performance.now();
   let target = requireTarget(env.host);
   const wasPreset = env.host.presetId();
@@ -147,6 +146,9 @@ export async function recordClip(env: RecordingEnv, opts: RecordOptions): Promis
     recorder!.addFrameSync(out, index, timestampUs);
   };
   let outcome: RecordResult['outcome'] = 'complete';
+  // The controller is busy from here, and the finally below always ends it: a throw before this
+  // point (no scene yet, no 2-D context) leaves it free for the next recording.
+  const rec = env.begin(total);
   env.ui.show();
   try {
     let sink = opts.sink;
